@@ -1,0 +1,46 @@
+# Two commands on a fresh machine:  `make run` (set up, load data, serve)  and  `make test`.
+PYTHON_BIN ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+HOST ?= 127.0.0.1
+
+.PHONY: run test setup venv migrate data check lint messages clean-db
+
+run: setup
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: venv
+	$(PY) -m pytest
+
+setup: venv migrate data
+
+# The virtualenv is rebuilt only when the requirements change.
+venv: $(VENV)/.installed
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON_BIN) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+migrate: venv
+	$(PY) manage.py migrate --noinput
+
+# Reference data and published figures; every command is idempotent.
+data: venv
+	$(PY) manage.py loadunits
+	$(PY) manage.py loadcatalogue
+	$(PY) manage.py loadseed
+
+check: venv
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+# Regenerate the translation catalogues after changing UI strings (needs gettext's msgfmt).
+messages: venv
+	$(PY) manage.py makemessages -l vi -l en --no-location
+	$(PY) manage.py compilemessages

@@ -1,0 +1,7 @@
+"""English number formats: 1,746 and 99.7."""
+
+DATE_FORMAT = "j M Y"
+SHORT_DATE_FORMAT = "Y-m-d"
+DECIMAL_SEPARATOR = "."
+THOUSAND_SEPARATOR = ","
+NUMBER_GROUPING = 3

@@ -1,0 +1,304 @@
+"""The indicator catalogue, sources, and yearly values of units.
+
+A ``Value`` is one figure: indicator × unit × year → a number and/or an officially published
+rank (sources often give only a rank), with the source it was read from.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from provinces.models import AdministrativeUnit, Level
+
+MIN_YEAR, MAX_YEAR = 1990, 2100
+
+
+class IndicatorGroup(models.TextChoices):
+    PAR = "par", _("PAR Index")
+    SIPAS = "sipas", _("SIPAS")
+    PAPI = "papi", _("PAPI")
+    PCI = "pci", _("PCI")
+    DIGITAL = "digital", _("Digital government")
+    PROCEDURES = "procedures", _("Administrative procedures")
+    STAFFING = "staffing", _("Staffing (tinh giản biên chế)")
+    ORGANISATION = "organisation", _("Organisation")
+    PUBLIC_FINANCE = "public_finance", _("Public finance")
+    INSTITUTIONS = "institutions", _("Institutions")
+    DIRECTION = "direction", _("Direction and inspection")
+
+
+class MeasureUnit(models.TextChoices):
+    PERCENT = "percent", _("percent")
+    POINTS = "points", _("points")
+    COUNT = "count", _("count")
+
+
+class Direction(models.TextChoices):
+    HIGHER = "higher", _("higher is better")
+    LOWER = "lower", _("lower is better")
+    NEUTRAL = "neutral", _("neutral")
+
+
+class Indicator(models.Model):
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    group = models.CharField(_("group"), max_length=20, choices=IndicatorGroup.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("part of"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="components",
+        help_text=_("The composite index this is a component of."),
+    )
+    name_vi = models.CharField(_("name (Vietnamese)"), max_length=250)
+    name_en = models.CharField(_("name (English)"), max_length=250)
+    short_name = models.CharField(_("short name"), max_length=40, blank=True)
+    description_vi = models.TextField(_("description (Vietnamese)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    measure_unit = models.CharField(_("unit of measure"), max_length=10, choices=MeasureUnit.choices)
+    min_value = models.DecimalField(_("minimum"), max_digits=18, decimal_places=4, null=True, blank=True)
+    max_value = models.DecimalField(_("maximum"), max_digits=18, decimal_places=4, null=True, blank=True)
+    decimals = models.PositiveSmallIntegerField(_("decimals"), default=2)
+    direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices)
+    levels = models.CharField(
+        _("levels"), max_length=40, help_text=_("Levels the indicator applies to, comma-separated: province,district,commune.")
+    )
+    methodology = models.TextField(_("methodology"), blank=True)
+    display_order = models.PositiveSmallIntegerField(_("display order"), default=100)
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["display_order", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(min_value__isnull=True) | Q(max_value__isnull=True) | Q(min_value__lte=models.F("max_value")),
+                name="indicator_range_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        """Return the name in the active language."""
+        return self.name_en if (get_language() or "vi").startswith("en") else self.name_vi
+
+    @property
+    def description(self) -> str:
+        """Return the description in the active language."""
+        return self.description_en if (get_language() or "vi").startswith("en") else self.description_vi
+
+    def level_list(self) -> list[str]:
+        """Return the levels this indicator applies to."""
+        return [lv.strip() for lv in self.levels.replace(";", ",").split(",") if lv.strip()]
+
+    def applies_to(self, level: str) -> bool:
+        """Return whether values may be recorded for units of this level."""
+        return level in self.level_list()
+
+    def clean(self) -> None:
+        unknown = set(self.level_list()) - set(Level.values)
+        if unknown or not self.level_list():
+            raise ValidationError({"levels": _("Use one or more of: province, district, commune.")})
+        self.levels = ",".join(self.level_list())
+
+    def range_error(self, value: Decimal) -> str | None:
+        """Return why value is outside the allowed range, or None when it is inside."""
+        if self.min_value is not None and value < self.min_value:
+            return _("%(value)s is below the minimum %(min)s for %(code)s.") % {
+                "value": value.normalize(),
+                "min": self.min_value.normalize(),
+                "code": self.code,
+            }
+        if self.max_value is not None and value > self.max_value:
+            return _("%(value)s is above the maximum %(max)s for %(code)s.") % {
+                "value": value.normalize(),
+                "max": self.max_value.normalize(),
+                "code": self.code,
+            }
+        if self.measure_unit == MeasureUnit.COUNT and value != value.to_integral_value():
+            return _("%(value)s is not a whole number, but %(code)s is a count.") % {
+                "value": value.normalize(),
+                "code": self.code,
+            }
+        return None
+
+
+class SeriesBreak(models.Model):
+    """A year from which values are not comparable with earlier years (scale or scope change)."""
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="series_breaks"
+    )
+    year = models.PositiveSmallIntegerField(_("from year"))
+    note_vi = models.TextField(_("note (Vietnamese)"))
+    note_en = models.TextField(_("note (English)"))
+
+    class Meta:
+        verbose_name = _("series break")
+        verbose_name_plural = _("series breaks")
+        ordering = ["indicator", "year"]
+        constraints = [models.UniqueConstraint(fields=["indicator", "year"], name="series_break_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.year}"
+
+    @property
+    def note(self) -> str:
+        """Return the note in the active language."""
+        return self.note_en if (get_language() or "vi").startswith("en") else self.note_vi
+
+
+class Source(models.Model):
+    title = models.CharField(_("title"), max_length=400)
+    publisher = models.CharField(_("publisher"), max_length=200, blank=True)
+    url = models.URLField(_("URL"), max_length=1000, blank=True)
+    published_on = models.DateField(_("publication date"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+        ordering = ["title"]
+        constraints = [
+            # Loaders find sources by title and URL; the same pair twice is one source.
+            models.UniqueConstraint(fields=["title", "url"], name="source_title_url_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Qualifier(models.TextChoices):
+    EXACT = "eq", _("exact")
+    MORE_THAN = "gt", _("more than")
+    LESS_THAN = "lt", _("less than")
+    AS_OF = "as_of", _("as of a date")
+    CUMULATIVE = "cumulative", _("cumulative over the term")
+    DERIVED = "derived", _("derived by arithmetic")
+
+
+class RankBasis(models.TextChoices):
+    """How the published rank was obtained (see SOURCES.md)."""
+
+    STATED = "stated", _("stated by the source")
+    ORDER_IMPLIED = "order_implied", _("implied by the order of a list")
+    SCORE_ORDER_IMPLIED = "score_order_implied", _("implied by the order of scores")
+    DERIVED = "derived", _("derived by arithmetic")
+
+
+class Value(models.Model):
+    indicator = models.ForeignKey(Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="values")
+    unit = models.ForeignKey(
+        AdministrativeUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="values"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    value = models.DecimalField(_("value"), max_digits=18, decimal_places=4, null=True, blank=True)
+    rank = models.PositiveIntegerField(_("published rank"), null=True, blank=True)
+    rank_basis = models.CharField(_("rank basis"), max_length=20, choices=RankBasis.choices, blank=True)
+    qualifier = models.CharField(_("qualifier"), max_length=12, choices=Qualifier.choices, default=Qualifier.EXACT)
+    source = models.ForeignKey(Source, verbose_name=_("source"), on_delete=models.PROTECT, related_name="values")
+    note = models.TextField(_("note"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("entered at"), auto_now_add=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last changed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("last changed at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("value")
+        verbose_name_plural = _("values")
+        ordering = ["indicator", "year", "unit__sort_key"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "unit", "year"], name="value_one_per_indicator_unit_year"),
+            models.CheckConstraint(
+                condition=Q(value__isnull=False) | Q(rank__isnull=False), name="value_has_number_or_rank"
+            ),
+            models.CheckConstraint(condition=Q(rank__isnull=True) | Q(rank__gte=1), name="value_rank_positive"),
+            models.CheckConstraint(condition=Q(year__gte=MIN_YEAR) & Q(year__lte=MAX_YEAR), name="value_year_plausible"),
+            models.CheckConstraint(
+                condition=Q(rank__isnull=False) | Q(rank_basis=""), name="value_rank_basis_needs_rank"
+            ),
+        ]
+        indexes = [
+            # Rankings: all values of one indicator-year (the unique constraint covers unit lookups).
+            models.Index(fields=["indicator", "year"], name="value_indicator_year_idx"),
+            # Profiles: every value of one unit.
+            models.Index(fields=["unit", "indicator", "year"], name="value_unit_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} · {self.unit_id} · {self.year}"
+
+    @property
+    def is_official_rank(self) -> bool:
+        """Return whether the rank was published (stated or read from a list), not derived."""
+        return self.rank is not None and self.rank_basis != RankBasis.DERIVED
+
+    def clean(self) -> None:
+        errors = value_errors(
+            indicator=self.indicator if self.indicator_id else None,
+            unit=self.unit if self.unit_id else None,
+            year=self.year,
+            value=self.value,
+            rank=self.rank,
+        )
+        if errors:
+            raise ValidationError(errors)
+
+
+def value_errors(
+    *,
+    indicator: Indicator | None,
+    unit: AdministrativeUnit | None,
+    year: int | None,
+    value: Decimal | None,
+    rank: int | None,
+) -> dict[str, list[str]]:
+    """Return the data-rule errors of one value by field: range, level, validity, emptiness.
+
+    Shared by model validation, the year sheet and the import so that all three say the same.
+    """
+    errors: dict[str, list[str]] = {}
+    if value is None and rank is None:
+        errors.setdefault("value", []).append(_("Give a value, a published rank, or both."))
+    if year is not None and not (MIN_YEAR <= year <= MAX_YEAR):
+        errors.setdefault("year", []).append(
+            _("Year %(year)s is outside %(min)s–%(max)s.") % {"year": year, "min": MIN_YEAR, "max": MAX_YEAR}
+        )
+    if indicator is not None and value is not None:
+        problem = indicator.range_error(value)
+        if problem:
+            errors.setdefault("value", []).append(problem)
+    if indicator is not None and unit is not None and not indicator.applies_to(unit.level):
+        errors.setdefault("indicator", []).append(
+            _("%(code)s does not apply to the %(level)s level (only: %(levels)s).")
+            % {"code": indicator.code, "level": unit.get_level_display(), "levels": ", ".join(indicator.level_list())}
+        )
+    if unit is not None and year is not None and MIN_YEAR <= year <= MAX_YEAR and not unit.in_force_in_year(year):
+        errors.setdefault("year", []).append(
+            _("%(unit)s (code %(code)s) was not in force in %(year)s (in force %(period)s).")
+            % {"unit": unit.short_name, "code": unit.code, "year": year, "period": unit.validity_label}
+        )
+    return errors

@@ -1,0 +1,37 @@
+"""Reusable query pieces for administrative units."""
+
+import datetime
+
+from django.db import models
+from django.db.models import Q
+
+from provinces.text import fold
+
+
+class UnitQuerySet(models.QuerySet):
+    def in_force_on(self, day: datetime.date) -> "UnitQuerySet":
+        """Units that existed on the given day."""
+        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day)).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day)
+        )
+
+    def for_year(self, year: int) -> "UnitQuerySet":
+        """Units that yearly figures of this year belong to (in force on 31 December)."""
+        from provinces.models import year_reference_date
+
+        return self.in_force_on(year_reference_date(year))
+
+    def current(self) -> "UnitQuerySet":
+        """Units in force today."""
+        return self.in_force_on(datetime.date.today())
+
+    def search(self, query: str) -> "UnitQuerySet":
+        """Units whose name or alias contains the query, with or without diacritics."""
+        folded = fold(query)
+        if not folded:
+            return self.none()
+        return self.filter(search_text__contains=folded)
+
+    def vietnamese_order(self) -> "UnitQuerySet":
+        """Order by name in Vietnamese alphabetical order (Đ after D, Ă and Â after A)."""
+        return self.order_by("sort_key", "code")
