@@ -1,0 +1,1 @@
+"""Admin pages for importing value files: upload → preview → confirm."""
