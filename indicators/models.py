@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from provinces.models import AdministrativeUnit, Level
+from provinces.models import AdministrativeUnit, Level, Region
 
 MIN_YEAR, MAX_YEAR = 1990, 2100
 
@@ -302,3 +302,45 @@ def value_errors(
             % {"unit": unit.short_name, "code": unit.code, "year": year, "period": unit.validity_label}
         )
     return errors
+
+
+class AverageScope(models.TextChoices):
+    NATIONAL = "national", _("national average")
+    REGION = "region", _("regional average")
+    NATIONAL_MIN = "national_min", _("national minimum")
+    NATIONAL_MAX = "national_max", _("national maximum")
+
+
+class PublishedAverage(models.Model):
+    """A national or regional figure as published by the index's owner (never computed here).
+
+    Averages computed from the values we hold are labelled as such, with their unit count,
+    by the selectors; this table holds only the official figures and their sources.
+    """
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="published_averages"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    scope = models.CharField(_("scope"), max_length=14, choices=AverageScope.choices)
+    region = models.CharField(_("region"), max_length=24, choices=Region.choices, blank=True)
+    value = models.DecimalField(_("value"), max_digits=18, decimal_places=4)
+    source = models.ForeignKey(
+        Source, verbose_name=_("source"), on_delete=models.PROTECT, related_name="published_averages"
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("published average")
+        verbose_name_plural = _("published averages")
+        ordering = ["indicator", "year", "scope", "region"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "year", "scope", "region"], name="published_average_unique"),
+            models.CheckConstraint(
+                condition=(Q(scope="region") & ~Q(region="")) | (~Q(scope="region") & Q(region="")),
+                name="published_average_region_iff_regional",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.year} {self.scope} {self.region}".strip()
