@@ -177,6 +177,44 @@ class Source(models.Model):
         return self.title
 
 
+class ImportBatch(models.Model):
+    """One import run that wrote values: which file, in which format, by whom, when, and what it changed."""
+
+    file_name = models.CharField(_("file name"), max_length=255)
+    file_format = models.CharField(_("file format"), max_length=10)
+    layout = models.CharField(_("layout"), max_length=10, blank=True)
+    source = models.ForeignKey(
+        Source,
+        verbose_name=_("source chosen on upload"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="import_batches",
+        help_text=_("Empty when every row named its own source."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("imported by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("imported at"), auto_now_add=True)
+    rows_created = models.PositiveIntegerField(_("values created"), default=0)
+    rows_updated = models.PositiveIntegerField(_("values updated"), default=0)
+    rows_unchanged = models.PositiveIntegerField(_("values unchanged"), default=0)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("import batch")
+        verbose_name_plural = _("import batches")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.created_at:%Y-%m-%d %H:%M})" if self.created_at else self.file_name
+
+
 class Qualifier(models.TextChoices):
     EXACT = "eq", _("exact")
     MORE_THAN = "gt", _("more than")
@@ -225,6 +263,15 @@ class Value(models.Model):
         related_name="+",
     )
     updated_at = models.DateTimeField(_("last changed at"), auto_now=True)
+    import_batch = models.ForeignKey(
+        ImportBatch,
+        verbose_name=_("import batch"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="values",
+        help_text=_("The import that last wrote this value; empty when it was entered by hand."),
+    )
 
     class Meta:
         verbose_name = _("value")
