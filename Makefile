@@ -7,13 +7,19 @@ HOST ?= 127.0.0.1
 
 .PHONY: run test setup venv migrate data check lint messages clean-db
 
-run: setup
+run: setup static/vendor/plotly.min.js
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: venv
+test: venv static/vendor/plotly.min.js
 	$(PY) -m pytest
 
 setup: venv migrate data
+
+# plotly.js is served by the site itself (no CDN); installed from the npm registry, never committed.
+static/vendor/plotly.min.js: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	mkdir -p static/vendor
+	cp node_modules/plotly.js-dist-min/plotly.min.js $@
 
 # The virtualenv is rebuilt only when the requirements change.
 venv: $(VENV)/.installed

@@ -1,0 +1,254 @@
+"""Chart builders: pure functions from a pandas DataFrame to a Plotly figure (no ORM, no request).
+
+Views wrap a figure in a ``ChartContext`` and include ``templates/reports/_chart.html``, which
+renders the figure as JSON (drawn by ``static/reports/charts.js`` with the site's own
+plotly.js), its data as an accessible table and the PNG/CSV downloads. A builder given no data
+returns None, and the template then shows a clear message instead of an empty axis.
+
+Every text that reaches Plotly (unit names in hover labels, titles) goes through ``escape``:
+Plotly renders a subset of HTML in labels, and names come from imported data.
+
+The shared helpers (``ChartContext``, ``chart_context``, ``base_layout``, ``escape``, the
+colour constants) are also used by the profile, compare and indicator charts in
+``reports/charts_profile.py``.
+"""
+
+import html
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from reports.formatting import format_value, plot_separators
+
+# Okabe–Ito colours: distinguishable with every common colour-vision deficiency.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+BAR_COLOUR = "#0072B2"
+HIGHLIGHT_COLOUR = "#E69F00"
+AVERAGE_COLOUR = "#000000"
+NO_DATA_COLOUR = "#d9d9d9"
+# Sequential scale for values (dark blue → yellow), readable in greyscale and by colour-blind readers.
+SEQUENTIAL_SCALE = "Cividis"
+FONT = "system-ui, -apple-system, Segoe UI, Roboto, Noto Sans, Arial, sans-serif"
+
+
+@dataclass(frozen=True)
+class ChartContext:
+    """Everything ``_chart.html`` needs to show one chart, its data table and its downloads.
+
+    ``figure`` is the JSON-ready dict of a Plotly figure, or None when there is nothing to draw
+    (the template then shows ``empty_message``). ``rows`` are display strings, already
+    formatted for the active language; the CSV at ``csv_url`` carries the raw numbers.
+    """
+
+    id: str
+    title: str
+    figure: dict | None
+    columns: list[str] = field(default_factory=list)
+    rows: list[list[str]] = field(default_factory=list)
+    csv_url: str = ""
+    empty_message: str = ""
+    note: str = ""
+    summary: str = ""
+    filename: str = ""
+
+
+def figure_dict(figure: go.Figure) -> dict:
+    """Return the figure as plain JSON-serialisable data (numpy arrays become lists)."""
+    return json.loads(figure.to_json())
+
+
+def chart_context(
+    *,
+    chart_id: str,
+    title: str,
+    figure: go.Figure | None,
+    columns: Sequence[str] = (),
+    rows: Sequence[Sequence[object]] = (),
+    csv_url: str = "",
+    empty_message: str = "",
+    note: str = "",
+    summary: str = "",
+    filename: str = "",
+) -> ChartContext:
+    """Return the context of one chart; rows are turned into strings for the data table."""
+    return ChartContext(
+        id=chart_id,
+        title=str(title),
+        figure=None if figure is None else figure_dict(figure),
+        columns=[str(c) for c in columns],
+        rows=[["" if cell is None else str(cell) for cell in row] for row in rows],
+        csv_url=csv_url,
+        empty_message=str(empty_message),
+        note=str(note),
+        summary=str(summary),
+        filename=filename or chart_id,
+    )
+
+
+def escape(text: object) -> str:
+    """Return text safe to place in a Plotly label (Plotly renders a subset of HTML)."""
+    return html.escape("" if text is None else str(text), quote=False)
+
+
+def base_layout(*, height: int, title: str = "", margin_left: int = 10) -> dict:
+    """Return the layout shared by every chart: system font, language-aware number separators, no title bar clutter."""
+    return {
+        "height": height,
+        "title": {"text": escape(title)} if title else None,
+        "font": {"family": FONT, "size": 13, "color": "#1a1a1a"},
+        "separators": plot_separators(),
+        "margin": {"l": margin_left, "r": 20, "t": 40 if title else 10, "b": 40},
+        "plot_bgcolor": "#ffffff",
+        "paper_bgcolor": "#ffffff",
+        "hoverlabel": {"font": {"family": FONT}},
+    }
+
+
+def _unique_labels(names: Sequence[str], codes: Sequence[str]) -> list[str]:
+    """Return names as axis labels, adding the code where two units share a name (communes often do)."""
+    counts = pd.Series(list(names)).value_counts()
+    return [escape(n) if counts[n] == 1 else f"{escape(n)} ({escape(c)})" for n, c in zip(names, codes, strict=True)]
+
+
+def ranking_bar_figure(
+    ranking: pd.DataFrame,
+    *,
+    decimals: int,
+    measure_unit: str,
+    value_label: str,
+    average: float | None = None,
+    average_label: str = "",
+    highlight_code: str | None = None,
+) -> go.Figure | None:
+    """Return a horizontal bar chart of a ranking, best at the top, with the average as a dashed line.
+
+    ``ranking`` has columns code, name, value, rank, url (one row per unit, in rank order);
+    units without a value are left out (they have no rank). The highlighted unit's bar is
+    orange, the others blue; hovering shows value and rank, clicking opens the unit's profile.
+    """
+    ranked = ranking.dropna(subset=["value"])
+    if ranked.empty:
+        return None
+    labels = _unique_labels(ranked["name"].tolist(), ranked["code"].tolist())
+    values = [float(v) for v in ranked["value"]]
+    colours = [HIGHLIGHT_COLOUR if code == highlight_code else BAR_COLOUR for code in ranked["code"]]
+    hover = [
+        f"<b>{label}</b><br>{escape(value_label)}: {format_value(value, decimals=decimals, measure_unit=measure_unit)}"
+        f"<br>#{int(rank)}"
+        for label, value, rank in zip(labels, values, ranked["rank"], strict=True)
+    ]
+    figure = go.Figure(
+        go.Bar(
+            x=values,
+            y=labels,
+            orientation="h",
+            marker={"color": colours},
+            customdata=ranked["url"].tolist(),
+            hovertext=hover,
+            hovertemplate="%{hovertext}<extra></extra>",
+            name=escape(value_label),
+        )
+    )
+    layout = base_layout(height=max(240, 22 * len(ranked) + 90), margin_left=10)
+    low, high = min(values), max(values)
+    if average is not None:
+        low, high = min(low, average), max(high, average)
+    padding = (high - low) * 0.15 or abs(high) * 0.05 or 1
+    layout.update(
+        xaxis={
+            "title": {"text": escape(value_label)},
+            "range": [low - padding, high + padding],
+            "gridcolor": "#e5e5e5",
+        },
+        yaxis={"autorange": "reversed", "automargin": True, "tickfont": {"size": 12}},
+        showlegend=False,
+        bargap=0.25,
+    )
+    figure.update_layout(**layout)
+    if average is not None:
+        figure.add_vline(
+            x=float(average),
+            line={"color": AVERAGE_COLOUR, "dash": "dash", "width": 2},
+            annotation={"text": escape(average_label), "showarrow": False, "yanchor": "bottom", "font": {"size": 12}},
+            annotation_position="top",
+        )
+    return figure
+
+
+def tile_map_figure(
+    tiles: pd.DataFrame,
+    *,
+    layout: pd.DataFrame,
+    decimals: int,
+    measure_unit: str,
+    value_label: str,
+    no_data_label: str,
+    rank_label: str,
+) -> go.Figure | None:
+    """Return a tile map: one equal square per province at its grid cell, coloured by value.
+
+    ``tiles`` has columns code, name, value, rank, url (one row per province of the year's
+    structure); ``layout`` has columns code, row, col, label (from reports/data/tile_layout_*.csv).
+    Provinces without a value are grey and say so on hover; clicking a tile opens the profile.
+    Returns None when no province has a value.
+    """
+    merged = layout.merge(tiles, on="code", how="inner")
+    if merged.empty or merged["value"].isna().all():
+        return None
+    n_rows, n_cols = int(layout["row"].max()) + 1, int(layout["col"].max()) + 1
+
+    def grid(column: str | None, *, with_value: bool, fill: object = None) -> list[list[object]]:
+        matrix: list[list[object]] = [[None] * n_cols for _ in range(n_rows)]
+        for record in merged.itertuples(index=False):
+            if pd.isna(record.value) == with_value:
+                continue
+            matrix[int(record.row)][int(record.col)] = fill if column is None else getattr(record, column)
+        return matrix
+
+    def hover(record: object) -> str:
+        if pd.isna(record.value):
+            return f"<b>{escape(record.name)}</b><br>{escape(no_data_label)}"
+        shown = format_value(record.value, decimals=decimals, measure_unit=measure_unit)
+        rank = "" if pd.isna(record.rank) else f"<br>{escape(rank_label)} {int(record.rank)}"
+        return f"<b>{escape(record.name)}</b><br>{escape(value_label)}: {shown}{rank}"
+
+    merged = merged.assign(
+        hover=[hover(r) for r in merged.itertuples(index=False)],
+        label=[escape(label) for label in merged["label"]],
+        number=[None if pd.isna(v) else float(v) for v in merged["value"]],
+    )
+    common = {"xgap": 3, "ygap": 3, "hoverongaps": False, "hovertemplate": "%{hovertext}<extra></extra>"}
+    with_data = go.Heatmap(
+        z=grid("number", with_value=True),
+        text=grid("label", with_value=True),
+        hovertext=grid("hover", with_value=True),
+        customdata=grid("url", with_value=True),
+        texttemplate="%{text}",
+        colorscale=SEQUENTIAL_SCALE,
+        colorbar={"title": {"text": escape(value_label)}, "thickness": 14},
+        **common,
+    )
+    without_data = go.Heatmap(
+        z=grid(None, with_value=False, fill=0),
+        text=grid("label", with_value=False),
+        hovertext=grid("hover", with_value=False),
+        customdata=grid("url", with_value=False),
+        texttemplate="%{text}",
+        textfont={"color": "#4a4a4a"},
+        colorscale=[[0, NO_DATA_COLOUR], [1, NO_DATA_COLOUR]],
+        showscale=False,
+        **common,
+    )
+    figure = go.Figure([without_data, with_data])
+    layout_dict = base_layout(height=max(360, 44 * n_rows + 60))
+    hidden_axis = {"visible": False, "showgrid": False, "zeroline": False}
+    layout_dict.update(
+        xaxis={**hidden_axis, "constrain": "domain"},
+        yaxis={**hidden_axis, "autorange": "reversed", "scaleanchor": "x", "scaleratio": 1},
+        showlegend=False,
+    )
+    figure.update_layout(**layout_dict)
+    return figure
