@@ -106,7 +106,9 @@ class AdministrativeUnit(models.Model):
                 name="unit_code_unique_from",
             ),
             models.CheckConstraint(
-                condition=Q(valid_from__isnull=True) | Q(valid_to__isnull=True) | Q(valid_from__lte=models.F("valid_to")),
+                condition=Q(valid_from__isnull=True)
+                | Q(valid_to__isnull=True)
+                | Q(valid_from__lte=models.F("valid_to")),
                 name="unit_validity_ordered",
             ),
             models.CheckConstraint(condition=Q(level__in=Level.values), name="unit_level_known"),
@@ -122,12 +124,19 @@ class AdministrativeUnit(models.Model):
         return self.short_name
 
     def save(self, *args, **kwargs) -> None:
+        self.derive_fields()
+        super().save(*args, **kwargs)
+
+    def derive_fields(self) -> None:
+        """Normalise the names to NFC and set search_text and sort_key from them.
+
+        save() calls this; bulk_create/bulk_update bypass save(), so bulk writers call it themselves.
+        """
         self.name = nfc(self.name)
         self.short_name = nfc(self.short_name)
         self.aliases = "; ".join(nfc(a) for a in self.alias_list())
         self.search_text = " | ".join(fold(t) for t in [self.short_name, self.name, *self.alias_list()])[:600]
         self.sort_key = sort_key(self.short_name)[:400]
-        super().save(*args, **kwargs)
 
     def alias_list(self) -> list[str]:
         """Return the aliases as a list."""
