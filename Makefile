@@ -36,7 +36,7 @@ migrate: venv
 data: venv
 	$(PY) manage.py loadunits
 	$(PY) manage.py loadcatalogue
-	$(PY) manage.py loadseed
+	$(PY) manage.py loadpublished
 
 check: venv
 	$(PY) manage.py check
