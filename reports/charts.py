@@ -195,7 +195,7 @@ def tile_map_figure(
     Provinces without a value are grey and say so on hover; clicking a tile opens the profile.
     Returns None when no province has a value.
     """
-    merged = layout.merge(tiles, on="code", how="inner")
+    merged = layout[["code", "row", "col", "label"]].merge(tiles, on="code", how="inner")
     if merged.empty or merged["value"].isna().all():
         return None
     n_rows, n_cols = int(layout["row"].max()) + 1, int(layout["col"].max()) + 1

@@ -1,0 +1,65 @@
+"""The rankings filter form: indicator, year, region, level, the province for district/commune rankings.
+
+A plain form rather than a FilterSet: the ranking is computed in pandas (ranks over the units
+in scope), not by filtering a queryset, and the choices depend on each other (the years
+with data depend on the indicator; the provinces on the year's structure).
+"""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from indicators.models import Indicator
+from provinces.models import AdministrativeUnit, Level, Region
+
+
+class RankingForm(forms.Form):
+    indicator = forms.ChoiceField(label=_("Indicator"))
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False)
+    region = forms.ChoiceField(label=_("Region"), required=False, choices=[("", _("All regions")), *Region.choices])
+    level = forms.ChoiceField(
+        label=_("Level"),
+        required=False,
+        choices=[
+            (Level.PROVINCE, _("Provinces (national)")),
+            (Level.DISTRICT, _("Districts of one province")),
+            (Level.COMMUNE, _("Communes of one province")),
+        ],
+    )
+    within = forms.ChoiceField(label=_("Province"), required=False)
+    highlight = forms.CharField(label=_("Highlight"), required=False, max_length=5, widget=forms.HiddenInput)
+
+    def __init__(
+        self,
+        data: dict,
+        *,
+        indicators: list[Indicator],
+        years: list[int],
+        provinces: list[tuple[str, str]],
+    ) -> None:
+        super().__init__(data)
+        self.fields["indicator"].choices = [(i.code, i.name) for i in indicators]
+        self.fields["year"].choices = [(str(y), str(y)) for y in years]
+        self.fields["within"].choices = [("", _("— choose a province —")), *provinces]
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        level = cleaned.get("level") or Level.PROVINCE
+        cleaned["level"] = level
+        if level != Level.PROVINCE and not cleaned.get("within"):
+            self.add_error("within", _("Choose the province whose districts or communes to rank."))
+        if level == Level.PROVINCE:
+            cleaned["within"] = ""
+        else:
+            # Districts and communes have no region of their own; the province chooses them.
+            cleaned["region"] = ""
+        return cleaned
+
+
+def province_choices(*, year: int) -> list[tuple[str, str]]:
+    """Return (code, name) of the provinces of the year's structure, in Vietnamese order."""
+    return list(
+        AdministrativeUnit.objects.filter(level=Level.PROVINCE)
+        .for_year(year)
+        .vietnamese_order()
+        .values_list("code", "short_name")
+    )
