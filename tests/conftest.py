@@ -18,3 +18,33 @@ def staff_client(client, staff_user):
 
 def is_postgres() -> bool:
     return connection.vendor == "postgresql"
+
+
+@pytest.fixture(scope="session")
+def real_units(django_db_setup, django_db_blocker):
+    """Load the real administrative units (provinces/data, 14,165 units) once per test session.
+
+    Opt-in: ask for ``real_units`` (with the ``django_db`` mark) in tests that need the real
+    provinces, districts and communes. Loading takes seconds, too slow for every test, so the units
+    are committed into the test database once, outside the per-test transactions (which still roll
+    back whatever a test changes), and deleted when the session ends. Tests using this fixture run
+    last (see pytest_collection_modifyitems below), so every other test still starts with an empty
+    unit table and may create units with any code. Not for transactional tests: ``transactional_db``
+    empties the database after each test.
+    """
+    from provinces.loaders import units_load
+    from provinces.models import AdministrativeUnit, Level
+
+    with django_db_blocker.unblock():
+        result = units_load()
+    yield result
+    with django_db_blocker.unblock():
+        AdministrativeUnit.successors.through.objects.all().delete()
+        for level in (Level.COMMUNE, Level.DISTRICT, Level.PROVINCE):  # children first: parent is PROTECT
+            AdministrativeUnit.objects.filter(level=level).delete()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the tests that use ``real_units`` after all others (stable order otherwise)."""
+    items.sort(key=lambda item: "real_units" in getattr(item, "fixturenames", ()))
