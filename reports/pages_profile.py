@@ -1,0 +1,301 @@
+"""Assemble the profile page from a UnitProfile: the value table, small multiples, rank history, children.
+
+Pure functions over the selector's DataFrames (no queries): the view calls ``unit_profile`` and
+hands the result here. Each chart comes with its display table (strings in the active language)
+and its raw CSV rows (unlocalised numbers), so the figure, the table and the download agree.
+"""
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+from django.utils.translation import gettext as _
+
+from indicators.models import AverageScope, MeasureUnit
+from reports.charts import ChartContext, chart_context
+from reports.charts_profile import lines_figure, rank_figure
+from reports.formatting import format_value
+from reports.selectors_profile import UnitProfile
+from reports.tables_profile import is_missing, localised, rank_text, unit_label, value_cell
+
+
+@dataclass
+class PageCharts:
+    """The charts of a page and, per chart id, the raw rows of its CSV download."""
+
+    csv_base: str
+    charts: list[ChartContext] = field(default_factory=list)
+    csv: dict[str, tuple[list[str], list[list[object]]]] = field(default_factory=dict)
+
+    def add(
+        self,
+        *,
+        chart_id: str,
+        title: str,
+        figure: object,
+        columns: list[str],
+        rows: list[list[object]],
+        csv_columns: list[str],
+        csv_rows: list[list[object]],
+        empty_message: str = "",
+        note: str = "",
+    ) -> ChartContext:
+        """Add one chart with its display table and CSV rows; return its context."""
+        separator = "&" if "?" in self.csv_base else "?"
+        chart = chart_context(
+            chart_id=chart_id,
+            title=title,
+            figure=figure,
+            columns=columns,
+            rows=rows,
+            csv_url=f"{self.csv_base}{separator}chart={chart_id}&format=csv" if figure is not None else "",
+            empty_message=empty_message,
+            note=note,
+        )
+        self.charts.append(chart)
+        self.csv[chart_id] = (csv_columns, csv_rows)
+        return chart
+
+
+def indicator_meta(profile: UnitProfile) -> dict[str, dict]:
+    """Return the catalogue row of each indicator by code, with its name in the active language."""
+    meta = {}
+    for row in profile.indicators.to_dict("records"):
+        row["label"] = localised(row["name_vi"], row["name_en"])
+        meta[row["code"]] = row
+    return meta
+
+
+def ordered_units(profile: UnitProfile) -> list[tuple[int, str, str]]:
+    """Return (id, label, kind) of the unit and then its predecessors and successors."""
+    units = [(profile.unit.pk, unit_label(profile.unit), "unit")]
+    units += [(u.pk, unit_label(u), "related") for u in profile.related]
+    return units
+
+
+def value_table(profile: UnitProfile) -> dict:
+    """Return the indicator × year table: one row per indicator and unit that has values."""
+    values = profile.values
+    if values.empty:
+        return {"years": [], "rows": []}
+    years = sorted(int(y) for y in values["year"].unique())
+    meta = indicator_meta(profile)
+    rows = []
+    for code, info in meta.items():
+        first = True
+        for unit_id, label, kind in ordered_units(profile):
+            own = values[(values["indicator"] == code) & (values["unit_id"] == unit_id)]
+            if own.empty:
+                continue
+            by_year = {int(r["year"]): r for _, r in own.iterrows()}
+            cells = [
+                value_cell(by_year[y], decimals=info["decimals"], measure_unit=info["measure_unit"])
+                if y in by_year
+                else None
+                for y in years
+            ]
+            rows.append(
+                {
+                    "indicator": info["label"],
+                    "code": code,
+                    "first": first,
+                    "unit": label,
+                    "is_main": kind == "unit",
+                    "cells": cells,
+                }
+            )
+            first = False
+    return {"years": years, "rows": rows}
+
+
+def average_series(profile: UnitProfile, code: str) -> pd.DataFrame:
+    """Return the average series of one indicator, labelled official (with source) or computed over N units."""
+    averages = profile.averages[profile.averages["indicator"] == code]
+    parts = []
+    scope_names = {AverageScope.NATIONAL: _("National average"), AverageScope.REGION: _("Regional average")}
+    for (scope, official), rows in averages.groupby(["scope", "official"], sort=False):
+        name = scope_names.get(scope, scope)
+        if official:
+            label = _("%(name)s (official)") % {"name": name}
+        else:
+            low, high = int(rows["n"].min()), int(rows["n"].max())
+            count = str(low) if low == high else f"{low}–{high}"
+            label = _("%(name)s (computed over %(count)s units with data)") % {"name": name, "count": count}
+        parts.append(
+            pd.DataFrame(
+                {
+                    "series": label,
+                    "kind": "official" if official else "computed",
+                    "year": rows["year"].astype(int),
+                    "value": rows["value"].astype(float),
+                }
+            )
+        )
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["series", "kind", "year", "value"])
+
+
+def indicator_lines(profile: UnitProfile, code: str) -> pd.DataFrame:
+    """Return the long frame of one small multiple: the unit, its predecessors/successors, the averages."""
+    parts = []
+    for unit_id, label, kind in ordered_units(profile):
+        own = profile.values[(profile.values["indicator"] == code) & (profile.values["unit_id"] == unit_id)]
+        own = own.dropna(subset=["value"])
+        if not own.empty:
+            parts.append(
+                pd.DataFrame({"series": label, "kind": kind, "year": own["year"].astype(int), "value": own["value"]})
+            )
+    if not parts:
+        return pd.DataFrame(columns=["series", "kind", "year", "value"])
+    return pd.concat([*parts, average_series(profile, code)], ignore_index=True)
+
+
+def breaks_of(profile: UnitProfile, code: str) -> list[tuple[int, str]]:
+    """Return the (year, note) series breaks of one indicator."""
+    rows = profile.series_breaks[profile.series_breaks["indicator"] == code]
+    return [(int(r["year"]), localised(r["note_vi"], r["note_en"])) for _, r in rows.iterrows()]
+
+
+def wide_rows(frame: pd.DataFrame, *, fmt) -> tuple[list[str], list[list[object]], list[list[object]]]:
+    """Return series labels and the year-by-series rows (display and raw) of a long frame."""
+    data = frame.dropna(subset=["value"])
+    series = list(dict.fromkeys(data["series"]))
+    table = data.pivot_table(index="year", columns="series", values="value", aggfunc="first").reindex(columns=series)
+    display, raw = [], []
+    for year, row in table.sort_index().iterrows():
+        display.append([int(year)] + ["" if is_missing(v) else fmt(float(v)) for v in row])
+        raw.append([int(year)] + [None if is_missing(v) else float(v) for v in row])
+    return series, display, raw
+
+
+def profile_charts(profile: UnitProfile, *, csv_base: str) -> PageCharts:
+    """Return the small multiples (one per indicator with numeric data) and the rank-history chart."""
+    page = PageCharts(csv_base=csv_base)
+    year = _("Year")
+    for code, info in indicator_meta(profile).items():
+        lines = indicator_lines(profile, code)
+        if lines.empty:
+            continue
+        breaks = breaks_of(profile, code)
+        series, display, raw = wide_rows(
+            lines, fmt=lambda v, i=info: format_value(v, decimals=i["decimals"], measure_unit=i["measure_unit"])
+        )
+        page.add(
+            chart_id=f"indicator-{code}",
+            title=info["label"],
+            figure=lines_figure(
+                lines,
+                y_title=str(MeasureUnit(info["measure_unit"]).label),
+                breaks=breaks,
+                break_label=_("Series break"),
+            ),
+            columns=[year, *series],
+            rows=display,
+            csv_columns=["year", *series],
+            csv_rows=raw,
+            note=" ".join(_("Series break in %(year)s: %(note)s") % {"year": y, "note": n} for y, n in breaks),
+        )
+    rank_chart(profile, page)
+    return page
+
+
+def rank_frame(profile: UnitProfile) -> pd.DataFrame:
+    """Return computed and published ranks per indicator, unit and year, in catalogue and unit order."""
+    meta = indicator_meta(profile)
+    labels = {unit_id: (label, kind) for unit_id, label, kind in ordered_units(profile)}
+    computed = profile.ranks.set_index(["unit_id", "indicator", "year"])
+    published = profile.values.dropna(subset=["rank"]).set_index(["unit_id", "indicator", "year"])
+    keys = sorted(
+        set(computed.index) | set(published.index),
+        key=lambda k: (list(meta).index(k[1]) if k[1] in meta else 999, list(labels).index(k[0]), k[2]),
+    )
+    rows = []
+    for unit_id, code, year in keys:
+        label, kind = labels[unit_id]
+        comp = computed.loc[(unit_id, code, year)] if (unit_id, code, year) in computed.index else None
+        pub = published.loc[(unit_id, code, year)] if (unit_id, code, year) in published.index else None
+        name = (meta[code]["short_name"] or meta[code]["label"]) if code in meta else code
+        rows.append(
+            {
+                "series": name if kind == "unit" else f"{name} — {label}",
+                "indicator": meta.get(code, {}).get("label", code),
+                "unit": label,
+                "year": int(year),
+                "rank": None if comp is None or is_missing(comp["computed_rank"]) else int(comp["computed_rank"]),
+                "ranked_units": None if comp is None else int(comp["ranked_units"]),
+                "published_rank": None if pub is None else int(pub["rank"]),
+                "rank_basis": "" if pub is None else pub["rank_basis"],
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=["series", "indicator", "unit", "year", "rank", "ranked_units", "published_rank", "rank_basis"],
+    )
+
+
+def rank_chart(profile: UnitProfile, page: PageCharts) -> None:
+    """Add the rank-history chart: computed ranks over the years, one line per indicator (and related unit)."""
+    ranks = rank_frame(profile)
+    display = [
+        [
+            r.indicator,
+            r.unit,
+            r.year,
+            ""
+            if r.rank is None or pd.isna(r.rank)
+            else _("%(rank)s of %(n)s") % {"rank": int(r.rank), "n": r.ranked_units},
+            rank_text(r.published_rank, basis=r.rank_basis),
+        ]
+        for r in ranks.itertuples()
+    ]
+    raw = [
+        [r.indicator, r.unit, r.year, r.rank, r.ranked_units, r.published_rank, r.rank_basis]
+        for r in ranks.itertuples()
+    ]
+    page.add(
+        chart_id="rank-history",
+        title=_("Rank history"),
+        figure=rank_figure(ranks, y_title=_("Computed rank (1 = best)")),
+        columns=[_("Indicator"), _("Unit"), _("Year"), _("Computed rank"), _("Published rank")],
+        rows=display,
+        csv_columns=["indicator", "unit", "year", "computed_rank", "ranked_units", "published_rank", "rank_basis"],
+        csv_rows=raw,
+        empty_message=_("No rank can be computed: no numeric values for this unit."),
+        note=_(
+            "Computed ranks are among the units of the same level that have a value that year (1-2-2-4 for ties); "
+            "published ranks are those printed by the source."
+        ),
+    )
+
+
+def children_table(profile: UnitProfile) -> dict:
+    """Return the subordinate units with their latest value per indicator (and the year of it)."""
+    latest = profile.children_values
+    if latest.empty:
+        return {"indicators": [], "rows": [], "without_data": profile.children}
+    indicators = (
+        latest[["indicator", "indicator_name_vi", "indicator_name_en", "display_order"]]
+        .drop_duplicates("indicator")
+        .sort_values(["display_order", "indicator"])
+    )
+    codes = indicators["indicator"].tolist()
+    by_unit = {uid: rows.set_index("indicator") for uid, rows in latest.groupby("unit_id")}
+    rows, without = [], []
+    for child in profile.children:
+        own = by_unit.get(child.pk)
+        if own is None:
+            without.append(child)
+            continue
+        cells = []
+        for code in codes:
+            if code not in own.index:
+                cells.append(None)
+                continue
+            r = own.loc[code]
+            cell = value_cell(r, decimals=r["decimals"], measure_unit=r["measure_unit"])
+            cell["year"] = int(r["year"])
+            cells.append(cell)
+        rows.append({"unit": child, "cells": cells})
+    names = [
+        localised(vi, en)
+        for vi, en in zip(indicators["indicator_name_vi"], indicators["indicator_name_en"], strict=True)
+    ]
+    return {"indicators": names, "rows": rows, "without_data": without}

@@ -1,0 +1,96 @@
+"""Display rows for the profile, compare and indicator pages: numbers per language, marks, sources.
+
+Selectors return raw numbers; these pure functions turn them into the strings a table shows
+in the active language (1.746 and 99,7% in Vietnamese, 1,746 and 99.7% in English), with the
+qualifier and rank-basis marks that keep a figure honest ("> 95", "as of", "implied", "derived").
+"""
+
+import datetime
+import math
+from urllib.parse import urlsplit
+
+import pandas as pd
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from indicators.models import Qualifier, RankBasis
+from provinces.models import AdministrativeUnit, Level
+from reports.formatting import format_value
+
+
+def is_missing(value: object) -> bool:
+    """Return whether a cell value is missing (None, NaN or pandas NA)."""
+    if value is None or value is pd.NA:
+        return True
+    return isinstance(value, float) and math.isnan(value)
+
+
+def localised(vi: str, en: str) -> str:
+    """Return the Vietnamese or English text for the active language (Vietnamese when English is empty)."""
+    return en if (get_language() or "vi").startswith("en") and en else vi
+
+
+def safe_url(url: str | None) -> str:
+    """Return the URL when it is http(s), else an empty string (no javascript: or data: links)."""
+    if not url:
+        return ""
+    return url if urlsplit(url.strip()).scheme.lower() in {"http", "https"} else ""
+
+
+def qualified_value(value: object, *, qualifier: str, decimals: int, measure_unit: str) -> str:
+    """Return the formatted value with its qualifier mark: '> 95%', '< 3', '1.746 (as of)'."""
+    if is_missing(value):
+        return ""
+    text = format_value(float(value), decimals=decimals, measure_unit=measure_unit)
+    if not text:
+        return ""
+    if qualifier == Qualifier.MORE_THAN:
+        return f"> {text}"
+    if qualifier == Qualifier.LESS_THAN:
+        return f"< {text}"
+    mark = {
+        Qualifier.AS_OF: _("as of"),
+        Qualifier.CUMULATIVE: _("cumulative"),
+        Qualifier.DERIVED: _("derived"),
+    }.get(qualifier)
+    return f"{text} ({mark})" if mark else text
+
+
+def rank_text(rank: object, *, basis: str) -> str:
+    """Return a published rank with its basis: stated ranks bare, others marked implied or derived."""
+    if is_missing(rank):
+        return ""
+    if basis in (RankBasis.ORDER_IMPLIED, RankBasis.SCORE_ORDER_IMPLIED):
+        return _("%(rank)s (implied by order)") % {"rank": int(rank)}
+    if basis == RankBasis.DERIVED:
+        return _("%(rank)s (derived, not official)") % {"rank": int(rank)}
+    return str(int(rank))
+
+
+def unit_label(unit: AdministrativeUnit) -> str:
+    """Return the unit's name with its validity when it is limited, e.g. 'Bắc Giang (–30/06/2025)'."""
+    if unit.valid_from is None and unit.valid_to is None:
+        return unit.short_name
+    return f"{unit.short_name} ({unit.validity_label})"
+
+
+def unit_url(unit: AdministrativeUnit) -> str:
+    """Return the profile URL of a unit, dated so that a reused code opens this very unit."""
+    day = unit.valid_to or unit.valid_from or datetime.date.today()
+    if unit.level == Level.PROVINCE:
+        path = reverse("reports:province", kwargs={"code": unit.code})
+    else:
+        path = reverse("reports:unit", kwargs={"level": unit.level, "code": unit.code})
+    return f"{path}?on={day.isoformat()}"
+
+
+def value_cell(row: pd.Series, *, decimals: int, measure_unit: str) -> dict[str, str]:
+    """Return one table cell of a value: text, published rank, source link and note."""
+    return {
+        "text": qualified_value(row["value"], qualifier=row["qualifier"], decimals=decimals, measure_unit=measure_unit),
+        "rank": rank_text(row["rank"], basis=row["rank_basis"]),
+        "source_title": row["source_title"],
+        "source_url": safe_url(row["source_url"]),
+        "note": row["note"] or "",
+    }
