@@ -18,6 +18,11 @@ from provinces.models import AdministrativeUnit, Level, Region
 MIN_YEAR, MAX_YEAR = 1990, 2100
 
 
+def _plain(number: Decimal) -> str:
+    """Return a decimal without trailing zeros and never in exponent form (120, not 1.2E+2)."""
+    return format(number.normalize(), "f")
+
+
 class IndicatorGroup(models.TextChoices):
     PAR = "par", _("PAR Index")
     SIPAS = "sipas", _("SIPAS")
@@ -114,19 +119,19 @@ class Indicator(models.Model):
         """Return why value is outside the allowed range, or None when it is inside."""
         if self.min_value is not None and value < self.min_value:
             return _("%(value)s is below the minimum %(min)s for %(code)s.") % {
-                "value": value.normalize(),
-                "min": self.min_value.normalize(),
+                "value": _plain(value),
+                "min": _plain(self.min_value),
                 "code": self.code,
             }
         if self.max_value is not None and value > self.max_value:
             return _("%(value)s is above the maximum %(max)s for %(code)s.") % {
-                "value": value.normalize(),
-                "max": self.max_value.normalize(),
+                "value": _plain(value),
+                "max": _plain(self.max_value),
                 "code": self.code,
             }
         if self.measure_unit == MeasureUnit.COUNT and value != value.to_integral_value():
             return _("%(value)s is not a whole number, but %(code)s is a count.") % {
-                "value": value.normalize(),
+                "value": _plain(value),
                 "code": self.code,
             }
         return None

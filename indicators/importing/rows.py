@@ -1,0 +1,213 @@
+"""Turn table cells into candidate rows and decide the file's decimal convention once.
+
+A file is written either the Vietnamese way (99,7 and 1.746) or the English way (99.7 and
+1,746). Cells that can be read only one way vote for a convention; cells like ``1.746`` could
+be either and follow the vote. Cells voting both ways are errors, and a file whose numeric cells
+are all ambiguous is refused until the person states the convention (``--decimal``).
+"""
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from indicators.importing.columns import LONG, Layout
+from indicators.numbers import MISSING_MARKERS, Convention
+
+_SPACES = re.compile(r"[\s\u00a0\u202f']")
+
+
+@dataclass
+class Cell:
+    """One cell and where it is, so that every error can name its line and column."""
+
+    text: object
+    line: int
+    column: str
+
+
+@dataclass
+class Candidate:
+    """One figure to import: a unit, a year, an indicator, and a value and/or rank cell."""
+
+    line: int
+    unit: Cell | None
+    unit_code: Cell | None
+    year: Cell
+    indicator: Cell
+    value: Cell | None
+    rank: Cell | None
+    texts: dict[str, Cell]
+
+    def text(self, name: str) -> str:
+        """Return a free-text field of the row, stripped ('' when absent)."""
+        cell = self.texts.get(name)
+        return "" if cell is None or cell.text is None else str(cell.text).strip()
+
+
+def is_empty(cell: Cell | None) -> bool:
+    """Return whether a cell carries nothing (absent, blank, or a spreadsheet's empty)."""
+    return (
+        cell is None
+        or cell.text is None
+        or (isinstance(cell.text, str) and cell.text.strip().lower() in MISSING_MARKERS)
+    )
+
+
+_TEXT_FIELDS = (
+    "level",
+    "parent",
+    "rank_basis",
+    "qualifier",
+    "note",
+    "source_title",
+    "source_url",
+    "source_publisher",
+    "source_date",
+    "source_details",
+)
+
+
+def candidates_build(*, rows: list[tuple[int, list[object]]], header: list[str], layout: Layout) -> list[Candidate]:
+    """Return one candidate per figure: per row in the long layout, per filled indicator cell in the wide one."""
+    result: list[Candidate] = []
+    for line, cells in rows:
+
+        def cell(index: int | None, cells: list[object] = cells, line: int = line) -> Cell | None:
+            if index is None:
+                return None
+            return Cell(cells[index] if index < len(cells) else "", line, header[index])
+
+        fields = layout.fields
+        common = {
+            "line": line,
+            "unit": cell(fields.get("unit")),
+            "unit_code": cell(fields.get("unit_code")),
+            "year": cell(fields["year"]),
+            "texts": {name: c for name in _TEXT_FIELDS if (c := cell(fields.get(name))) is not None},
+        }
+        if layout.kind == LONG:
+            result.append(
+                Candidate(
+                    indicator=cell(fields["indicator"]),
+                    value=cell(fields.get("value")),
+                    rank=cell(fields.get("rank")),
+                    **common,
+                )
+            )
+            continue
+        for code in sorted(set(layout.value_columns) | set(layout.rank_columns)):
+            value, rank = cell(layout.value_columns.get(code)), cell(layout.rank_columns.get(code))
+            if is_empty(value) and is_empty(rank):
+                continue  # an empty cell in a wide sheet is a figure not known, not a zero
+            result.append(Candidate(indicator=Cell(code, line, code), value=value, rank=rank, **common))
+    return result
+
+
+def convention_vote(text: object) -> str | None:
+    """Return 'comma' or 'dot' when the cell can only be read one way, 'ambiguous' for 1.746, else None."""
+    if not isinstance(text, str):
+        return None
+    body = _SPACES.sub("", text.strip()).rstrip("%").lstrip("+-<>")
+    dots, commas = body.count("."), body.count(",")
+    if not dots and not commas:
+        return None
+    if dots and commas:
+        return "comma" if body.rfind(",") > body.rfind(".") else "dot"
+    sep = "." if dots else ","
+    if body.count(sep) > 1:  # repeated: a thousands separator, so the other one is the decimal
+        return "comma" if sep == "." else "dot"
+    integer, _sep, fraction = body.partition(sep)
+    if len(fraction) == 3 and 1 <= len(integer) <= 3 and integer != "0" and integer.isdigit():
+        return "ambiguous"
+    return "comma" if sep == "," else "dot"
+
+
+def convention_decide(
+    *, cells: list[Cell], stated: Convention | None
+) -> tuple[Convention | None, list[tuple[Cell, str]]]:
+    """Return the file's convention and the cells in error (conflicting, or ambiguous with no decision)."""
+    votes: dict[str, list[Cell]] = {"comma": [], "dot": [], "ambiguous": []}
+    for c in cells:
+        vote = convention_vote(c.text)
+        if vote:
+            votes[vote].append(c)
+    errors: list[tuple[Cell, str]] = []
+    decided: Convention | None = stated
+    if stated is None and votes["comma"] and votes["dot"]:
+        majority, minority = ("comma", "dot") if len(votes["comma"]) >= len(votes["dot"]) else ("dot", "comma")
+        example = votes[majority][0]
+        for c in votes[minority]:
+            errors.append((c, _conflict_message(c, minority, example)))
+        return None, errors
+    if stated is None:
+        decided = "comma" if votes["comma"] else "dot" if votes["dot"] else None
+    else:
+        other = "dot" if stated == "comma" else "comma"
+        for c in votes[other]:
+            errors.append((c, _stated_conflict_message(c, stated)))
+    if decided is None and votes["ambiguous"]:
+        for c in votes["ambiguous"]:
+            errors.append(
+                (
+                    c,
+                    _(
+                        "“%(text)s” could be read two ways and no other number in the file settles it. State the "
+                        "decimal separator: --decimal=comma (Vietnamese: 99,7 and 1.746) or --decimal=dot (99.7 and "
+                        "1,746), or the “Decimal separator” choice on the upload form."
+                    )
+                    % {"text": c.text},
+                )
+            )
+    return decided, errors
+
+
+def _conflict_message(cell: Cell, kind: str, example: Cell) -> str:
+    mark = _("a decimal comma") if kind == "comma" else _("a decimal point")
+    other = _("a decimal point") if kind == "comma" else _("a decimal comma")
+    return _(
+        "“%(text)s” uses %(mark)s, but other numbers in the file use %(other)s (e.g. “%(example)s” on line "
+        "%(line)s). Use one convention in the whole file."
+    ) % {"text": cell.text, "mark": mark, "other": other, "example": example.text, "line": example.line}
+
+
+def _stated_conflict_message(cell: Cell, stated: str) -> str:
+    name = _("comma") if stated == "comma" else _("dot")
+    return _("“%(text)s” does not follow the stated decimal separator (%(name)s).") % {"text": cell.text, "name": name}
+
+
+def rank_parse(text: object) -> int | None:
+    """Return the rank in a cell ('15', '15/63', 15.0), None when empty; raise ValueError otherwise."""
+    if text is None or (isinstance(text, str) and text.strip().lower() in {"", "-", "n/a", "na"}):
+        return None
+    if isinstance(text, bool):
+        raise ValueError(text)
+    if isinstance(text, (int, float, Decimal)):
+        if text != int(text):
+            raise ValueError(text)
+        number = int(text)
+    else:
+        body = str(text).strip().split("/")[0].strip()
+        if not body.isdigit():
+            raise ValueError(text)
+        number = int(body)
+    if number < 1:
+        raise ValueError(text)
+    return number
+
+
+def year_parse(text: object) -> int:
+    """Return the year in a cell (2023, '2023', 2023.0); raise ValueError when it is not a year."""
+    if isinstance(text, bool):
+        raise ValueError(text)
+    if isinstance(text, (int, float, Decimal)):
+        if text != int(text):
+            raise ValueError(text)
+        return int(text)
+    body = str(text).strip()
+    if body.endswith(".0"):
+        body = body[:-2]
+    if not (body.isdigit() and len(body) == 4):
+        raise ValueError(text)
+    return int(body)

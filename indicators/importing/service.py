@@ -1,0 +1,201 @@
+"""The import service: validate every row of a file, then write all of it or nothing.
+
+Used by ``manage.py importvalues``, the admin upload pages and ``manage.py loadpublished``.
+Validation runs on in-memory indexes (one query for units, one for indicators, one for sources,
+one for the existing values of the affected indicator-years); writing is one transaction of
+bulk inserts and updates. Empty cells never erase a stored figure: a file changes only what it states.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from indicators.importing.columns import layout_detect
+from indicators.importing.reading import FileRefused, Table, table_read
+from indicators.importing.rows import Candidate, candidates_build, convention_decide, is_empty
+from indicators.importing.validation import Planned, RowError, Validator
+from indicators.models import ImportBatch, Indicator, Source, Value
+from indicators.numbers import Convention
+from provinces.resolver import UnitIndex
+
+__all__ = ["ImportReport", "Planned", "RowError", "values_import"]
+
+
+@dataclass
+class ImportReport:
+    """What an import found and did: the preview of the admin and the summary of the command."""
+
+    file_name: str
+    dry_run: bool
+    file_format: str = ""
+    encoding: str = ""
+    delimiter: str = ""
+    layout: str = ""
+    convention: str | None = None
+    file_error: str = ""
+    errors: list[RowError] = field(default_factory=list)
+    planned: list[Planned] = field(default_factory=list)
+    skipped_empty: int = 0
+    ignored_columns: list[str] = field(default_factory=list)
+    new_sources: list[str] = field(default_factory=list)
+    written: bool = False
+    batch: ImportBatch | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Return whether the file can be (or was) written: no file error and no row error."""
+        return not self.file_error and not self.errors
+
+    def by_action(self, action: str) -> list[Planned]:
+        """Return the planned rows of one action: create, update or unchanged."""
+        return [p for p in self.planned if p.action == action]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Return the number of rows to create, to update, unchanged, in error and skipped as empty."""
+        return {
+            "create": len(self.by_action("create")),
+            "update": len(self.by_action("update")),
+            "unchanged": len(self.by_action("unchanged")),
+            "error_rows": len({e.line for e in self.errors}),
+            "empty": self.skipped_empty,
+        }
+
+    def summary_lines(self) -> list[str]:
+        """Return the summary as lines of text, the same for the command and the admin preview."""
+        if self.file_error:
+            return [_("%(file)s refused: %(reason)s") % {"file": self.file_name, "reason": self.file_error}]
+        c = self.counts
+        lines = [
+            _("%(file)s: %(format)s, %(layout)s layout, decimal %(convention)s.")
+            % {
+                "file": self.file_name,
+                "format": self.file_format.upper(),
+                "layout": self.layout,
+                "convention": self.convention or _("not needed"),
+            },
+            _(
+                "To create: %(create)s · to update: %(update)s · unchanged: %(unchanged)s · rows in error: "
+                "%(error_rows)s · empty (skipped): %(empty)s"
+            )
+            % c,
+        ]
+        if self.ignored_columns:
+            lines.append(_("Columns ignored: %(columns)s") % {"columns": ", ".join(self.ignored_columns)})
+        if self.new_sources:
+            lines.append(_("New sources: %(sources)s") % {"sources": "; ".join(self.new_sources)})
+        lines += [f"  {e}" for e in self.errors]
+        lines += [f"  {_('update')} {p}" for p in self.by_action("update")]
+        if self.errors:
+            lines.append(_("Nothing was written: correct the rows above and import the file again."))
+        elif self.written:
+            lines.append(_("Written: %(create)s created, %(update)s updated.") % c)
+        elif self.dry_run:
+            lines.append(_("Dry run: nothing was written."))
+        elif not c["create"] and not c["update"]:
+            lines.append(_("Nothing to write: every value is already stored as in the file."))
+        return lines
+
+
+def values_import(
+    *,
+    content: bytes,
+    file_name: str,
+    user: object | None = None,
+    source: Source | None = None,
+    decimal: Convention | None = None,
+    dry_run: bool = False,
+    note: str = "",
+    units: "UnitIndex | None" = None,
+) -> ImportReport:
+    """Validate a CSV/XLSX file of values and, unless dry_run or any row is wrong, write all of it.
+
+    ``source`` is used for rows that name no source of their own; ``decimal`` settles files whose
+    numbers could be read both ways; ``units`` is a prebuilt UnitIndex for callers that import several
+    files. Return the report; never raise for bad input.
+    """
+    report = ImportReport(file_name=file_name, dry_run=dry_run)
+    try:
+        table = table_read(content=content, file_name=file_name)
+    except FileRefused as exc:
+        report.file_error = exc.message
+        return report
+    report.file_format, report.encoding, report.delimiter = table.file_format, table.encoding, table.delimiter
+    indicators = {i.code: i for i in Indicator.objects.all()}
+    candidates = _candidates(table, indicators, report)
+    if candidates is None:
+        return report
+    values = [c.value for c in candidates if not is_empty(c.value)]
+    report.convention, convention_errors = convention_decide(cells=values, stated=decimal)
+    report.errors += [RowError(c.line, c.column, message) for c, message in convention_errors]
+    bad_cells = {(c.line, c.column) for c, _message in convention_errors}
+    validator = Validator(indicators=indicators, convention=report.convention, default_source=source, units=units)
+    for candidate in candidates:
+        if candidate.value and (candidate.line, candidate.value.column) in bad_cells:
+            continue
+        planned = validator.validate(candidate)
+        if planned is None and not validator.errors_of(candidate.line):
+            report.skipped_empty += 1
+        elif planned is not None:
+            report.planned.append(planned)
+    report.errors += validator.errors
+    report.errors.sort(key=lambda e: (e.line, e.column))
+    validator.classify(report.planned)
+    report.new_sources = validator.new_source_labels(report.planned)
+    if report.ok and not dry_run and any(p.action != "unchanged" for p in report.planned):
+        _write(report, validator=validator, user=user, source=source, note=note, layout=report.layout)
+    return report
+
+
+def _candidates(table: Table, indicators: dict[str, Indicator], report: ImportReport) -> list[Candidate] | None:
+    layout = layout_detect(header=table.header, indicator_codes=set(indicators))
+    report.layout, report.ignored_columns = layout.kind, layout.ignored
+    if layout.errors:
+        report.errors += [RowError(table.header_line, column, message) for column, message in layout.errors]
+        return None
+    if not table.rows:
+        report.file_error = _("The file has a header row but no data rows.")
+        return None
+    return candidates_build(rows=table.rows, header=table.header, layout=layout)
+
+
+def _write(
+    report: ImportReport, *, validator: Validator, user: object | None, source: Source | None, note: str, layout: str
+) -> None:
+    now = timezone.now()
+    counts = report.counts
+    try:
+        with transaction.atomic():
+            sources = validator.sources_save(report.planned)
+            if source is not None and source.pk is None:
+                source = sources.get((source.title, source.url))
+            batch = ImportBatch.objects.create(
+                file_name=report.file_name[:255],
+                file_format=report.file_format,
+                layout=layout,
+                source=source,
+                created_by=user,
+                rows_created=counts["create"],
+                rows_updated=counts["update"],
+                rows_unchanged=counts["unchanged"],
+                note=note,
+            )
+            new = [p.as_value(source=sources[p.source_key], user=user, batch=batch) for p in report.by_action("create")]
+            Value.objects.bulk_create(new, batch_size=500)
+            changed = []
+            for p in report.by_action("update"):
+                p.apply(p.existing, source=sources[p.source_key], user=user, batch=batch, now=now)
+                changed.append(p.existing)
+            Value.objects.bulk_update(changed, Planned.UPDATE_FIELDS, batch_size=500)
+    except DatabaseError as exc:
+        report.file_error = _("The database refused the import, so nothing was written: %(error)s") % {"error": exc}
+        return
+    report.written, report.batch = True, batch
+
+
+def decimal_or_none(value: Decimal | None) -> str:
+    """Return a value as plain text for reports ('' for None)."""
+    return "" if value is None else format(value.normalize(), "f")

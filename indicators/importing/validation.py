@@ -1,0 +1,421 @@
+"""Check candidate rows against units, the catalogue, sources and stored values, in memory.
+
+Every problem becomes a ``RowError`` naming the line, the column and the reason; the same data
+rules as the admin apply through ``indicators.models.value_errors``.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.utils.translation import gettext as _
+
+from indicators.importing.columns import close_codes
+from indicators.importing.rows import Candidate, Cell, is_empty, rank_parse, year_parse
+from indicators.models import ImportBatch, Indicator, MeasureUnit, Qualifier, RankBasis, Source, Value, value_errors
+from indicators.numbers import Convention, NumberFormatError, parse_number
+from provinces.models import AdministrativeUnit, Level
+from provinces.resolver import UnitIndex, UnitResolveError
+
+LEVEL_WORDS = {
+    "province": Level.PROVINCE,
+    "tinh": Level.PROVINCE,
+    "tỉnh": Level.PROVINCE,
+    "cap tinh": Level.PROVINCE,
+    "district": Level.DISTRICT,
+    "huyen": Level.DISTRICT,
+    "huyện": Level.DISTRICT,
+    "cap huyen": Level.DISTRICT,
+    "commune": Level.COMMUNE,
+    "xa": Level.COMMUNE,
+    "xã": Level.COMMUNE,
+    "cap xa": Level.COMMUNE,
+}
+QUALIFIER_WORDS = {"=": Qualifier.EXACT, "exact": Qualifier.EXACT, ">": Qualifier.MORE_THAN, "<": Qualifier.LESS_THAN}
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return _("line %(line)s, column “%(column)s”: %(message)s") % {
+            "line": self.line,
+            "column": self.column,
+            "message": self.message,
+        }
+
+
+@dataclass
+class Planned:
+    """One valid row: the figure it states and what importing it would do to the stored value."""
+
+    UPDATE_FIELDS = [
+        "value",
+        "rank",
+        "rank_basis",
+        "qualifier",
+        "note",
+        "source",
+        "updated_by",
+        "updated_at",
+        "import_batch",
+    ]
+
+    line: int
+    unit: AdministrativeUnit
+    indicator: Indicator
+    year: int
+    value: Decimal | None
+    rank: int | None
+    rank_basis: str
+    qualifier: str | None
+    note: str | None
+    source_key: tuple[str, str]
+    existing: Value | None = None
+    action: str = "create"
+    old: dict[str, object] = field(default_factory=dict)
+    source_changed: bool = False
+
+    def __str__(self) -> str:
+        text = f"line {self.line}: {self.unit.short_name} ({self.unit.code}) · {self.year} · {self.indicator.code}: "
+        if self.old or self.source_changed:
+            new = self.merged(self.existing)
+            changes = [f"{name} {_show(old)} → {_show(new[name])}" for name, old in self.old.items()]
+            if self.source_changed:
+                changes.append(_("source → %(title)s") % {"title": self.source_key[0]})
+            return text + ", ".join(changes)
+        return text + _("value %(value)s, rank %(rank)s") % {"value": _show(self.value), "rank": _show(self.rank)}
+
+    def merged(self, existing: Value | None) -> dict[str, object]:
+        """Return the stored fields after this row: what the file states over what is stored."""
+        base = {"value": None, "rank": None, "qualifier": Qualifier.EXACT, "note": ""}
+        if existing is not None:
+            base = {name: getattr(existing, name) for name in base}
+        result = {
+            "value": self.value if self.value is not None else base["value"],
+            "rank": self.rank if self.rank is not None else base["rank"],
+            "qualifier": self.qualifier if self.qualifier is not None else base["qualifier"],
+            "note": self.note if self.note is not None else base["note"],
+        }
+        if self.rank is not None:
+            result["rank_basis"] = self.rank_basis or RankBasis.STATED
+        else:
+            result["rank_basis"] = existing.rank_basis if existing is not None and result["rank"] is not None else ""
+        return result
+
+    def as_value(self, *, source: Source, user: object | None, batch: ImportBatch) -> Value:
+        """Return the new Value this row creates."""
+        return Value(
+            indicator=self.indicator,
+            unit=self.unit,
+            year=self.year,
+            source=source,
+            created_by=user,
+            updated_by=user,
+            import_batch=batch,
+            **self.merged(None),
+        )
+
+    def apply(
+        self, value: Value, *, source: Source, user: object | None, batch: ImportBatch, now: datetime.datetime
+    ) -> None:
+        """Change a stored value to what this row states."""
+        for name, new in self.merged(value).items():
+            setattr(value, name, new)
+        value.source, value.updated_by, value.import_batch, value.updated_at = source, user, batch, now
+
+
+def _show(value: object) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    return str(value)
+
+
+class Validator:
+    """Validate candidate rows one by one against in-memory indexes, collecting every error."""
+
+    def __init__(
+        self,
+        *,
+        indicators: dict[str, Indicator],
+        convention: Convention | None,
+        default_source: Source | None,
+        units: UnitIndex | None = None,
+    ) -> None:
+        self.indicators = indicators
+        self.indicators_lower = {code.lower(): ind for code, ind in indicators.items()}
+        self.convention = convention
+        self.default_source = default_source
+        self.errors: list[RowError] = []
+        self._error_lines: set[int] = set()
+        self._seen: dict[tuple[int, int, int], int] = {}
+        self._units = units  # built on the first row that needs it: one query for every unit
+        self.sources: dict[tuple[str, str], dict[str, object]] = {}
+        self.this_year = datetime.date.today().year
+
+    # -- errors -------------------------------------------------------------------------------
+    def error(self, cell: Cell | None, message: str, *, line: int = 0, column: str = "") -> None:
+        """Record an error at a cell (or at a line and column when the cell is absent)."""
+        line = cell.line if cell else line
+        self.errors.append(RowError(line, cell.column if cell else column, str(message)))
+        self._error_lines.add(line)
+
+    def errors_of(self, line: int) -> bool:
+        """Return whether a line has an error."""
+        return line in self._error_lines
+
+    # -- one row ------------------------------------------------------------------------------
+    def validate(self, c: Candidate) -> Planned | None:
+        """Return the planned figure of a row, or None when the row is empty or wrong (errors recorded)."""
+        if is_empty(c.value) and is_empty(c.rank):
+            return None
+        before = len(self.errors)
+        year = self._year(c)
+        indicator = self._indicator(c)
+        unit = self._unit(c, year) if year is not None else None
+        value = self._value(c, indicator)
+        rank = self._rank(c)
+        rank_basis = self._choice(c, "rank_basis", RankBasis, {})
+        qualifier = self._choice(c, "qualifier", Qualifier, QUALIFIER_WORDS)
+        source_key = self._source(c)
+        if len(self.errors) > before or None in (year, indicator, unit, source_key):
+            return None
+        for name, messages in value_errors(indicator=indicator, unit=unit, year=year, value=value, rank=rank).items():
+            column = {"value": c.value, "year": c.year, "indicator": c.indicator}.get(name) or c.rank
+            for message in messages:
+                self.error(column, message, line=c.line, column=name)
+        key = (indicator.pk, unit.pk, year)
+        if key in self._seen:
+            self.error(
+                c.indicator,
+                _("Duplicate row: %(unit)s, %(year)s, %(code)s is already on line %(line)s.")
+                % {"unit": unit.short_name, "year": year, "code": indicator.code, "line": self._seen[key]},
+            )
+        self._seen.setdefault(key, c.line)
+        if len(self.errors) > before:
+            return None
+        note = c.text("note") if "note" in c.texts else None
+        return Planned(c.line, unit, indicator, year, value, rank, rank_basis or "", qualifier, note, source_key)
+
+    def _year(self, c: Candidate) -> int | None:
+        try:
+            year = year_parse(c.year.text)
+        except (ValueError, TypeError):
+            self.error(c.year, _("“%(text)s” is not a year (write it as 2023).") % {"text": c.year.text})
+            return None
+        if year > self.this_year:
+            self.error(
+                c.year,
+                _("Year %(year)s has not ended yet or is in the future: no figures for it can have been published.")
+                % {"year": year},
+            )
+            return None
+        return year
+
+    def _indicator(self, c: Candidate) -> Indicator | None:
+        text = str(c.indicator.text or "").strip()
+        indicator = self.indicators_lower.get(text.lower())
+        if indicator is None:
+            close = close_codes(text, set(self.indicators))
+            hint = _("; did you mean %(close)s?") % {"close": ", ".join(close)} if close else "."
+            self.error(c.indicator, _("Unknown indicator code “%(text)s”") % {"text": text} + hint)
+        return indicator
+
+    def _unit(self, c: Candidate, year: int) -> AdministrativeUnit | None:
+        if self._units is None:
+            self._units = UnitIndex.build()
+        level = None
+        if level_text := c.text("level"):
+            level = LEVEL_WORDS.get(level_text.lower())
+            if level is None:
+                self.error(
+                    c.texts["level"],
+                    _("Unknown level “%(text)s”: use province, district or commune.") % {"text": level_text},
+                )
+                return None
+        parent = None
+        if parent_text := c.text("parent"):
+            try:
+                parent = self._units.resolve(parent_text, year=year)
+            except UnitResolveError as exc:
+                self.error(c.texts["parent"], _resolve_message(parent_text, exc))
+                return None
+        found: list[tuple[Cell, AdministrativeUnit]] = []
+        for cell in (c.unit_code, c.unit):
+            if is_empty(cell):
+                continue
+            text = str(cell.text).strip()
+            if isinstance(cell.text, float) and cell.text == int(cell.text):
+                text = str(int(cell.text))
+            try:
+                found.append((cell, self._units.resolve(text, year=year, level=level, parent=parent)))
+            except UnitResolveError as exc:
+                self.error(cell, _resolve_message(text, exc))
+                return None
+        if not found:
+            self.error(None, _("No unit: give the unit's name or code."), line=c.line, column="unit")
+            return None
+        if len(found) == 2 and found[0][1].pk != found[1][1].pk:
+            (code_cell, by_code), (_name_cell, by_name) = found
+            self.error(
+                code_cell,
+                _("Code %(code)s is %(by_code)s in %(year)s, but the name column says %(by_name)s.")
+                % {"code": code_cell.text, "by_code": by_code.short_name, "year": year, "by_name": by_name.short_name},
+            )
+            return None
+        return found[0][1]
+
+    def _value(self, c: Candidate, indicator: Indicator | None) -> Decimal | None:
+        if is_empty(c.value):
+            return None
+        text = c.value.text
+        if isinstance(text, str) and text.strip()[:1] in "<>" and text.strip():
+            text = text.strip()[1:]
+        try:
+            parsed = parse_number(text, convention=self.convention)
+        except NumberFormatError as exc:
+            self.error(c.value, str(exc))
+            return None
+        if parsed.percent and indicator is not None and indicator.measure_unit != MeasureUnit.PERCENT:
+            self.error(
+                c.value,
+                _("“%(text)s” has a percent sign, but %(code)s is measured in %(unit)s.")
+                % {"text": c.value.text, "code": indicator.code, "unit": indicator.get_measure_unit_display()},
+            )
+        return parsed.value
+
+    def _rank(self, c: Candidate) -> int | None:
+        if is_empty(c.rank):
+            return None
+        try:
+            return rank_parse(c.rank.text)
+        except (ValueError, TypeError):
+            self.error(
+                c.rank, _("“%(text)s” is not a rank (a whole number from 1, e.g. 15 or 15/63).") % {"text": c.rank.text}
+            )
+            return None
+
+    def _choice(self, c: Candidate, name: str, choices: type, words: dict[str, str]) -> str | None:
+        text = c.text(name)
+        if not text:
+            return None
+        by_text = {v.lower(): v for v in choices.values} | {str(label).lower(): v for v, label in choices.choices}
+        chosen = words.get(text.lower()) or by_text.get(text.lower())
+        if chosen is None:
+            self.error(
+                c.texts[name],
+                _("“%(text)s” is not one of: %(allowed)s.") % {"text": text, "allowed": ", ".join(choices.values)},
+            )
+            return None
+        if name == "qualifier" and is_empty(c.rank) and is_empty(c.value):
+            return None
+        return chosen
+
+    def _source(self, c: Candidate) -> tuple[str, str] | None:
+        title, url = c.text("source_title"), c.text("source_url")
+        if not title and not url:
+            if self.default_source is None:
+                self.error(
+                    None,
+                    _(
+                        "No source: choose a source for the whole file, or fill source_title and "
+                        "source_url in this row."
+                    ),
+                    line=c.line,
+                    column="source_title",
+                )
+                return None
+            key = (self.default_source.title, self.default_source.url)
+            # A source typed on the command line is saved only if the import writes.
+            self.sources.setdefault(key, {"object": self.default_source} if self.default_source.pk else {})
+            return key
+        if url:
+            try:
+                URLValidator(schemes=["http", "https"])(url)
+            except ValidationError:
+                self.error(
+                    c.texts["source_url"], _("“%(url)s” is not a web address (http:// or https://).") % {"url": url}
+                )
+                return None
+        key = ((title or url)[:400], url)
+        if key not in self.sources:
+            self.sources[key] = self._source_details(c)
+        return key
+
+    def _source_details(self, c: Candidate) -> dict[str, object]:
+        details: dict[str, object] = {"publisher": c.text("source_publisher")[:200], "note": c.text("source_details")}
+        date_text = c.text("source_date")
+        if date_text:
+            try:
+                details["published_on"] = datetime.date.fromisoformat(date_text)
+            except ValueError:
+                # Sources often give only a year (a yearly report): keep it in the note, not as a made-up day.
+                details["note"] = "; ".join(
+                    filter(None, [details["note"], _("published %(date)s") % {"date": date_text}])
+                )
+        return details
+
+    # -- the whole file -----------------------------------------------------------------------
+    def classify(self, planned: list[Planned]) -> None:
+        """Compare planned rows with stored values (one query) and set each row's action."""
+        if not planned:
+            return
+        self._sources_lookup()
+        stored = Value.objects.filter(
+            indicator_id__in={p.indicator.pk for p in planned}, year__in={p.year for p in planned}
+        )
+        by_key = {(v.indicator_id, v.unit_id, v.year): v for v in stored}
+        for p in planned:
+            existing = by_key.get((p.indicator.pk, p.unit.pk, p.year))
+            p.existing = existing
+            if existing is None:
+                p.action = "create"
+                continue
+            source = self.sources[p.source_key].get("object")
+            new = p.merged(existing) | {"source_id": source.pk if source else None}
+            old = {name: getattr(existing, name) for name in new}
+            p.old = {k: old[k] for k in new if new[k] != old[k] and k != "source_id"}
+            p.source_changed = new["source_id"] != old["source_id"]
+            p.action = "update" if new != old else "unchanged"
+
+    def _sources_lookup(self) -> None:
+        titles = {title for title, _url in self.sources}
+        for source in Source.objects.filter(title__in=titles):
+            if (source.title, source.url) in self.sources:
+                self.sources[(source.title, source.url)]["object"] = source
+
+    def new_source_labels(self, planned: list[Planned]) -> list[str]:
+        """Return the sources the import would create."""
+        used = {p.source_key for p in planned if p.action != "unchanged"}
+        return [
+            f"{title} <{url}>" if url else title for (title, url) in used if "object" not in self.sources[(title, url)]
+        ]
+
+    def sources_save(self, planned: list[Planned]) -> dict[tuple[str, str], Source]:
+        """Create the sources that do not exist yet and return every source by (title, url)."""
+        result = {}
+        for key in {p.source_key for p in planned}:
+            entry = self.sources[key]
+            if "object" not in entry:
+                title, url = key
+                entry["object"], _created = Source.objects.get_or_create(title=title, url=url, defaults=entry)
+            result[key] = entry["object"]
+        return result
+
+
+def _resolve_message(text: str, exc: Exception) -> str:
+    message = str(getattr(exc, "message", "") or exc)
+    candidates = list(getattr(exc, "candidates", None) or [])
+    names = [f"{u.short_name} ({u.code})" if hasattr(u, "short_name") else str(u) for u in candidates[:5]]
+    if names and not all(n.split(" (")[0] in message for n in names):
+        message = f"{message} " + _("Closest matches: %(names)s.") % {"names": ", ".join(names)}
+    if text not in message:
+        message = f"“{text}”: {message}"
+    return message

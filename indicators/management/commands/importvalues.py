@@ -1,0 +1,55 @@
+"""Import yearly values from a CSV or XLSX file (all or nothing; --dry-run to preview)."""
+
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from indicators.importing import values_import
+from indicators.models import Source
+
+
+class Command(BaseCommand):
+    help = "Import values from a CSV/XLSX file in the documented format (docs/import-format.md)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--dry-run", action="store_true", help="Validate and print the preview; write nothing.")
+        parser.add_argument("--source-title", default="", help="Source of rows that name none (created if new).")
+        parser.add_argument("--source-url", default="", help="Web address of that source.")
+        parser.add_argument("--user", default="", help="Username recorded as the importer.")
+        parser.add_argument(
+            "--decimal", choices=["comma", "dot"], help="Decimal separator, when the file is ambiguous."
+        )
+
+    def handle(self, *args: object, **options: object) -> None:
+        path: Path = options["file"]
+        try:
+            content = path.read_bytes()
+        except OSError as exc:
+            raise CommandError(f"Cannot read {path}: {exc.strerror}.") from exc
+        user = None
+        if options["user"]:
+            user = get_user_model().objects.filter(username=options["user"]).first()
+            if user is None:
+                raise CommandError(f"No user named {options['user']!r}.")
+        source = self._source(options["source_title"], options["source_url"])
+        report = values_import(
+            content=content,
+            file_name=path.name,
+            user=user,
+            source=source,
+            decimal=options["decimal"],
+            dry_run=options["dry_run"],
+        )
+        for line in report.summary_lines():
+            self.stdout.write(line)
+        if not report.ok:
+            raise CommandError("Import refused; nothing was written.")
+
+    def _source(self, title: str, url: str) -> Source | None:
+        """Return the source named on the command line; a new one stays unsaved until the import writes."""
+        if not title and not url:
+            return None
+        title = title or url
+        return Source.objects.filter(title=title, url=url).first() or Source(title=title, url=url)
