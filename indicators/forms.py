@@ -82,6 +82,13 @@ class ValueAdminForm(forms.ModelForm):
         model = Value
         fields = ["indicator", "unit", "year", "value", "rank", "rank_basis", "qualifier", "source", "note"]
 
+    def _update_errors(self, errors: forms.ValidationError) -> None:
+        # A number refused by its field is missing from the instance, so Value.clean would add
+        # "give a value" under the field's own, clearer message: keep only the field's message.
+        if hasattr(errors, "error_dict") and self.has_error("value"):
+            errors.error_dict.pop("value", None)
+        super()._update_errors(errors)
+
     def clean(self) -> dict:
         cleaned = super().clean()
         # These two repeat CheckConstraints, so that the error sits at the field that causes it.
