@@ -219,13 +219,17 @@ class UnitIndex:
         literal = self._by_key.get(fold_compact(text), [])
         types, rest = _prefix_split(text)
         prefixed = self._by_key.get(fold_compact(rest), []) if types else []
-        named = self._unique([*literal, *prefixed])
-        fitting = [unit for unit in prefixed if fits(unit)]
-        if types:
-            typed = [unit for unit in fitting if unit.unit_type in types]
+
+        def typed(units: list[AdministrativeUnit]) -> list[AdministrativeUnit]:
+            # The prefix's own types first; its levels when no unit of those types is left.
+            if not types:
+                return units
             levels = {LEVEL_OF_TYPE[t] for t in types}
-            fitting = typed or [unit for unit in fitting if unit.level in levels]
-        return named, self._unique([*(u for u in literal if fits(u)), *fitting])
+            return [u for u in units if u.unit_type in types] or [u for u in units if u.level in levels]
+
+        named = self._unique([*literal, *typed(prefixed)])
+        fitting = [*(u for u in literal if fits(u)), *typed([u for u in prefixed if fits(u)])]
+        return named, self._unique(fitting)
 
     def _marks_preferred(self, text: str, candidates: list[AdministrativeUnit]) -> list[AdministrativeUnit]:
         """Keep the candidates whose diacritics match the text's (any tone placement), if there are any."""
