@@ -1,1 +1,178 @@
-"""Admin pages for importing value files: upload → preview → confirm."""
+"""Admin pages for importing value files: upload → preview → confirm.
+
+The uploaded file is kept server-side between the steps, in a temporary folder under a random
+token that only the uploader's session knows; the confirm step reads that file again and
+re-validates it, so nothing posted back by the browser is trusted.
+"""
+
+import secrets
+import tempfile
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.defaultfilters import filesizeformat
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from indicators.importing import ImportReport, values_import
+from indicators.importing.validation import value_show
+from indicators.models import ImportBatch, Source
+
+SESSION_KEY = "value_imports"
+PREVIEW_ROWS = 300
+
+
+def upload_dir() -> Path:
+    """Return the folder where uploads wait between preview and confirm."""
+    folder = Path(getattr(settings, "IMPORT_UPLOAD_DIR", Path(tempfile.gettempdir()) / "cchc-imports"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("File"), help_text=_("CSV (UTF-8 or Excel “Unicode text”) or XLSX, in the documented import format.")
+    )
+    source = forms.ModelChoiceField(
+        label=_("Source"),
+        queryset=Source.objects.order_by("title"),
+        required=False,
+        help_text=_("Used for rows that give no source_title / source_url of their own."),
+    )
+    decimal = forms.ChoiceField(
+        label=_("Decimal separator"),
+        required=False,
+        choices=[
+            ("", _("detect from the file")),
+            ("comma", _("comma (99,7 and 1.746)")),
+            ("dot", _("dot (99.7 and 1,746)")),
+        ],
+    )
+
+    def clean_file(self) -> object:
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.IMPORT_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is %(size)s; the largest file accepted is %(limit)s.")
+                % {"size": filesizeformat(upload.size), "limit": filesizeformat(settings.IMPORT_MAX_BYTES)}
+            )
+        return upload
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "file_name", "file_format", "layout", "created_by", "source", "rows_created",
+                    "rows_updated", "rows_unchanged")  # fmt: skip
+    list_select_related = ("created_by", "source")
+    list_filter = ("file_format", "layout")
+    search_fields = ("file_name", "note")
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # batches are made by imports only
+
+    def has_change_permission(self, request: HttpRequest, obj: ImportBatch | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: ImportBatch | None = None) -> bool:
+        return False
+
+    def get_urls(self) -> list[URLPattern]:
+        wrap = self.admin_site.admin_view
+        return [
+            path("upload/", wrap(self.upload_view), name="indicators_importbatch_upload"),
+            path("preview/<str:token>/", wrap(self.preview_view), name="indicators_importbatch_preview"),
+            *super().get_urls(),
+        ]
+
+    def _check(self, request: HttpRequest) -> None:
+        if not (request.user.has_perm("indicators.add_value") and request.user.has_perm("indicators.change_value")):
+            raise PermissionDenied
+
+    def _context(self, request: HttpRequest, title: str, **extra: object) -> dict[str, object]:
+        return {**self.admin_site.each_context(request), "opts": self.model._meta, "title": title, **extra}
+
+    def upload_view(self, request: HttpRequest) -> HttpResponse:
+        """Show the upload form; on a valid upload keep the file and go to its preview."""
+        self._check(request)
+        form = ImportUploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            token = secrets.token_urlsafe(24)
+            upload = form.cleaned_data["file"]
+            with (upload_dir() / token).open("wb") as handle:
+                for chunk in upload.chunks():
+                    handle.write(chunk)
+            source = form.cleaned_data["source"]
+            pending = request.session.get(SESSION_KEY, {})
+            pending[token] = {
+                "name": Path(upload.name).name[:200],
+                "source": source.pk if source else None,
+                "decimal": form.cleaned_data["decimal"] or None,
+            }
+            request.session[SESSION_KEY] = pending
+            return HttpResponseRedirect(reverse("admin:indicators_importbatch_preview", args=[token]))
+        context = self._context(request, gettext("Import values from a file"), form=form)
+        return TemplateResponse(request, "admin/indicators/importbatch/upload.html", context)
+
+    def preview_view(self, request: HttpRequest, token: str) -> HttpResponse:
+        """Show what the file would change (GET) or import it after validating it again (POST)."""
+        self._check(request)
+        meta = request.session.get(SESSION_KEY, {}).get(token)
+        stored = upload_dir() / token
+        if meta is None or not stored.is_file():
+            messages.error(request, gettext("This upload is no longer available; upload the file again."))
+            return HttpResponseRedirect(reverse("admin:indicators_importbatch_upload"))
+        source = Source.objects.filter(pk=meta["source"]).first() if meta["source"] else None
+        confirm = request.method == "POST"
+        report = values_import(
+            content=stored.read_bytes(),
+            file_name=meta["name"],
+            user=request.user,
+            source=source,
+            decimal=meta["decimal"],
+            dry_run=not confirm,
+        )
+        if confirm and report.ok:
+            self._forget(request, token)
+            c = report.counts
+            messages.success(
+                request,
+                gettext("%(file)s imported: %(create)s created, %(update)s updated, %(unchanged)s unchanged.")
+                % {"file": meta["name"], **c},
+            )
+            return HttpResponseRedirect(reverse("admin:indicators_importbatch_changelist"))
+        context = self._context(
+            request,
+            gettext("Preview of %(file)s") % {"file": meta["name"]},
+            report=report,
+            source=source,
+            counts=report.counts,
+            updates=[_update_row(p) for p in report.by_action("update")[:PREVIEW_ROWS]],
+            creates=report.by_action("create")[:PREVIEW_ROWS],
+            preview_rows=PREVIEW_ROWS,
+            confirmed=confirm,
+        )
+        return TemplateResponse(request, "admin/indicators/importbatch/preview.html", context)
+
+    def _forget(self, request: HttpRequest, token: str) -> None:
+        pending = request.session.get(SESSION_KEY, {})
+        pending.pop(token, None)
+        request.session[SESSION_KEY] = pending
+        (upload_dir() / token).unlink(missing_ok=True)
+
+
+def _update_row(planned: object) -> dict[str, object]:
+    new = planned.merged(planned.existing)
+    changes = [(name, value_show(old), value_show(new[name])) for name, old in planned.old.items()]
+    if planned.source_changed:
+        changes.append(("source", str(planned.existing.source), planned.source_key[0]))
+    return {"planned": planned, "changes": changes}
+
+
+__all__ = ["ImportBatchAdmin", "ImportReport", "ImportUploadForm"]

@@ -85,11 +85,14 @@ class Planned:
         text = f"line {self.line}: {self.unit.short_name} ({self.unit.code}) · {self.year} · {self.indicator.code}: "
         if self.old or self.source_changed:
             new = self.merged(self.existing)
-            changes = [f"{name} {_show(old)} → {_show(new[name])}" for name, old in self.old.items()]
+            changes = [f"{name} {value_show(old)} → {value_show(new[name])}" for name, old in self.old.items()]
             if self.source_changed:
                 changes.append(_("source → %(title)s") % {"title": self.source_key[0]})
             return text + ", ".join(changes)
-        return text + _("value %(value)s, rank %(rank)s") % {"value": _show(self.value), "rank": _show(self.rank)}
+        return text + _("value %(value)s, rank %(rank)s") % {
+            "value": value_show(self.value),
+            "rank": value_show(self.rank),
+        }
 
     def merged(self, existing: Value | None) -> dict[str, object]:
         """Return the stored fields after this row: what the file states over what is stored."""
@@ -130,7 +133,8 @@ class Planned:
         value.source, value.updated_by, value.import_batch, value.updated_at = source, user, batch, now
 
 
-def _show(value: object) -> str:
+def value_show(value: object) -> str:
+    """Return a stored or planned field as short text for previews ("—" when empty)."""
     if value is None or value == "":
         return "—"
     if isinstance(value, Decimal):
@@ -368,7 +372,7 @@ class Validator:
         if not planned:
             return
         self._sources_lookup()
-        stored = Value.objects.filter(
+        stored = Value.objects.select_related("source").filter(
             indicator_id__in={p.indicator.pk for p in planned}, year__in={p.year for p in planned}
         )
         by_key = {(v.indicator_id, v.unit_id, v.year): v for v in stored}

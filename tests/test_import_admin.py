@@ -1,0 +1,102 @@
+"""The admin import pages: upload → preview → confirm, with a staff user."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from indicators.admin_imports import SESSION_KEY, upload_dir
+from indicators.models import ImportBatch, Value
+from tests.factories import make_indicator, make_source, make_unit, make_value
+
+pytestmark = pytest.mark.django_db
+
+UPLOAD = reverse("admin:indicators_importbatch_upload")
+
+
+@pytest.fixture
+def setting(settings, tmp_path):
+    settings.IMPORT_UPLOAD_DIR = tmp_path
+    ha_noi = make_unit(code="01", short_name="Hà Nội")
+    dak_lak = make_unit(code="66", short_name="Đắk Lắk")
+    par = make_indicator(code="par_index")
+    return {"ha_noi": ha_noi, "dak_lak": dak_lak, "par": par, "source": make_source(title="Báo cáo PAR INDEX 2023")}
+
+
+def upload(client, content: str, *, source=None, name: str = "ket-qua.csv", decimal: str = ""):
+    data = {"file": SimpleUploadedFile(name, content.encode("utf-8")), "decimal": decimal}
+    if source:
+        data["source"] = source.pk
+    return client.post(UPLOAD, data)
+
+
+def test_upload_preview_confirm(staff_client, setting):
+    make_value(indicator=setting["par"], unit=setting["ha_noi"], year=2023, value="90")
+    response = upload(
+        staff_client, "Tỉnh;Năm;Chỉ số;Giá trị\nHà Nội;2023;par_index;91,5\nĐắk Lắk;2023;par_index;85\n",
+        source=setting["source"],
+    )  # fmt: skip
+    assert response.status_code == 302
+    preview_url = response["Location"]
+    preview = staff_client.get(preview_url)
+    assert preview.status_code == 200
+    counts = preview.context["counts"]
+    assert (counts["create"], counts["update"], counts["unchanged"], counts["error_rows"]) == (1, 1, 0, 0)
+    assert "90 → 91.5" in preview.content.decode()
+    assert Value.objects.get(unit=setting["ha_noi"]).value == 90  # the preview wrote nothing
+
+    confirmed = staff_client.post(preview_url)
+    assert confirmed.status_code == 302
+    assert Value.objects.get(unit=setting["ha_noi"]).value == 91.5
+    batch = ImportBatch.objects.get()
+    assert batch.created_by.username == "staff" and batch.source == setting["source"]
+    assert Value.objects.get(unit=setting["dak_lak"]).import_batch == batch
+    assert not list(upload_dir().iterdir())  # the kept file is removed after the import
+    assert staff_client.get(preview_url).status_code == 302  # and cannot be confirmed twice
+
+
+def test_preview_lists_every_bad_row_and_confirm_writes_nothing(staff_client, setting):
+    response = upload(
+        staff_client, "unit,year,indicator,value\nTỉnh Xyz,2023,par_index,80\nHà Nội,2023,par_index,120\n",
+        source=setting["source"],
+    )  # fmt: skip
+    preview = staff_client.get(response["Location"])
+    html = preview.content.decode()
+    assert preview.context["counts"]["error_rows"] == 2
+    assert "Tỉnh Xyz" in html and "120 is above the maximum 100 for par_index" in html
+    assert "Confirm and import" not in html
+    staff_client.post(response["Location"])
+    assert not Value.objects.exists() and not ImportBatch.objects.exists()
+
+
+def test_confirm_revalidates_the_kept_file_not_posted_data(staff_client, setting):
+    response = upload(staff_client, "unit,year,indicator,value\nHà Nội,2023,par_index,80\n", source=setting["source"])
+    staff_client.post(response["Location"], {"value": "999", "unit": "Đắk Lắk"})
+    assert list(Value.objects.values_list("unit__short_name", "value")) == [("Hà Nội", 80)]
+
+
+def test_a_file_that_is_not_a_table_is_refused_on_the_preview(staff_client, setting):
+    response = staff_client.post(UPLOAD, {"file": SimpleUploadedFile("report.csv", b"%PDF-1.5 binary")})
+    preview = staff_client.get(response["Location"])
+    assert preview.status_code == 200 and "PDF" in preview.content.decode()
+
+
+def test_oversized_upload_is_refused_on_the_form(staff_client, setting, settings):
+    settings.IMPORT_MAX_BYTES = 10
+    response = upload(staff_client, "unit,year,indicator,value\nHà Nội,2023,par_index,80\n")
+    assert response.status_code == 200 and "largest file accepted" in response.content.decode()
+
+
+def test_unknown_token_goes_back_to_upload(staff_client, setting):
+    response = staff_client.get(reverse("admin:indicators_importbatch_preview", args=["nope"]))
+    assert response.status_code == 302 and response["Location"] == UPLOAD
+    assert SESSION_KEY not in staff_client.session
+
+
+def test_anonymous_users_cannot_upload(client, setting):
+    response = client.get(UPLOAD)
+    assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_batch_list_links_to_upload(staff_client, setting):
+    response = staff_client.get(reverse("admin:indicators_importbatch_changelist"))
+    assert response.status_code == 200 and UPLOAD in response.content.decode()
