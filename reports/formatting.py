@@ -1,6 +1,6 @@
 """Numbers as the reader's language writes them: 1.746 and 99,7% in Vietnamese, 1,746 and 99.7% in English."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -14,7 +14,9 @@ def format_number(value: Number | None, *, decimals: int) -> str:
     """Return value rounded to decimals, grouped and with the active language's separators ("" when missing)."""
     if value is None or (isinstance(value, float) and value != value):
         return ""
-    return number_format(Decimal(str(value)), decimal_pos=decimals, use_l10n=True, force_grouping=True)
+    # Round half up, as readers (and the sources) do: 1746.5 → 1.747, not banker's 1.746.
+    rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return number_format(rounded, decimal_pos=decimals, use_l10n=True, force_grouping=True)
 
 
 def format_value(value: Number | None, *, decimals: int, measure_unit: str) -> str:

@@ -1,0 +1,110 @@
+"""CSV/XLSX downloads of the rankings and the streamed bulk export."""
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from provinces.models import Region
+from reports.exports import EXPORT_CHUNK_SIZE, cell_value, csv_lines, safe_text
+from reports.tables import EXPORT_COLUMNS
+from tests.factories import make_indicator, make_source, make_unit, make_value
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def par():
+    return make_indicator(code="par_index", decimals=2)
+
+
+@pytest.fixture
+def data(par):
+    evil = make_source(title='=HYPERLINK("http://evil")', url="https://example.org/par-2023")
+    ha_noi = make_unit(code="01", short_name="Hà Nội", region=Region.RED_RIVER_DELTA)
+    dak_lak = make_unit(code="66", short_name="Đắk Lắk", region=Region.CENTRAL_HIGHLANDS)
+    make_unit(code="22", short_name="Quảng Ninh", region=Region.RED_RIVER_DELTA)
+    make_value(indicator=par, unit=ha_noi, year=2023, value="89.7", source=evil)
+    make_value(indicator=par, unit=dak_lak, year=2023, value="1746.5")
+    return {"ha_noi": ha_noi, "dak_lak": dak_lak}
+
+
+def read_csv(response) -> list[list[str]]:
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    assert body.startswith("\ufeff".encode())
+    return list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"])
+def test_formula_starts_are_neutralised(text):
+    assert safe_text(text) == "'" + text
+
+
+def test_plain_text_and_numbers_are_kept():
+    assert safe_text("Hà Nội") == "Hà Nội"
+    assert cell_value(-1.5) == -1.5  # a negative number is a number, not a formula
+
+
+def test_ranking_csv_has_bom_header_unlocalised_numbers_and_a_descriptive_name(client, data):
+    response = client.get(reverse("reports:ranking") + "?indicator=par_index&year=2023&format=csv")
+    assert response["Content-Type"].startswith("text/csv")
+    assert 'filename="par_index_2023_provinces.csv"' in response["Content-Disposition"]
+    rows = read_csv(response)
+    assert rows[0] == EXPORT_COLUMNS
+    body = [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
+    assert [(r["unit_name"], r["rank"], r["value"]) for r in body] == [
+        ("Đắk Lắk", "1", "1746.5"),
+        ("Hà Nội", "2", "89.7"),
+        ("Quảng Ninh", "", ""),
+    ]
+    assert body[1]["source_title"].startswith("'=HYPERLINK")
+
+
+def test_csv_follows_the_filters_and_names_them(client, data):
+    url = reverse("reports:ranking") + f"?indicator=par_index&year=2023&region={Region.RED_RIVER_DELTA}&format=csv"
+    response = client.get(url)
+    assert 'filename="par_index_2023_provinces_red_river_delta.csv"' in response["Content-Disposition"]
+    assert [r[3] for r in read_csv(response)[1:]] == ["Hà Nội", "Quảng Ninh"]
+
+
+def test_xlsx_opens_and_has_the_same_rows_with_numbers_as_numbers(client, data):
+    base = reverse("reports:ranking") + "?indicator=par_index&year=2023"
+    csv_rows = read_csv(client.get(base + "&format=csv"))
+    response = client.get(base + "&format=xlsx")
+    assert 'filename="par_index_2023_provinces.xlsx"' in response["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    xlsx_rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert xlsx_rows[0] == EXPORT_COLUMNS
+    assert len(xlsx_rows) == len(csv_rows)
+    first = dict(zip(EXPORT_COLUMNS, xlsx_rows[1], strict=True))
+    assert first["value"] == 1746.5 and isinstance(first["rank"], int)
+    assert [r[3] for r in xlsx_rows[1:]] == [r[3] for r in csv_rows[1:]]
+
+
+def test_ranking_csv_runs_a_fixed_number_of_queries(client, par, django_assert_max_num_queries):
+    for n in range(25):
+        make_value(indicator=par, unit=make_unit(short_name=f"Tỉnh {n}"), year=2023, value=n)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("reports:ranking") + "?indicator=par_index&year=2023&format=csv")
+    assert len(read_csv(response)) == 26
+
+
+def test_bulk_export_streams_every_value_with_its_source(client, data, django_assert_max_num_queries):
+    with django_assert_max_num_queries(3):
+        response = client.get(reverse("reports:export-values"))
+        rows = read_csv(response)
+    assert response.streaming
+    header = rows[0]
+    assert header[:2] == ["indicator_code", "indicator_name_vi"] and "source_url" in header
+    assert len(rows) == 3
+    record = dict(zip(header, rows[1], strict=True))
+    assert record["unit_name"] in {"Hà Nội", "Đắk Lắk"} and record["source_url"].startswith("https://")
+
+
+def test_csv_lines_are_produced_lazily():
+    rows = ([n] for n in range(EXPORT_CHUNK_SIZE * 3))
+    lines = csv_lines(["n"], rows)
+    assert next(lines) == "\ufeffn\r\n"
+    assert next(lines) == "0\r\n"
