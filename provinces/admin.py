@@ -1,1 +1,118 @@
-"""Admin for administrative units."""
+"""Admin for administrative units.
+
+One admin for the single AdministrativeUnit table rather than one per proxy (Province, District,
+Commune): other admins point their ``autocomplete_fields`` at the concrete model (Value.unit),
+which Django only allows if that model is registered with ``search_fields``; the level filter
+gives the per-level lists that the proxies would.
+
+Units are official reference data loaded from provinces/data by ``loadunits``, which resets every
+field from the files, so the admin only shows them: an edit here would be silently undone by the
+next load. Change a name or add an alias in the data files instead.
+"""
+
+import datetime
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
+
+from provinces.models import REORGANISATION_DATE, AdministrativeUnit
+
+
+class InForceFilter(admin.SimpleListFilter):
+    """Filter units by the structure they belong to: in force today, before or from 1 July 2025."""
+
+    title = _("in force")
+    parameter_name = "in_force"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [
+            ("today", _("today")),
+            ("before", _("before 1 July 2025 (63 provinces)")),
+            ("from", _("from 1 July 2025 (34 provinces)")),
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        day = {
+            "today": datetime.date.today(),
+            "before": REORGANISATION_DATE - datetime.timedelta(days=1),
+            "from": REORGANISATION_DATE,
+        }.get(self.value() or "")
+        return queryset.in_force_on(day) if day else queryset
+
+
+@admin.register(AdministrativeUnit)
+class AdministrativeUnitAdmin(admin.ModelAdmin):
+    list_display = ("code", "short_name_sorted", "level", "unit_type", "region", "parent", "validity")
+    list_display_links = ("code", "short_name_sorted")
+    list_filter = ("level", "unit_type", "region", InForceFilter)
+    list_select_related = ("parent",)
+    # Used by other admins' autocomplete_fields too; get_search_results below makes it diacritic-insensitive.
+    search_fields = ("search_text", "code")
+    search_help_text = _("Name, official name or alias, with or without diacritics; or a GSO code.")
+    ordering = ("sort_key", "code")
+    show_facets = admin.ShowFacets.NEVER  # facet counts would add a query per filter
+    fieldsets = (
+        (None, {"fields": ("level", "code", "unit_type", "name", "short_name", "aliases")}),
+        (_("Place and validity"), {"fields": ("region", "parent", "valid_from", "valid_to")}),
+        (_("Reorganisation"), {"fields": ("predecessor_list", "successor_list")}),
+    )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: AdministrativeUnit | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: AdministrativeUnit | None = None) -> bool:
+        return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).select_related("parent")
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str) -> tuple[QuerySet, bool]:
+        """Match the folded name text (so "dak lak" finds Đắk Lắk) or the start of a GSO code."""
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        matches = queryset.search(term)
+        if term.isdigit():
+            matches = matches | queryset.filter(code__startswith=term)
+        return matches, False
+
+    @admin.display(description=_("name"), ordering="sort_key")
+    def short_name_sorted(self, unit: AdministrativeUnit) -> str:
+        return unit.short_name
+
+    @admin.display(description=_("in force"))
+    def validity(self, unit: AdministrativeUnit) -> str:
+        return unit.validity_label
+
+    @admin.display(description=_("predecessors"))
+    def predecessor_list(self, unit: AdministrativeUnit) -> SafeString:
+        return self._unit_links(unit.predecessors.order_by("sort_key", "code"))
+
+    @admin.display(description=_("successors"))
+    def successor_list(self, unit: AdministrativeUnit) -> SafeString:
+        return self._unit_links(unit.successors.order_by("sort_key", "code"))
+
+    @staticmethod
+    def _unit_links(units: QuerySet) -> SafeString:
+        links = format_html_join(
+            ", ",
+            '<a href="{}">{} ({} {})</a>',
+            (
+                (
+                    reverse("admin:provinces_administrativeunit_change", args=[u.pk]),
+                    u.short_name,
+                    u.code,
+                    u.validity_label,
+                )
+                for u in units
+            ),
+        )
+        return links or format_html("{}", "—")
