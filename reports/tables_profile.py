@@ -42,7 +42,7 @@ def qualified_value(value: object, *, qualifier: str, decimals: int, measure_uni
     """Return the formatted value with its qualifier mark: '> 95%', '< 3', '1.746 (as of)'."""
     if is_missing(value):
         return ""
-    text = format_value(float(value), decimals=decimals, measure_unit=measure_unit)
+    text = format_value(float(value), decimals=int(decimals), measure_unit=str(measure_unit))
     if not text:
         return ""
     if qualifier == Qualifier.MORE_THAN:
