@@ -93,7 +93,7 @@ class ValueAdmin(admin.ModelAdmin):
     list_display = (
         "indicator",
         "unit",
-        "year",
+        "year_label",
         "value_label",
         "rank",
         "rank_basis",
@@ -120,6 +120,10 @@ class ValueAdmin(admin.ModelAdmin):
         (_("Source"), {"fields": ("source", "note")}),
         (_("History"), {"fields": readonly_fields}),
     )
+
+    @admin.display(description=_("year"), ordering="year")
+    def year_label(self, obj: Value) -> str:
+        return str(obj.year)  # not "2.023": USE_THOUSAND_SEPARATOR would group a year like a number
 
     @admin.display(description=_("value"), ordering="value")
     def value_label(self, obj: Value) -> str:

@@ -220,13 +220,18 @@ class YearSheetRowForm(forms.Form):
             return cleaned
         value, rank = cleaned.get("value"), cleaned.get("rank")
         if value is None and rank is None:
-            if self.row.existing is not None and not self.has_error("value") and not self.has_error("rank"):
+            if self.has_error("value") or self.has_error("rank"):
+                return cleaned
+            if self.row.existing is not None:
                 self.add_error(
                     "value",
                     _("The stored figure was cleared. Tick “delete” to remove it, or type it again.")
                     if "delete" in self.fields
                     else _("The stored figure was cleared, but you may not delete values. Type it again."),
                 )
+            elif cleaned.get("rank_basis") or cleaned.get("note") or cleaned.get("source"):
+                # Never drop what was typed: a note or a source alone is not a figure.
+                self.add_error("value", _("Give a value, a published rank, or both — or clear this row."))
             return cleaned
         errors = value_errors(indicator=self.row.indicator, unit=self.unit, year=self.year, value=value, rank=rank)
         for field, messages in errors.items():

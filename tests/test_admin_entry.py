@@ -84,6 +84,15 @@ def test_change_forms_render_for_staff(staff_client):
 
 
 @pytest.mark.django_db
+def test_the_value_list_shows_vietnamese_decimals_and_years_without_grouping(staff_client):
+    make_value(indicator=make_indicator(), unit=make_unit(), year=2023, value="87.16")
+    page = staff_client.get(reverse("admin:indicators_value_changelist")).content.decode()
+
+    assert '<td class="field-value_label">87,16</td>' in page
+    assert '<td class="field-year_label">2023</td>' in page
+
+
+@pytest.mark.django_db
 def test_source_list_counts_the_values_citing_each_source(english):
     source = make_source(title="Báo cáo PAR INDEX 2023")
     indicator, unit = make_indicator(), make_unit()
