@@ -90,10 +90,8 @@ def sort_key(text: str) -> str:
     for char in nfc(text).lower():
         letter, tone = _split_char(char)
         if letter not in _PRIMARY:
-            if not letter.isalnum():
-                letter = " "
-            else:
-                letter = fold(letter)[:1] or " "
+            # Letters outside the Vietnamese alphabet sort as their base letter; symbols as a space.
+            letter = (fold(letter)[:1] or " ") if letter.isalnum() else " "
         weight = _PRIMARY.get(letter, 0)
         if weight == 0 and primary and primary[-1] == "ba":
             continue  # runs of spaces and punctuation count once
