@@ -67,7 +67,7 @@ def test_empty_database_renders(client):
 
 def test_fixed_number_of_queries(client, data, django_assert_max_num_queries):
     for n in range(10):
-        unit = make_unit(short_name=f"Tỉnh thêm {n}")
+        unit = make_unit(code=f"5{n}", short_name=f"Tỉnh thêm {n}")
         make_value(indicator=data["par"], unit=unit, year=2020 + n % 4, value="70", source=make_source())
     with django_assert_max_num_queries(5):
         assert client.get(URL, {"indicator": "par_index"}).status_code == 200

@@ -291,3 +291,18 @@ def test_validation_runs_a_fixed_number_of_queries(world, django_assert_max_num_
         report = values_import(content=("unit,year,indicator,value\n" + rows).encode(), file_name="f.csv",
                                source=source, dry_run=True)  # fmt: skip
     assert report.counts["create"] == 27
+
+
+def test_a_name_shared_by_a_province_and_a_district_means_the_province_unless_a_level_is_given(world):
+    make_unit(level=Level.DISTRICT, code="456", short_name="Đắk Lắk", parent=world["thanh_hoa"])
+    assert run("unit,year,indicator,value\nĐắk Lắk,2023,par_index,80\n").ok
+    assert stored(world["dak_lak"], world["par"]).value == 80
+    report = run("unit,level,year,indicator,value\nĐắk Lắk,district,2023,par_index,70\n")
+    assert report.ok, messages(report)
+    assert Value.objects.get(unit__level=Level.DISTRICT, year=2023).value == 70
+
+
+def test_a_district_header_resolves_districts(world):
+    report = run("Huyện,year,indicator,value\nNúi Thành,2022,par_index,75\n")
+    assert report.ok, messages(report)
+    assert stored(world["district"], world["par"], 2022).value == 75

@@ -107,3 +107,10 @@ def test_loading_again_changes_nothing(published):
     call_command("loadpublished", stdout=out)
     assert " 0 created, 0 updated" in out.getvalue()
     assert "averages: 0 created, 0 updated" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_the_documented_sample_file_matches_the_published_data(published):
+    out = io.StringIO()
+    call_command("importvalues", str(PUBLISHED_DIR.parent / "sample_import.csv"), "--dry-run", stdout=out)
+    assert "To create: 0 · to update: 0 · unchanged: 4" in out.getvalue()

@@ -57,7 +57,13 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
 _ALIAS_TO_FIELD = {alias: name for name, aliases in FIELD_ALIASES.items() for alias in aliases}
 #: Columns people keep in their sheets that carry nothing to import (row numbers, regions).
 IGNORED = frozenset({"stt", "tt", "no", "so tt", "region", "vung", "khu vuc", "region 6"})
-RANK_SUFFIXES = (" rank", " xep hang")
+#: Unit column names that say the level of the units (a "Tỉnh" column holds provinces).
+LEVEL_OF_UNIT_HEADER = {
+    "province": "province", "tinh": "province", "tinh thanh": "province", "tinh thanh pho": "province",
+    "tinh tp": "province", "ten tinh": "province", "ma tinh": "province",
+    "district": "district", "huyen": "district", "quan huyen": "district",
+    "commune": "commune", "xa": "commune", "phuong xa": "commune",
+}  # fmt: skip
 
 
 @dataclass
@@ -70,6 +76,7 @@ class Layout:
     rank_columns: dict[str, int] = field(default_factory=dict)
     ignored: list[str] = field(default_factory=list)
     errors: list[tuple[str, str]] = field(default_factory=list)
+    unit_level: str | None = None
 
 
 def layout_detect(*, header: list[str], indicator_codes: set[str]) -> Layout:
@@ -81,6 +88,7 @@ def layout_detect(*, header: list[str], indicator_codes: set[str]) -> Layout:
     value_columns: dict[str, int] = {}
     rank_columns: dict[str, int] = {}
     ignored: list[str] = []
+    unit_level: str | None = None
     for index, name in enumerate(header):
         folded = fold(name)
         if not folded:
@@ -96,6 +104,8 @@ def layout_detect(*, header: list[str], indicator_codes: set[str]) -> Layout:
             )
         elif key:
             fields[key] = index
+            if key in ("unit", "unit_code") and folded in LEVEL_OF_UNIT_HEADER:
+                unit_level = LEVEL_OF_UNIT_HEADER[folded]
         elif name.strip().lower() in codes:
             value_columns[codes[name.strip().lower()]] = index
         elif (code := _rank_column_code(name, codes)) is not None:
@@ -105,7 +115,7 @@ def layout_detect(*, header: list[str], indicator_codes: set[str]) -> Layout:
         else:
             unknown.append((index, name))
     kind = LONG if "indicator" in fields else WIDE
-    layout = Layout(kind, fields, value_columns, rank_columns, ignored, errors)
+    layout = Layout(kind, fields, value_columns, rank_columns, ignored, errors, unit_level)
     _check_required(layout, header)
     for _index, name in unknown:
         if kind == WIDE:

@@ -39,6 +39,7 @@ class Candidate:
     value: Cell | None
     rank: Cell | None
     texts: dict[str, Cell]
+    level_hint: str | None = None
 
     def text(self, name: str) -> str:
         """Return a free-text field of the row, stripped ('' when absent)."""
@@ -86,6 +87,7 @@ def candidates_build(*, rows: list[tuple[int, list[object]]], header: list[str],
             "unit_code": cell(fields.get("unit_code")),
             "year": cell(fields["year"]),
             "texts": {name: c for name in _TEXT_FIELDS if (c := cell(fields.get(name))) is not None},
+            "level_hint": layout.unit_level,
         }
         if layout.kind == LONG:
             result.append(

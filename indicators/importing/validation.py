@@ -17,7 +17,7 @@ from indicators.importing.rows import Candidate, Cell, is_empty, rank_parse, yea
 from indicators.models import ImportBatch, Indicator, MeasureUnit, Qualifier, RankBasis, Source, Value, value_errors
 from indicators.numbers import Convention, NumberFormatError, parse_number
 from provinces.models import AdministrativeUnit, Level
-from provinces.resolver import UnitIndex, UnitResolveError
+from provinces.resolver import UnitAmbiguous, UnitIndex, UnitResolveError
 
 LEVEL_WORDS = {
     "province": Level.PROVINCE,
@@ -259,7 +259,7 @@ class Validator:
             if isinstance(cell.text, float) and cell.text == int(cell.text):
                 text = str(int(cell.text))
             try:
-                found.append((cell, self._units.resolve(text, year=year, level=level, parent=parent)))
+                found.append((cell, self._resolve(text, year=year, level=level or c.level_hint, parent=parent)))
             except UnitResolveError as exc:
                 self.error(cell, _resolve_message(text, exc))
                 return None
@@ -275,6 +275,21 @@ class Validator:
             )
             return None
         return found[0][1]
+
+    def _resolve(
+        self, text: str, *, year: int, level: str | None, parent: AdministrativeUnit | None
+    ) -> AdministrativeUnit:
+        """Resolve a unit; with no level anywhere, a name shared with districts or communes means the province."""
+        try:
+            return self._units.resolve(text, year=year, level=level, parent=parent)
+        except UnitAmbiguous:
+            if level is not None or parent is not None:
+                raise
+            try:
+                return self._units.resolve(text, year=year, level=Level.PROVINCE)
+            except UnitResolveError:
+                pass
+            raise
 
     def _value(self, c: Candidate, indicator: Indicator | None) -> Decimal | None:
         if is_empty(c.value):
