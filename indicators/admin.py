@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -184,9 +185,18 @@ class ValueAdmin(admin.ModelAdmin):
             defaults_valid = defaults.is_valid()
             formset.default_source = defaults.cleaned_data.get("source") if defaults_valid else None
             if formset.is_valid() and defaults_valid:
-                counts = yearsheet_save(unit=unit, year=year, entries=formset.entries(), user=request.user)
-                self.message_user(request, _saved_message(counts), messages.SUCCESS)
-                return HttpResponseRedirect(f"{reverse('admin:indicators_value_yearsheet')}?unit={unit.pk}&year={year}")
+                try:
+                    counts = yearsheet_save(unit=unit, year=year, entries=formset.entries(), user=request.user)
+                except IntegrityError:
+                    # Someone else saved a figure of this sheet since it was opened; nothing was written.
+                    formset.non_form_errors().append(
+                        gettext("This sheet was changed by someone else meanwhile; nothing was saved. Reload it.")
+                    )
+                else:
+                    self.message_user(request, _saved_message(counts), messages.SUCCESS)
+                    return HttpResponseRedirect(
+                        f"{reverse('admin:indicators_value_yearsheet')}?unit={unit.pk}&year={year}"
+                    )
         context.update(
             unit=unit,
             year=year,

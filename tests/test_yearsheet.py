@@ -4,7 +4,7 @@ from decimal import Decimal
 from itertools import groupby
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
@@ -322,3 +322,36 @@ def test_the_sheet_is_for_staff_only(client, sheet):
     response = client.get(URL, {"unit": sheet["unit"].pk, "year": 2021})
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_the_sheet_loads_the_admin_autocomplete_for_units_and_sources(staff_client, sheet):
+    page = _open(staff_client, sheet["unit"], 2021).content.decode()
+    assert "admin/js/autocomplete.js" in page
+    assert 'data-field-name="unit"' in page and 'data-field-name="source"' in page
+
+    def search(field: str, term: str) -> list[str]:
+        params = {"app_label": "indicators", "model_name": "value", "field_name": field, "term": term}
+        response = staff_client.get("/admin/autocomplete/", params)
+        assert response.status_code == 200
+        return [item["text"] for item in response.json()["results"]]
+
+    assert search("source", "đẩy mạnh") == ["Hà Tĩnh: Cải cách hành chính được đẩy mạnh"]
+    assert "Hà Tĩnh" in search("unit", "Hà Tĩnh")
+
+
+@pytest.mark.django_db
+def test_a_save_that_collides_with_another_users_save_is_reported_not_a_server_error(english, sheet, monkeypatch):
+    def collide(**kwargs: object) -> None:
+        raise IntegrityError("value_one_per_indicator_unit_year")
+
+    monkeypatch.setattr("indicators.admin.yearsheet_save", collide)
+    data, rows = _form_data(_open(english, sheet["unit"], 2021), "en")
+    data["sheet-source"] = str(sheet["source"].pk)
+    _fill(data, rows, "on_time_rate", value="97")
+
+    response = english.post(f"{URL}?unit={sheet['unit'].pk}&year=2021", data)
+
+    assert response.status_code == 200
+    assert "changed by someone else" in " ".join(response.context["formset"].non_form_errors())
+    assert 'value="97"' in response.content.decode()
