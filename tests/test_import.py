@@ -306,3 +306,9 @@ def test_a_district_header_resolves_districts(world):
     report = run("Huyện,year,indicator,value\nNúi Thành,2022,par_index,75\n")
     assert report.ok, messages(report)
     assert stored(world["district"], world["par"], 2022).value == 75
+
+
+def test_more_than_sign_sets_the_qualifier(world):
+    report = run("unit,year,indicator,value\nHà Nội,2023,par_index,>95%\n")
+    assert report.ok, messages(report)
+    assert stored(world["ha_noi"], world["par"]).qualifier == "gt"

@@ -188,6 +188,8 @@ class Validator:
         rank = self._rank(c)
         rank_basis = self._choice(c, "rank_basis", RankBasis, {})
         qualifier = self._choice(c, "qualifier", Qualifier, QUALIFIER_WORDS)
+        if qualifier is None and isinstance(c.value and c.value.text, str) and c.value.text.strip()[:1] in ("<", ">"):
+            qualifier = Qualifier.MORE_THAN if c.value.text.strip()[0] == ">" else Qualifier.LESS_THAN
         source_key = self._source(c)
         if len(self.errors) > before or None in (year, indicator, unit, source_key):
             return None
