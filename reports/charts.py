@@ -152,7 +152,8 @@ def ranking_bar_figure(
             name=escape(value_label),
         )
     )
-    layout = base_layout(height=max(240, 22 * len(ranked) + 90), margin_left=10)
+    layout = base_layout(height=max(240, 22 * len(ranked) + 110), margin_left=10)
+    layout["margin"]["t"] = 40  # room for the average line's label above the bars
     low, high = min(values), max(values)
     if average is not None:
         low, high = min(low, average), max(high, average)
@@ -200,8 +201,9 @@ def tile_map_figure(
         return None
     n_rows, n_cols = int(layout["row"].max()) + 1, int(layout["col"].max()) + 1
 
-    def grid(column: str | None, *, with_value: bool, fill: object = None) -> list[list[object]]:
-        matrix: list[list[object]] = [[None] * n_cols for _ in range(n_rows)]
+    def grid(column: str | None, *, with_value: bool, fill: object = None, empty: object = None) -> list[list[object]]:
+        # Text grids use empty="" : Plotly prints a None label as "null" over the other trace's tile.
+        matrix: list[list[object]] = [[empty] * n_cols for _ in range(n_rows)]
         for record in merged.itertuples(index=False):
             if pd.isna(record.value) == with_value:
                 continue
@@ -223,7 +225,7 @@ def tile_map_figure(
     common = {"xgap": 3, "ygap": 3, "hoverongaps": False, "hovertemplate": "%{hovertext}<extra></extra>"}
     with_data = go.Heatmap(
         z=grid("number", with_value=True),
-        text=grid("label", with_value=True),
+        text=grid("label", with_value=True, empty=""),
         hovertext=grid("hover", with_value=True),
         customdata=grid("url", with_value=True),
         texttemplate="%{text}",
@@ -233,7 +235,7 @@ def tile_map_figure(
     )
     without_data = go.Heatmap(
         z=grid(None, with_value=False, fill=0),
-        text=grid("label", with_value=False),
+        text=grid("label", with_value=False, empty=""),
         hovertext=grid("hover", with_value=False),
         customdata=grid("url", with_value=False),
         texttemplate="%{text}",

@@ -109,6 +109,7 @@ def ranking_charts(
         csv_url=csv_url,
         empty_message=_("No unit has a value for this selection, so there is nothing to chart."),
         summary=_("%(n)s units with a value") % {"n": len(ranked)},
+        note=_("The value axis does not start at zero, so that close values can be told apart."),
         filename=f"{indicator.code}_{year}_ranking",
     )
     if ranking.level != Level.PROVINCE:

@@ -148,7 +148,6 @@ def ranking(
     values = _values_frame(indicator=indicator, years=[year, year - 1], level=level, within=within)
     current = values[values["year"] == year].drop(columns="year")
     previous = values[values["year"] == year - 1][["unit_id", "value"]].rename(columns={"value": "previous_value"})
-    previous["previous_rank"] = competition_ranks(previous["previous_value"], direction=indicator.direction)
     rows = units.merge(current, on="unit_id", how="left").merge(previous, on="unit_id", how="left")
     rows["value"] = rows["value"].astype("Float64")
     rows["rank"] = competition_ranks(rows["value"], direction=indicator.direction)
@@ -161,9 +160,9 @@ def ranking(
         regional_average = official.get((AverageScope.REGION, region)) or _computed_average(rows["value"])
     else:
         rows["region_rank"] = pd.Series(pd.NA, index=rows.index, dtype="Int64")
-    rows["value_change"] = rows["value"] - rows["previous_value"].astype("Float64")
-    # A smaller rank number is better: a positive rank_change means the unit moved up.
-    rows["rank_change"] = rows["previous_rank"].astype("Int64") - rows["rank"]
+    rows["previous_value"] = rows["previous_value"].astype("Float64")
+    rows["value_change"] = rows["value"] - rows["previous_value"]
+    rows = _with_rank_change(rows, direction=indicator.direction)
     rows["missing"] = rows["value"].isna()
     rows = rows.sort_values(["missing", "rank", "sort_key", "code"], na_position="last", kind="stable")
     return Ranking(
@@ -178,6 +177,24 @@ def ranking(
         n_units=len(rows),
         n_with_value=int(rows["value"].notna().sum()),
     )
+
+
+def _with_rank_change(rows: pd.DataFrame, *, direction: str) -> pd.DataFrame:
+    """Add previous_rank and rank_change, compared like for like: among the units with a value in both years.
+
+    Coverage differs from year to year (a source may list 3 provinces one year and 25 the next),
+    so ranks computed over each year's own values are not comparable; ranks within the common
+    set are. A positive rank_change means the unit moved up (a smaller rank number is better).
+    """
+    both = rows["value"].notna() & rows["previous_value"].notna()
+    rows["previous_rank"] = pd.Series(pd.NA, index=rows.index, dtype="Int64")
+    rows["rank_change"] = pd.Series(pd.NA, index=rows.index, dtype="Int64")
+    if both.any():
+        previous_rank = competition_ranks(rows.loc[both, "previous_value"], direction=direction)
+        current_rank = competition_ranks(rows.loc[both, "value"], direction=direction)
+        rows.loc[both, "previous_rank"] = previous_rank
+        rows.loc[both, "rank_change"] = previous_rank - current_rank
+    return rows
 
 
 @dataclass

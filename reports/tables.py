@@ -104,7 +104,7 @@ class RankingTable(tables.Table):
     region_rank = tables.Column(
         verbose_name=_("Rank in region"), attrs={"td": {"class": "number"}, "th": {"class": "number"}}
     )
-    name = tables.Column(verbose_name=_("Unit"), order_by=("sort_key",))
+    name = tables.Column(verbose_name=_("Unit"), order_by=("sort_key",), attrs={"td": {"class": "unit"}})
     region = tables.Column(verbose_name=_("Region"))
     value = tables.Column(
         verbose_name=_("Value"), default=_("no data"), attrs={"td": {"class": "number"}, "th": {"class": "number"}}
@@ -113,10 +113,14 @@ class RankingTable(tables.Table):
         verbose_name=_("Change in value"), attrs={"td": {"class": "number"}, "th": {"class": "number"}}
     )
     rank_change = tables.Column(
-        verbose_name=_("Change in rank"), attrs={"td": {"class": "number"}, "th": {"class": "number"}}
+        verbose_name=_("Change in rank"),
+        attrs={
+            "td": {"class": "number"},
+            "th": {"class": "number", "title": _("Among the units with a value in both years")},
+        },
     )
     published_rank = tables.Column(verbose_name=_("Published rank"), attrs={"td": {"class": "number"}})
-    source_title = tables.Column(verbose_name=_("Source"), orderable=False)
+    source_title = tables.Column(verbose_name=_("Source"), orderable=False, attrs={"td": {"class": "source"}})
 
     class Meta:
         template_name = "django_tables2/table.html"
@@ -176,13 +180,13 @@ class RankingTable(tables.Table):
         previous = record["previous_rank"]
         if value > 0:
             mark, css = "▲", "change-up"
-            words = gettext("up %(n)s places from %(previous)s in %(year)s")
+            words = gettext("up %(n)s places among the units with values in both years (%(previous)s in %(year)s)")
         elif value < 0:
             mark, css = "▼", "change-down"
-            words = gettext("down %(n)s places from %(previous)s in %(year)s")
+            words = gettext("down %(n)s places among the units with values in both years (%(previous)s in %(year)s)")
         else:
             mark, css = "=", ""
-            words = gettext("same rank as in %(year)s")
+            words = gettext("same rank as in %(year)s among the units with values in both years")
         words = words % {"n": abs(value), "previous": previous, "year": self.year - 1}
         return format_html(
             '<span class="{}" title="{}"><span aria-hidden="true">{} {}</span>'

@@ -206,3 +206,16 @@ def test_rankings_page_runs_a_fixed_number_of_queries(client, par, django_assert
     with django_assert_max_num_queries(9):
         response = client.get(ranking_url(indicator="par_index", year=2023))
     assert len(rows_of(response)) == 30
+
+
+def test_rank_change_compares_only_units_with_values_in_both_years(client, par):
+    units = [make_unit(short_name=name) for name in ("An Giang", "Bình Định", "Cà Mau", "Đồng Nai")]
+    for unit, value in zip(units, (90, 85, 80, 70), strict=True):
+        make_value(indicator=par, unit=unit, year=2023, value=value)
+    # 2022 covered only Cà Mau and Đồng Nai: their 2023 ranks (3, 4) are not comparable with 2022's (1, 2).
+    make_value(indicator=par, unit=units[2], year=2022, value=60)
+    make_value(indicator=par, unit=units[3], year=2022, value=65)
+    rows = {r["name"]: r for r in rows_of(client.get(ranking_url(indicator="par_index", year=2023)))}
+    assert rows["Cà Mau"]["previous_rank"] == 2 and rows["Cà Mau"]["rank_change"] == 1
+    assert rows["Đồng Nai"]["previous_rank"] == 1 and rows["Đồng Nai"]["rank_change"] == -1
+    assert rows["An Giang"]["rank_change"] is None
