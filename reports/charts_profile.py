@@ -13,42 +13,65 @@ import plotly.graph_objects as go
 from reports.charts import PALETTE, base_layout, escape
 
 GREY = "#6b6b6b"
+GRID = "#e5e5e5"
 #: Line styles by kind of series: the unit itself, a predecessor/successor, an official or computed average.
 DASHES = {"unit": "solid", "related": "dashdot", "official": "dash", "computed": "dot"}
 
 
-def _layout(fig: go.Figure, *, height: int = 340, legend: bool = True) -> go.Figure:
+def _figure(traces: list[dict], layout: dict) -> go.Figure:
+    # The dicts are built here from known keys, so plotly's per-property validation (most of the
+    # cost of a figure) is skipped; a page of twenty small multiples stays fast.
+    return go.Figure(data=traces, layout=layout, _validate=False)
+
+
+def _layout(*, height: int = 340, legend: bool = True, x: dict | None = None, y: dict | None = None) -> dict:
     layout = base_layout(height=height, margin_left=56)
     layout.update(
         showlegend=legend,
         legend={"orientation": "h", "yanchor": "top", "y": -0.15, "x": 0},
         margin={"l": 56, "r": 16, "t": 30, "b": 40},
+        xaxis={"gridcolor": GRID, "zeroline": False, "automargin": True, **(x or {})},
+        yaxis={"gridcolor": GRID, "zeroline": False, "automargin": True, **(y or {})},
     )
-    fig.update_layout(**layout)
-    fig.update_xaxes(gridcolor="#e5e5e5", zeroline=False, automargin=True)
-    fig.update_yaxes(gridcolor="#e5e5e5", zeroline=False, automargin=True)
-    return fig
+    return layout
 
 
-def _year_axis(fig: go.Figure, years: pd.Series) -> None:
+def _year_axis(years: pd.Series) -> dict:
     span = int(years.max()) - int(years.min()) if len(years) else 0
-    fig.update_xaxes(tickformat="d", dtick=1 if span <= 12 else 2, title_text="")
+    return {"tickformat": "d", "dtick": 1 if span <= 12 else 2}
 
 
-def _mark_breaks(fig: go.Figure, breaks: list[tuple[int, str]], *, label: str) -> None:
+def _axis_title(text: str) -> dict:
+    return {"title": {"text": escape(text)}} if text else {}
+
+
+def _mark_breaks(layout: dict, breaks: list[tuple[int, str]], *, label: str) -> None:
     """Draw a dashed vertical line before each series-break year, labelled, with the note on hover."""
     for year, note in breaks:
-        fig.add_vline(x=year - 0.5, line_dash="dash", line_color=GREY, line_width=1)
-        fig.add_annotation(
-            x=year - 0.5,
-            y=1,
-            yref="paper",
-            text=escape(f"{label} {year}"),
-            hovertext=escape(note),
-            showarrow=False,
-            xanchor="left",
-            yanchor="bottom",
-            font={"size": 11, "color": GREY},
+        layout.setdefault("shapes", []).append(
+            {
+                "type": "line",
+                "x0": year - 0.5,
+                "x1": year - 0.5,
+                "xref": "x",
+                "y0": 0,
+                "y1": 1,
+                "yref": "paper",
+                "line": {"dash": "dash", "color": GREY, "width": 1},
+            }
+        )
+        layout.setdefault("annotations", []).append(
+            {
+                "x": year - 0.5,
+                "y": 1,
+                "yref": "paper",
+                "text": escape(f"{label} {year}"),
+                "hovertext": escape(note),
+                "showarrow": False,
+                "xanchor": "left",
+                "yanchor": "bottom",
+                "font": {"size": 11, "color": GREY},
+            }
         )
 
 
@@ -63,8 +86,7 @@ def lines_figure(
     data = frame.dropna(subset=["value"])
     if data.empty:
         return None
-    fig = go.Figure()
-    colour_index = 0
+    traces, colour_index = [], 0
     for series, rows in data.groupby("series", sort=False):
         rows = rows.sort_values("year")
         kind = rows["kind"].iloc[0]
@@ -73,23 +95,22 @@ def lines_figure(
         else:
             colour = PALETTE[colour_index % len(PALETTE)]
             colour_index += 1
-        name = escape(str(series))
-        fig.add_trace(
-            go.Scatter(
-                x=rows["year"].astype(int).tolist(),
-                y=rows["value"].astype(float).tolist(),
-                mode="lines+markers",
-                name=name,
-                line={"color": colour, "dash": DASHES.get(kind, "solid"), "width": 2.5 if kind == "unit" else 1.5},
-                marker={"size": 7 if kind in ("unit", "related") else 5},
-                hovertemplate=f"{name}<br>%{{x}}: %{{y}}<extra></extra>",
-            )
+        name = escape(series)
+        traces.append(
+            {
+                "type": "scatter",
+                "x": [int(y) for y in rows["year"]],
+                "y": [float(v) for v in rows["value"]],
+                "mode": "lines+markers",
+                "name": name,
+                "line": {"color": colour, "dash": DASHES.get(kind, "solid"), "width": 2.5 if kind == "unit" else 1.5},
+                "marker": {"size": 7 if kind in ("unit", "related") else 5},
+                "hovertemplate": f"{name}<br>%{{x}}: %{{y}}<extra></extra>",
+            }
         )
-    _layout(fig)
-    _year_axis(fig, data["year"])
-    fig.update_yaxes(title_text=escape(y_title))
-    _mark_breaks(fig, list(breaks), label=break_label)
-    return fig
+    layout = _layout(x=_year_axis(data["year"]), y=_axis_title(y_title))
+    _mark_breaks(layout, list(breaks), label=break_label)
+    return _figure(traces, layout)
 
 
 def rank_figure(frame: pd.DataFrame, *, y_title: str) -> go.Figure | None:
@@ -100,24 +121,23 @@ def rank_figure(frame: pd.DataFrame, *, y_title: str) -> go.Figure | None:
     data = frame.dropna(subset=["rank"])
     if data.empty:
         return None
-    fig = go.Figure()
+    traces = []
     for index, (series, rows) in enumerate(data.groupby("series", sort=False)):
         rows = rows.sort_values("year")
-        name = escape(str(series))
-        fig.add_trace(
-            go.Scatter(
-                x=rows["year"].astype(int).tolist(),
-                y=rows["rank"].astype(int).tolist(),
-                mode="lines+markers",
-                name=name,
-                line={"color": PALETTE[index % len(PALETTE)]},
-                hovertemplate=f"{name}<br>%{{x}}: %{{y}}<extra></extra>",
-            )
+        name = escape(series)
+        traces.append(
+            {
+                "type": "scatter",
+                "x": [int(y) for y in rows["year"]],
+                "y": [int(r) for r in rows["rank"]],
+                "mode": "lines+markers",
+                "name": name,
+                "line": {"color": PALETTE[index % len(PALETTE)]},
+                "hovertemplate": f"{name}<br>%{{x}}: %{{y}}<extra></extra>",
+            }
         )
-    _layout(fig)
-    _year_axis(fig, data["year"])
-    fig.update_yaxes(autorange="reversed", title_text=escape(y_title), rangemode="tozero")
-    return fig
+    y_axis = {"autorange": "reversed", "rangemode": "tozero", **_axis_title(y_title)}
+    return _figure(traces, _layout(x=_year_axis(data["year"]), y=y_axis))
 
 
 def grouped_bar_figure(frame: pd.DataFrame, *, y_title: str) -> go.Figure | None:
@@ -128,22 +148,22 @@ def grouped_bar_figure(frame: pd.DataFrame, *, y_title: str) -> go.Figure | None
     data = frame.dropna(subset=["value"])
     if data.empty:
         return None
-    fig = go.Figure()
+    traces = []
     for index, (unit, rows) in enumerate(data.groupby("unit", sort=False)):
-        name = escape(str(unit))
-        fig.add_trace(
-            go.Bar(
-                x=[escape(str(i)) for i in rows["indicator"]],
-                y=rows["value"].astype(float).tolist(),
-                name=name,
-                marker={"color": PALETTE[index % len(PALETTE)]},
-                hovertemplate=f"{name}<br>%{{x}}: %{{y}}<extra></extra>",
-            )
+        name = escape(unit)
+        traces.append(
+            {
+                "type": "bar",
+                "x": [escape(i) for i in rows["indicator"]],
+                "y": [float(v) for v in rows["value"]],
+                "name": name,
+                "marker": {"color": PALETTE[index % len(PALETTE)]},
+                "hovertemplate": f"{name}<br>%{{x}}: %{{y}}<extra></extra>",
+            }
         )
-    _layout(fig, height=400)
-    fig.update_layout(barmode="group")
-    fig.update_yaxes(title_text=escape(y_title))
-    return fig
+    layout = _layout(height=400, y=_axis_title(y_title))
+    layout["barmode"] = "group"
+    return _figure(traces, layout)
 
 
 def radar_figure(frame: pd.DataFrame) -> go.Figure | None:
@@ -154,24 +174,25 @@ def radar_figure(frame: pd.DataFrame) -> go.Figure | None:
     data = frame.dropna(subset=["value"])
     if data.empty:
         return None
-    fig = go.Figure()
+    traces = []
     for index, (unit, rows) in enumerate(data.groupby("unit", sort=False)):
-        name = escape(str(unit))
-        theta = [escape(str(c)) for c in rows["component"]]
-        values = rows["value"].astype(float).tolist()
-        fig.add_trace(
-            go.Scatterpolar(
-                r=[*values, values[0]],
-                theta=[*theta, theta[0]],
-                name=name,
-                mode="lines+markers",
-                line={"color": PALETTE[index % len(PALETTE)]},
-                hovertemplate=f"{name}<br>%{{theta}}: %{{r}}<extra></extra>",
-            )
+        name = escape(unit)
+        theta = [escape(c) for c in rows["component"]]
+        values = [float(v) for v in rows["value"]]
+        traces.append(
+            {
+                "type": "scatterpolar",
+                "r": [*values, values[0]],
+                "theta": [*theta, theta[0]],
+                "name": name,
+                "mode": "lines+markers",
+                "line": {"color": PALETTE[index % len(PALETTE)]},
+                "hovertemplate": f"{name}<br>%{{theta}}: %{{r}}<extra></extra>",
+            }
         )
-    _layout(fig, height=460)
-    fig.update_layout(polar={"radialaxis": {"rangemode": "tozero", "gridcolor": "#e5e5e5"}})
-    return fig
+    layout = _layout(height=460)
+    layout["polar"] = {"radialaxis": {"rangemode": "tozero", "gridcolor": GRID}}
+    return _figure(traces, layout)
 
 
 def scatter_figure(frame: pd.DataFrame, *, x_title: str, y_title: str) -> go.Figure | None:
@@ -182,34 +203,32 @@ def scatter_figure(frame: pd.DataFrame, *, x_title: str, y_title: str) -> go.Fig
     data = frame.dropna(subset=["x", "y"])
     if data.empty:
         return None
-    fig = go.Figure()
+    traces = []
     for highlighted, rows in ((False, data[~data["highlighted"]]), (True, data[data["highlighted"]])):
         if rows.empty:
             continue
-        names = [escape(str(u)) for u in rows["unit"]]
-        fig.add_trace(
-            go.Scatter(
-                x=rows["x"].astype(float).tolist(),
-                y=rows["y"].astype(float).tolist(),
-                mode="markers+text" if highlighted else "markers",
-                text=names if highlighted else None,
-                textposition="top center",
-                showlegend=False,
-                customdata=rows["url"].tolist(),
-                hovertext=names,
-                marker={
-                    "size": 12 if highlighted else 8,
-                    "color": PALETTE[5] if highlighted else PALETTE[0],
-                    "opacity": 1 if highlighted else 0.6,
-                    "line": {"width": 1, "color": "#ffffff"},
-                },
-                hovertemplate="%{hovertext}<br>x: %{x}<br>y: %{y}<extra></extra>",
-            )
-        )
-    _layout(fig, height=460)
-    fig.update_xaxes(title_text=escape(x_title))
-    fig.update_yaxes(title_text=escape(y_title))
-    return fig
+        names = [escape(u) for u in rows["unit"]]
+        trace = {
+            "type": "scatter",
+            "x": [float(v) for v in rows["x"]],
+            "y": [float(v) for v in rows["y"]],
+            "mode": "markers+text" if highlighted else "markers",
+            "textposition": "top center",
+            "showlegend": False,
+            "customdata": rows["url"].tolist(),
+            "hovertext": names,
+            "marker": {
+                "size": 12 if highlighted else 8,
+                "color": PALETTE[5] if highlighted else PALETTE[0],
+                "opacity": 1 if highlighted else 0.6,
+                "line": {"width": 1, "color": "#ffffff"},
+            },
+            "hovertemplate": "%{hovertext}<br>x: %{x}<br>y: %{y}<extra></extra>",
+        }
+        if highlighted:
+            trace["text"] = names
+        traces.append(trace)
+    return _figure(traces, _layout(height=460, x=_axis_title(x_title), y=_axis_title(y_title)))
 
 
 def distribution_figure(
@@ -223,28 +242,25 @@ def distribution_figure(
     if data.empty:
         return None
     data = data.sort_values(["year", "value"])
-    fig = go.Figure(
-        go.Box(
-            x=data["year"].astype(int).tolist(),
-            y=data["value"].astype(float).tolist(),
-            boxpoints="all",
-            jitter=0.4,
-            pointpos=0,
-            hovertext=[escape(str(u)) for u in data["unit"]],
-            customdata=data["url"].tolist(),
-            hovertemplate="%{hovertext}<br>%{x}: %{y}<extra></extra>",
-            marker={"color": PALETTE[0], "size": 7, "opacity": 0.8},
-            line={"color": GREY},
-            fillcolor="rgba(0,114,178,0.08)",
-            name="",
-            showlegend=False,
-        )
-    )
-    _layout(fig, height=420)
-    _year_axis(fig, data["year"])
-    fig.update_yaxes(title_text=escape(y_title))
-    _mark_breaks(fig, list(breaks), label=break_label)
-    return fig
+    trace = {
+        "type": "box",
+        "x": [int(y) for y in data["year"]],
+        "y": [float(v) for v in data["value"]],
+        "boxpoints": "all",
+        "jitter": 0.4,
+        "pointpos": 0,
+        "hovertext": [escape(u) for u in data["unit"]],
+        "customdata": data["url"].tolist(),
+        "hovertemplate": "%{hovertext}<br>%{x}: %{y}<extra></extra>",
+        "marker": {"color": PALETTE[0], "size": 7, "opacity": 0.8},
+        "line": {"color": GREY},
+        "fillcolor": "rgba(0,114,178,0.08)",
+        "name": "",
+        "showlegend": False,
+    }
+    layout = _layout(height=420, x=_year_axis(data["year"]), y=_axis_title(y_title))
+    _mark_breaks(layout, list(breaks), label=break_label)
+    return _figure([trace], layout)
 
 
 def movers_figure(frame: pd.DataFrame, *, x_title: str) -> go.Figure | None:
@@ -255,18 +271,16 @@ def movers_figure(frame: pd.DataFrame, *, x_title: str) -> go.Figure | None:
     data = frame.dropna(subset=["change"])
     if data.empty:
         return None
-    fig = go.Figure(
-        go.Bar(
-            x=data["change"].astype(float).tolist(),
-            y=[escape(str(u)) for u in data["unit"]],
-            orientation="h",
-            customdata=data["url"].tolist(),
-            marker={"color": [PALETTE[2] if i else PALETTE[5] for i in data["improved"]]},
-            hovertemplate="%{y}: %{x:+}<extra></extra>",
-            showlegend=False,
-        )
-    )
-    _layout(fig, height=max(260, 40 + 28 * len(data)), legend=False)
-    fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(title_text=escape(x_title), zeroline=True, zerolinecolor=GREY)
-    return fig
+    trace = {
+        "type": "bar",
+        "x": [float(v) for v in data["change"]],
+        "y": [escape(u) for u in data["unit"]],
+        "orientation": "h",
+        "customdata": data["url"].tolist(),
+        "marker": {"color": [PALETTE[2] if i else PALETTE[5] for i in data["improved"]]},
+        "hovertemplate": "%{y}: %{x:+}<extra></extra>",
+        "showlegend": False,
+    }
+    x_axis = {"zeroline": True, "zerolinecolor": GREY, **_axis_title(x_title)}
+    layout = _layout(height=max(260, 40 + 28 * len(data)), legend=False, x=x_axis, y={"autorange": "reversed"})
+    return _figure([trace], layout)

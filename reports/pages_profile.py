@@ -107,10 +107,12 @@ def value_table(profile: UnitProfile) -> dict:
     return {"years": years, "rows": rows}
 
 
-def average_series(profile: UnitProfile, code: str) -> pd.DataFrame:
-    """Return the average series of one indicator, labelled official (with source) or computed over N units."""
-    averages = profile.averages[profile.averages["indicator"] == code]
-    parts = []
+LINE_COLUMNS = ["series", "kind", "year", "value"]
+
+
+def average_series(averages: pd.DataFrame) -> list[tuple[str, str, list[int], list[float]]]:
+    """Return one indicator's average series, labelled official or computed over N units with data."""
+    series = []
     scope_names = {AverageScope.NATIONAL: _("National average"), AverageScope.REGION: _("Regional average")}
     for (scope, official), rows in averages.groupby(["scope", "official"], sort=False):
         name = scope_names.get(scope, scope)
@@ -120,32 +122,27 @@ def average_series(profile: UnitProfile, code: str) -> pd.DataFrame:
             low, high = int(rows["n"].min()), int(rows["n"].max())
             count = str(low) if low == high else f"{low}–{high}"
             label = _("%(name)s (computed over %(count)s units with data)") % {"name": name, "count": count}
-        parts.append(
-            pd.DataFrame(
-                {
-                    "series": label,
-                    "kind": "official" if official else "computed",
-                    "year": rows["year"].astype(int),
-                    "value": rows["value"].astype(float),
-                }
-            )
-        )
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["series", "kind", "year", "value"])
+        kind = "official" if official else "computed"
+        series.append((label, kind, [int(y) for y in rows["year"]], [float(v) for v in rows["value"]]))
+    return series
 
 
-def indicator_lines(profile: UnitProfile, code: str) -> pd.DataFrame:
-    """Return the long frame of one small multiple: the unit, its predecessors/successors, the averages."""
-    parts = []
+def indicator_lines(profile: UnitProfile, values: pd.DataFrame, averages: pd.DataFrame) -> pd.DataFrame:
+    """Return the long frame of one small multiple: the unit, its predecessors/successors, the averages.
+
+    values and averages are those of one indicator; values without a number are left out.
+    """
+    by_unit = {unit_id: rows for unit_id, rows in values.dropna(subset=["value"]).groupby("unit_id")}
+    records = []
     for unit_id, label, kind in ordered_units(profile):
-        own = profile.values[(profile.values["indicator"] == code) & (profile.values["unit_id"] == unit_id)]
-        own = own.dropna(subset=["value"])
-        if not own.empty:
-            parts.append(
-                pd.DataFrame({"series": label, "kind": kind, "year": own["year"].astype(int), "value": own["value"]})
-            )
-    if not parts:
-        return pd.DataFrame(columns=["series", "kind", "year", "value"])
-    return pd.concat([*parts, average_series(profile, code)], ignore_index=True)
+        rows = by_unit.get(unit_id)
+        if rows is not None:
+            records += [(label, kind, int(y), float(v)) for y, v in zip(rows["year"], rows["value"], strict=True)]
+    if not records:
+        return pd.DataFrame(columns=LINE_COLUMNS)
+    for label, kind, years, numbers in average_series(averages):
+        records += [(label, kind, y, v) for y, v in zip(years, numbers, strict=True)]
+    return pd.DataFrame(records, columns=LINE_COLUMNS)
 
 
 def breaks_of(profile: UnitProfile, code: str) -> list[tuple[int, str]]:
@@ -158,11 +155,12 @@ def wide_rows(frame: pd.DataFrame, *, fmt) -> tuple[list[str], list[list[object]
     """Return series labels and the year-by-series rows (display and raw) of a long frame."""
     data = frame.dropna(subset=["value"])
     series = list(dict.fromkeys(data["series"]))
-    table = data.pivot_table(index="year", columns="series", values="value", aggfunc="first").reindex(columns=series)
+    cells = {(s, int(y)): float(v) for s, y, v in zip(data["series"], data["year"], data["value"], strict=True)}
     display, raw = [], []
-    for year, row in table.sort_index().iterrows():
-        display.append([int(year)] + ["" if is_missing(v) else fmt(float(v)) for v in row])
-        raw.append([int(year)] + [None if is_missing(v) else float(v) for v in row])
+    for year in sorted({int(y) for y in data["year"]}):
+        numbers = [cells.get((s, year)) for s in series]
+        display.append([year] + ["" if v is None else fmt(v) for v in numbers])
+        raw.append([year, *numbers])
     return series, display, raw
 
 
@@ -170,8 +168,13 @@ def profile_charts(profile: UnitProfile, *, csv_base: str) -> PageCharts:
     """Return the small multiples (one per indicator with numeric data) and the rank-history chart."""
     page = PageCharts(csv_base=csv_base)
     year = _("Year")
+    values = dict(tuple(profile.values.groupby("indicator")))
+    averages = dict(tuple(profile.averages.groupby("indicator")))
+    no_averages = profile.averages.iloc[0:0]
     for code, info in indicator_meta(profile).items():
-        lines = indicator_lines(profile, code)
+        if code not in values:
+            continue
+        lines = indicator_lines(profile, values[code], averages.get(code, no_averages))
         if lines.empty:
             continue
         breaks = breaks_of(profile, code)
