@@ -37,8 +37,9 @@ def _layout(*, height: int = 340, legend: bool = True, x: dict | None = None, y:
 
 
 def _year_axis(years: pd.Series) -> dict:
+    # Small multiples are narrow: one tick per year only for short series, else every 2 or 5 years.
     span = int(years.max()) - int(years.min()) if len(years) else 0
-    return {"tickformat": "d", "dtick": 1 if span <= 12 else 2}
+    return {"tickformat": "d", "dtick": 1 if span <= 6 else 2 if span <= 12 else 5}
 
 
 def _axis_title(text: str) -> dict:
@@ -69,19 +70,25 @@ def _mark_breaks(layout: dict, breaks: list[tuple[int, str]], *, label: str) -> 
                 "hovertext": escape(note),
                 "showarrow": False,
                 "xanchor": "left",
-                "yanchor": "bottom",
+                "yanchor": "top",
                 "font": {"size": 11, "color": GREY},
             }
         )
 
 
 def lines_figure(
-    frame: pd.DataFrame, *, y_title: str, breaks: list[tuple[int, str]] = (), break_label: str = ""
+    frame: pd.DataFrame,
+    *,
+    y_title: str,
+    breaks: list[tuple[int, str]] = (),
+    break_label: str = "",
+    from_zero: bool = False,
 ) -> go.Figure | None:
     """Return a line chart over years with one trace per series.
 
     frame columns: series (label), kind (unit / related / official / computed), year, value.
     Series keep the order in which they first appear; averages are drawn grey and dashed.
+    from_zero starts the value axis at 0 (counts: a lone 1.746 otherwise gets ticks like 1.745,5).
     """
     data = frame.dropna(subset=["value"])
     if data.empty:
@@ -108,7 +115,8 @@ def lines_figure(
                 "hovertemplate": f"{name}<br>%{{x}}: %{{y}}<extra></extra>",
             }
         )
-    layout = _layout(x=_year_axis(data["year"]), y=_axis_title(y_title))
+    y_axis = {**_axis_title(y_title), **({"rangemode": "tozero"} if from_zero else {})}
+    layout = _layout(x=_year_axis(data["year"]), y=y_axis)
     _mark_breaks(layout, list(breaks), label=break_label)
     return _figure(traces, layout)
 
@@ -136,7 +144,7 @@ def rank_figure(frame: pd.DataFrame, *, y_title: str) -> go.Figure | None:
                 "hovertemplate": f"{name}<br>%{{x}}: %{{y}}<extra></extra>",
             }
         )
-    y_axis = {"autorange": "reversed", "rangemode": "tozero", **_axis_title(y_title)}
+    y_axis = {"autorange": "reversed", "tickformat": "d", **_axis_title(y_title)}
     return _figure(traces, _layout(x=_year_axis(data["year"]), y=y_axis))
 
 

@@ -189,6 +189,7 @@ def profile_charts(profile: UnitProfile, *, csv_base: str) -> PageCharts:
                 y_title=str(MeasureUnit(info["measure_unit"]).label),
                 breaks=breaks,
                 break_label=_("Series break"),
+                from_zero=info["measure_unit"] == MeasureUnit.COUNT,
             ),
             columns=[year, *series],
             rows=display,
@@ -234,6 +235,10 @@ def rank_frame(profile: UnitProfile) -> pd.DataFrame:
     )
 
 
+def _int(value: object) -> int | None:
+    return None if is_missing(value) else int(value)
+
+
 def rank_chart(profile: UnitProfile, page: PageCharts) -> None:
     """Add the rank-history chart: computed ranks over the years, one line per indicator (and related unit)."""
     ranks = rank_frame(profile)
@@ -244,13 +249,13 @@ def rank_chart(profile: UnitProfile, page: PageCharts) -> None:
             r.year,
             ""
             if r.rank is None or pd.isna(r.rank)
-            else _("%(rank)s of %(n)s") % {"rank": int(r.rank), "n": r.ranked_units},
+            else _("%(rank)s of %(n)s") % {"rank": int(r.rank), "n": int(r.ranked_units)},
             rank_text(r.published_rank, basis=r.rank_basis),
         ]
         for r in ranks.itertuples()
     ]
     raw = [
-        [r.indicator, r.unit, r.year, r.rank, r.ranked_units, r.published_rank, r.rank_basis]
+        [r.indicator, r.unit, r.year, _int(r.rank), _int(r.ranked_units), _int(r.published_rank), r.rank_basis]
         for r in ranks.itertuples()
     ]
     page.add(

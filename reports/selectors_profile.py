@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 from django.db.models import Q
 
-from indicators.models import AverageScope, Indicator, PublishedAverage, SeriesBreak
+from indicators.models import AverageScope, Direction, Indicator, PublishedAverage, SeriesBreak
 from indicators.selectors import public_values
 from provinces.models import AdministrativeUnit
 from reports.ranking import competition_ranks
@@ -207,12 +207,21 @@ def rank_history(*, peers: pd.DataFrame, indicators: pd.DataFrame, unit_ids: lis
     """Return the computed rank of each of the units per indicator-year, among the units with a value.
 
     Ranks follow reports.ranking.competition_ranks (1-2-2-4, direction-aware) within the units of
-    the same level that have a value that year; ``ranked_units`` says how many that is.
+    the same level that have a value that year; ``ranked_units`` says how many that is. No rank is
+    computed for neutral indicators (counts that measure size, not performance) nor among fewer
+    than MIN_UNITS_FOR_COMPUTED_AVERAGE units ("1st of 1" says nothing).
     """
     columns = ["unit_id", "indicator", "year", "computed_rank", "ranked_units"]
-    if peers.empty or indicators.empty:
-        return pd.DataFrame(columns=columns)
     directions = dict(zip(indicators["code"], indicators["direction"], strict=True))
+    ranked_codes = [code for code, direction in directions.items() if direction != Direction.NEUTRAL]
+    peers = peers[peers["indicator"].isin(ranked_codes) & peers["unit_id"].notna()]
+    counts = peers.groupby(["indicator", "year"])["value"].transform("count")
+    peers = peers[counts >= MIN_UNITS_FOR_COMPUTED_AVERAGE]
+    # Only the indicator-years in which one of our units has a value need ranking.
+    wanted = peers[peers["unit_id"].isin(unit_ids)][["indicator", "year"]].drop_duplicates()
+    peers = peers.merge(wanted, on=["indicator", "year"])
+    if peers.empty:
+        return pd.DataFrame(columns=columns)
     parts = []
     for (code, _year), group in peers.groupby(["indicator", "year"]):
         ranks = competition_ranks(group["value"], direction=directions.get(code, "higher"))

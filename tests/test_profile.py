@@ -100,11 +100,11 @@ def test_rank_history_computes_ranks_among_units_of_the_same_level_and_shows_pub
         "Public Administration Reform Index",
         "Bắc Giang (–30/06/2025)",
         "2022",
-        "1 of 1",
+        "",  # only one unit has a 2022 value: no computed rank ("1st of 1" says nothing)
         "9 (derived, not official)",
     ] in chart.rows
     trace = chart.figure["data"][0]
-    assert trace["x"] == [2022, 2023] and trace["y"] == [1, 3]
+    assert trace["x"] == [2023] and trace["y"] == [3]
 
 
 def test_rank_history_gives_tied_units_the_same_rank_and_respects_direction():
@@ -117,11 +117,13 @@ def test_rank_history_gives_tied_units_the_same_rank_and_respects_direction():
             "value": pd.array([90, 90, 80, 3, 1, 2], dtype="Float64"),
         }
     )
-    indicators = pd.DataFrame({"code": ["a", "b"], "direction": ["higher", "lower"]})
-    ranks = rank_history(peers=peers, indicators=indicators, unit_ids=[1, 2, 3])
+    indicators = pd.DataFrame({"code": ["a", "b", "c"], "direction": ["higher", "lower", "neutral"]})
+    neutral = peers[peers["indicator"] == "a"].assign(indicator="c")
+    ranks = rank_history(peers=pd.concat([peers, neutral]), indicators=indicators, unit_ids=[1, 2, 3])
     by_key = {(r.indicator, r.unit_id): r.computed_rank for r in ranks.itertuples()}
     assert [by_key[("a", u)] for u in (1, 2, 3)] == [1, 1, 3]
     assert [by_key[("b", u)] for u in (1, 2, 3)] == [3, 1, 2]
+    assert not any(key[0] == "c" for key in by_key)  # neutral counts measure size: never ranked
 
 
 def test_series_breaks_are_marked_on_the_small_multiples(client, merger):
