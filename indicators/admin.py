@@ -53,6 +53,7 @@ class IndicatorAdmin(admin.ModelAdmin):
 class SourceAdmin(admin.ModelAdmin):
     list_display = ("title", "publisher", "published_on", "url", "value_count")
     search_fields = ("title", "publisher", "url")
+    ordering = ("title", "pk")  # the count annotation drops Meta.ordering (GROUP BY)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Source]:
         # One annotated query for the count column, not one query per row.
