@@ -135,9 +135,6 @@ STORAGES = {
 
 LOGIN_URL = "admin:login"
 
-# Source URLs typed without a scheme are read as https (Django 6 default).
-FORMS_URLFIELD_ASSUME_HTTPS = True
-
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 
 # Imports and the admin upload: refuse oversized requests with a clear message.

@@ -54,6 +54,8 @@ class SourceAdmin(admin.ModelAdmin):
     list_display = ("title", "publisher", "published_on", "url", "value_count")
     search_fields = ("title", "publisher", "url")
     ordering = ("title", "pk")  # the count annotation drops Meta.ordering (GROUP BY)
+    # A URL typed without a scheme is read as https (Django 6's default).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Source]:
         # One annotated query for the count column, not one query per row.
