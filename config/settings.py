@@ -6,6 +6,7 @@ variables are reported clearly.
 """
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -141,6 +142,8 @@ DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
+# Uploaded files wait here between the admin's preview and confirm steps.
+IMPORT_UPLOAD_DIR = Path(os.environ.get("IMPORT_UPLOAD_DIR", Path(tempfile.gettempdir()) / "cchc-imports"))
 
 LOGGING = {
     "version": 1,
