@@ -8,9 +8,8 @@ from data. Titles are not drawn inside the figure: the page's figure caption car
 """
 
 import pandas as pd
-import plotly.graph_objects as go
 
-from reports.charts import PALETTE, base_layout, escape
+from reports.charts import PALETTE, Figure, base_layout, escape
 
 GREY = "#6b6b6b"
 GRID = "#e5e5e5"
@@ -18,10 +17,10 @@ GRID = "#e5e5e5"
 DASHES = {"unit": "solid", "related": "dashdot", "official": "dash", "computed": "dot"}
 
 
-def _figure(traces: list[dict], layout: dict) -> go.Figure:
-    # The dicts are built here from known keys, so plotly's per-property validation (most of the
-    # cost of a figure) is skipped; a page of twenty small multiples stays fast.
-    return go.Figure(data=traces, layout=layout, _validate=False)
+def _figure(traces: list[dict], layout: dict) -> Figure:
+    # The dicts are built here from known keys: the JSON plotly.js draws, without plotly.py's
+    # per-property validation and serialisation (most of the cost of a page of small multiples).
+    return {"data": traces, "layout": layout}
 
 
 def _layout(*, height: int = 340, legend: bool = True, x: dict | None = None, y: dict | None = None) -> dict:
@@ -83,7 +82,7 @@ def lines_figure(
     breaks: list[tuple[int, str]] = (),
     break_label: str = "",
     from_zero: bool = False,
-) -> go.Figure | None:
+) -> Figure | None:
     """Return a line chart over years with one trace per series.
 
     frame columns: series (label), kind (unit / related / official / computed), year, value.
@@ -121,7 +120,7 @@ def lines_figure(
     return _figure(traces, layout)
 
 
-def rank_figure(frame: pd.DataFrame, *, y_title: str) -> go.Figure | None:
+def rank_figure(frame: pd.DataFrame, *, y_title: str) -> Figure | None:
     """Return rank over years (1 at the top), one trace per series.
 
     frame columns: series, year, rank.
@@ -148,7 +147,7 @@ def rank_figure(frame: pd.DataFrame, *, y_title: str) -> go.Figure | None:
     return _figure(traces, _layout(x=_year_axis(data["year"]), y=y_axis))
 
 
-def grouped_bar_figure(frame: pd.DataFrame, *, y_title: str) -> go.Figure | None:
+def grouped_bar_figure(frame: pd.DataFrame, *, y_title: str) -> Figure | None:
     """Return a grouped bar chart: one group per indicator, one bar per unit.
 
     frame columns: unit, indicator, value.
@@ -174,7 +173,7 @@ def grouped_bar_figure(frame: pd.DataFrame, *, y_title: str) -> go.Figure | None
     return _figure(traces, layout)
 
 
-def radar_figure(frame: pd.DataFrame) -> go.Figure | None:
+def radar_figure(frame: pd.DataFrame) -> Figure | None:
     """Return a polar chart of component scores, one closed trace per unit.
 
     frame columns: unit, component, value. Only components with a value are drawn.
@@ -203,7 +202,7 @@ def radar_figure(frame: pd.DataFrame) -> go.Figure | None:
     return _figure(traces, layout)
 
 
-def scatter_figure(frame: pd.DataFrame, *, x_title: str, y_title: str) -> go.Figure | None:
+def scatter_figure(frame: pd.DataFrame, *, x_title: str, y_title: str) -> Figure | None:
     """Return a scatter of two indicators across units, the highlighted units labelled and coloured.
 
     frame columns: unit, x, y, highlighted (bool), url (profile link, opened on click).
@@ -241,7 +240,7 @@ def scatter_figure(frame: pd.DataFrame, *, x_title: str, y_title: str) -> go.Fig
 
 def distribution_figure(
     frame: pd.DataFrame, *, y_title: str, breaks: list[tuple[int, str]] = (), break_label: str = ""
-) -> go.Figure | None:
+) -> Figure | None:
     """Return a box per year with every unit drawn as a point (name on hover, click opens its profile).
 
     frame columns: year, unit, value, url.
@@ -271,7 +270,7 @@ def distribution_figure(
     return _figure([trace], layout)
 
 
-def movers_figure(frame: pd.DataFrame, *, x_title: str) -> go.Figure | None:
+def movers_figure(frame: pd.DataFrame, *, x_title: str) -> Figure | None:
     """Return horizontal bars of change between two years, improvements and declines in two colours.
 
     frame columns: unit, change, improved (bool), url. Rows are drawn top to bottom in frame order.

@@ -36,11 +36,11 @@ def test_bar_chart_escapes_names_and_highlights_one_unit():
         average_label="avg",
         highlight_code="02",
     )
-    bar = figure.data[0]
-    assert list(bar.y) == ["&lt;img src=x&gt;", "Huế"]
-    assert list(bar.marker.color) == ["#0072B2", "#E69F00"]
-    assert list(bar.customdata) == ["/p/01", "/p/02"]
-    assert figure.layout.shapes[0].x0 == 85.0  # the average line
+    bar = figure["data"][0]
+    assert bar["y"] == ["&lt;img src=x&gt;", "Huế"]
+    assert bar["marker"]["color"] == ["#0072B2", "#E69F00"]
+    assert bar["customdata"] == ["/p/01", "/p/02"]
+    assert figure["layout"]["shapes"][0]["x0"] == 85.0  # the average line
 
 
 def test_hover_numbers_follow_the_language():
@@ -49,8 +49,8 @@ def test_hover_numbers_follow_the_language():
         vi = ranking_bar_figure(data, decimals=1, measure_unit="count", value_label="n")
     with translation.override("en"):
         en = ranking_bar_figure(data, decimals=1, measure_unit="percent", value_label="n")
-    assert "1.747" in vi.data[0].hovertext[0] and vi.layout.separators == ",."
-    assert "1,746.5%" in en.data[0].hovertext[0] and en.layout.separators == ".,"
+    assert "1.747" in vi["data"][0]["hovertext"][0] and vi["layout"]["separators"] == ",."
+    assert "1,746.5%" in en["data"][0]["hovertext"][0] and en["layout"]["separators"] == ".,"
 
 
 def test_tile_map_places_each_province_on_its_cell_and_greys_missing_ones():
@@ -65,13 +65,14 @@ def test_tile_map_places_each_province_on_its_cell_and_greys_missing_ones():
         no_data_label="no data",
         rank_label="rank",
     )
-    no_data, with_data = figure.data
+    no_data, with_data = figure["data"]
     ha_noi = layout.set_index("code").loc["01"]
     ca_mau = layout.set_index("code").loc["96"]
-    assert with_data.z[ha_noi.row][ha_noi.col] == 90.0
-    assert with_data.customdata[ha_noi.row][ha_noi.col] == "/p/01"
-    assert no_data.z[ca_mau.row][ca_mau.col] == 0 and "no data" in no_data.hovertext[ca_mau.row][ca_mau.col]
-    assert with_data.colorscale[0][1] != with_data.colorscale[-1][1]
+    assert with_data["z"][ha_noi.row][ha_noi.col] == 90.0
+    assert with_data["customdata"][ha_noi.row][ha_noi.col] == "/p/01"
+    assert no_data["z"][ca_mau.row][ca_mau.col] == 0
+    assert "no data" in no_data["hovertext"][ca_mau.row][ca_mau.col]
+    assert with_data["colorscale"][0][1] != with_data["colorscale"][-1][1]
 
 
 def test_tile_map_without_any_value_is_none():
