@@ -217,54 +217,54 @@ def tile_map_figure(
     Returns None when no province has a value.
     """
     merged = layout[["code", "row", "col", "label"]].merge(tiles, on="code", how="inner")
-    if merged.empty or merged["value"].isna().all():
+    records = merged.to_dict("records")
+    if all(pd.isna(record["value"]) for record in records):
         return None
     n_rows, n_cols = int(layout["row"].max()) + 1, int(layout["col"].max()) + 1
 
-    def grid(column: str | None, *, with_value: bool, fill: object = None, empty: object = None) -> list[list[object]]:
-        # Text grids use empty="" : Plotly prints a None label as "null" over the other trace's tile.
-        matrix: list[list[object]] = [[empty] * n_cols for _ in range(n_rows)]
-        for record in merged.itertuples(index=False):
-            if pd.isna(record.value) == with_value:
-                continue
-            matrix[int(record.row)][int(record.col)] = fill if column is None else getattr(record, column)
-        return matrix
+    def hover(record: dict) -> str:
+        if pd.isna(record["value"]):
+            return f"<b>{escape(record['name'])}</b><br>{escape(no_data_label)}"
+        shown = format_value(record["value"], decimals=decimals, measure_unit=measure_unit)
+        rank = "" if pd.isna(record["rank"]) else f"<br>{escape(rank_label)} {int(record['rank'])}"
+        return f"<b>{escape(record['name'])}</b><br>{escape(value_label)}: {shown}{rank}"
 
-    def hover(record: object) -> str:
-        if pd.isna(record.value):
-            return f"<b>{escape(record.name)}</b><br>{escape(no_data_label)}"
-        shown = format_value(record.value, decimals=decimals, measure_unit=measure_unit)
-        rank = "" if pd.isna(record.rank) else f"<br>{escape(rank_label)} {int(record.rank)}"
-        return f"<b>{escape(record.name)}</b><br>{escape(value_label)}: {shown}{rank}"
+    def grids() -> dict[str, list[list[object]]]:
+        # Text grids are filled with "": Plotly prints a None label as "null" over the other trace's tile.
+        return {
+            key: [[empty] * n_cols for _ in range(n_rows)]
+            for key, empty in (("z", None), ("text", ""), ("hovertext", None), ("customdata", None))
+        }
 
-    merged = merged.assign(
-        hover=[hover(r) for r in merged.itertuples(index=False)],
-        label=[escape(label) for label in merged["label"]],
-        number=[None if pd.isna(v) else float(v) for v in merged["value"]],
-    )
-    common = {"xgap": 3, "ygap": 3, "hoverongaps": False, "hovertemplate": "%{hovertext}<extra></extra>"}
-    with_data = {
+    # One trace for the provinces with a value, one (grey, z = 0) for those without.
+    by_trace = {True: grids(), False: grids()}
+    for record in records:
+        has_value = not pd.isna(record["value"])
+        row, col, cells = int(record["row"]), int(record["col"]), by_trace[has_value]
+        cells["z"][row][col] = float(record["value"]) if has_value else 0
+        cells["text"][row][col] = escape(record["label"])
+        cells["hovertext"][row][col] = hover(record)
+        cells["customdata"][row][col] = record["url"]
+    common = {
         "type": "heatmap",
-        "z": grid("number", with_value=True),
-        "text": grid("label", with_value=True, empty=""),
-        "hovertext": grid("hover", with_value=True),
-        "customdata": grid("url", with_value=True),
         "texttemplate": "%{text}",
+        "xgap": 3,
+        "ygap": 3,
+        "hoverongaps": False,
+        "hovertemplate": "%{hovertext}<extra></extra>",
+    }
+    with_data = {
+        **common,
+        **by_trace[True],
         "colorscale": SEQUENTIAL_COLOURS,
         "colorbar": {"title": {"text": escape(value_label)}, "thickness": 14},
-        **common,
     }
     without_data = {
-        "type": "heatmap",
-        "z": grid(None, with_value=False, fill=0),
-        "text": grid("label", with_value=False, empty=""),
-        "hovertext": grid("hover", with_value=False),
-        "customdata": grid("url", with_value=False),
-        "texttemplate": "%{text}",
+        **common,
+        **by_trace[False],
         "textfont": {"color": "#4a4a4a"},
         "colorscale": [[0, NO_DATA_COLOUR], [1, NO_DATA_COLOUR]],
         "showscale": False,
-        **common,
     }
     layout_dict = base_layout(height=max(360, 44 * n_rows + 60))
     hidden_axis = {"visible": False, "showgrid": False, "zeroline": False}
