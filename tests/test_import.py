@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 from openpyxl import Workbook
 
 from indicators.importing import values_import
@@ -13,6 +14,13 @@ from provinces.models import Level, UnitType
 from tests.factories import make_indicator, make_source, make_unit, make_value
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The messages are asserted in English; Vietnamese is the default language."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

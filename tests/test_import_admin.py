@@ -55,6 +55,7 @@ def test_upload_preview_confirm(staff_client, setting):
 
 
 def test_preview_lists_every_bad_row_and_confirm_writes_nothing(staff_client, setting):
+    staff_client.cookies["django_language"] = "en"  # the messages are asserted in English
     response = upload(
         staff_client, "unit,year,indicator,value\nTỉnh Xyz,2023,par_index,80\nHà Nội,2023,par_index,120\n",
         source=setting["source"],
@@ -82,6 +83,7 @@ def test_a_file_that_is_not_a_table_is_refused_on_the_preview(staff_client, sett
 
 def test_oversized_upload_is_refused_on_the_form(staff_client, setting, settings):
     settings.IMPORT_MAX_BYTES = 10
+    staff_client.cookies["django_language"] = "en"  # the message is asserted in English
     response = upload(staff_client, "unit,year,indicator,value\nHà Nội,2023,par_index,80\n")
     assert response.status_code == 200 and "largest file accepted" in response.content.decode()
 
