@@ -301,7 +301,8 @@ class Value(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.indicator_id} · {self.unit_id} · {self.year}"
+        # Callers that list values select_related indicator and unit (no query per row).
+        return f"{self.indicator.code} · {self.unit} · {self.year}"
 
     @property
     def is_official_rank(self) -> bool:
