@@ -16,7 +16,7 @@ from django.db.models import Q
 from indicators.models import AverageScope, Direction, Indicator, PublishedAverage, SeriesBreak
 from indicators.selectors import public_values
 from provinces.models import AdministrativeUnit
-from reports.ranking import competition_ranks
+from reports.ranking import grouped_competition_ranks
 
 #: A computed average over fewer units than this says more about who reported than about the
 #: country or region, so it is not drawn (official averages are always drawn).
@@ -222,11 +222,15 @@ def rank_history(*, peers: pd.DataFrame, indicators: pd.DataFrame, unit_ids: lis
     peers = peers.merge(wanted, on=["indicator", "year"])
     if peers.empty:
         return pd.DataFrame(columns=columns)
-    parts = []
-    for (code, _year), group in peers.groupby(["indicator", "year"]):
-        ranks = competition_ranks(group["value"], direction=directions.get(code, "higher"))
-        parts.append(group.assign(computed_rank=ranks, ranked_units=int(group["value"].notna().sum())))
-    ranked = pd.concat(parts, ignore_index=True)
+    groups = [peers["indicator"], peers["year"]]
+    ranked = peers.assign(
+        computed_rank=grouped_competition_ranks(
+            peers["value"], groups=groups, lower_is_better=peers["indicator"].map(directions) == Direction.LOWER
+        ),
+        ranked_units=peers["value"].groupby(groups).transform("count").astype(int),
+    )
+    # In indicator-year order, as ranking each indicator-year in turn gave them.
+    ranked = ranked.sort_values(["indicator", "year"], kind="stable")
     return ranked[ranked["unit_id"].isin(unit_ids)][columns].reset_index(drop=True)
 
 
