@@ -3,8 +3,10 @@
 A figure is the plain JSON that plotly.js draws, ``{"data": [traces], "layout": {...}}``, built
 from known keys. plotly.graph_objects is not used per request: its per-property validation and
 ``to_json`` made up most of a page's server time (a profile with twenty small multiples spent
-~150 ms in them). The only things taken from plotly.py, once at import, are its default
-template and the expanded sequential colour scale, so the figures draw exactly as before.
+~150 ms in them). The only things taken from plotly.py, once at import, are its default layout
+template and the expanded sequential colour scale, so the figures draw exactly as before. The
+template is not repeated in each figure: ``_chart_scripts.html`` sends it once per page
+(``{% plotly_template %}``) and charts.js applies it to every figure.
 
 Views wrap a figure in a ``ChartContext`` and include ``templates/reports/_chart.html``, which
 renders the figure as JSON (drawn by ``static/reports/charts.js`` with the site's own
@@ -41,8 +43,8 @@ FONT = "system-ui, -apple-system, Segoe UI, Roboto, Noto Sans, Arial, sans-serif
 
 #: A Plotly figure as plotly.js takes it: {"data": [trace dicts], "layout": {...}}.
 Figure = dict
-#: plotly.py's default template ("plotly") as JSON, which go.Figure used to embed in every figure.
-#: Shared by all figures and never mutated.
+#: plotly.py's default layout template ("plotly") as JSON, which go.Figure used to embed in every
+#: figure; now sent once per page and applied by static/reports/charts.js.
 PLOTLY_TEMPLATE = json.loads(go.Figure().to_json())["layout"]["template"]
 #: The named sequential scale expanded to [[fraction, colour], ...] as plotly.py wrote it.
 SEQUENTIAL_COLOURS = json.loads(go.Heatmap(colorscale=SEQUENTIAL_SCALE).to_json())["colorscale"]
@@ -112,7 +114,6 @@ def base_layout(*, height: int, title: str = "", margin_left: int = 10) -> dict:
         "plot_bgcolor": "#ffffff",
         "paper_bgcolor": "#ffffff",
         "hoverlabel": {"font": {"family": FONT}},
-        "template": PLOTLY_TEMPLATE,
     }
     if title:
         layout["title"] = {"text": escape(title)}

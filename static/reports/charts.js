@@ -22,12 +22,18 @@
     return null;
   }
 
+  var sharedTemplate = null;
+
   function draw(div) {
     var source = document.getElementById(div.getAttribute("data-figure-id"));
     if (!source) {
       return;
     }
     var figure = JSON.parse(source.textContent);
+    figure.layout = figure.layout || {};
+    if (!figure.layout.template && sharedTemplate) {
+      figure.layout.template = sharedTemplate;
+    }
     var config = {
       responsive: true,
       displaylogo: false,
@@ -67,6 +73,8 @@
     if (!window.Plotly) {
       return; // plotly.js missing (setup not run): the data tables below each chart still show the figures.
     }
+    var template = document.getElementById("plotly-template");
+    sharedTemplate = template ? JSON.parse(template.textContent) : null;
     Array.prototype.forEach.call(document.querySelectorAll(".chart[data-figure-id]"), draw);
     Array.prototype.forEach.call(document.querySelectorAll("button.chart-png[data-chart]"), enablePngButton);
   }
