@@ -45,7 +45,7 @@ def test_vietnamese_is_the_default_with_vietnamese_number_format(client, data):
 
 def test_english_by_accept_language_and_by_the_language_switch(client, data):
     url = reverse("reports:ranking") + "?indicator=par_index&year=2023"
-    html = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    html = client.get(url, HTTP_COOKIE="django_language=en").content.decode()
     assert '<html lang="en">' in html and "99.70%" in html and "1,746.25%" in html and "PAR Index" in html
     switched = client.post(reverse("set_language"), {"language": "en", "next": url})
     assert switched.status_code == 302 and switched["Location"] == url
@@ -56,7 +56,7 @@ def test_english_by_accept_language_and_by_the_language_switch(client, data):
 def test_every_page_renders_in_both_languages_with_local_scripts_and_styles_only(client, data):
     for url in pages():
         for language in ("vi", "en"):
-            response = client.get(url, HTTP_ACCEPT_LANGUAGE=language)
+            response = client.get(url, HTTP_COOKIE=f"django_language={language}")
             assert response.status_code == 200, url
             html = response.content.decode()
             assert not EXTERNAL.search(html), url

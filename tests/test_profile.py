@@ -208,7 +208,7 @@ def test_children_table_lists_districts_with_their_latest_values(client, merger)
     ],
 )
 def test_bad_parameters_get_a_clear_answer_never_500(client, merger, path, status, message):
-    response = client.get(path, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.get(path, HTTP_COOKIE="django_language=en")
     assert response.status_code == status
     assert message in response.content.decode()
 

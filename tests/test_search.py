@@ -42,7 +42,7 @@ def test_a_former_unit_links_to_its_last_day(client):
 
 def test_empty_and_unmatched_queries_give_a_clear_page(client):
     assert client.get(reverse("reports:search")).status_code == 200
-    response = client.get(reverse("reports:search"), {"q": "zzzz<b>"}, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.get(reverse("reports:search"), {"q": "zzzz<b>"}, HTTP_COOKIE="django_language=en")
     assert response.status_code == 200
     html = response.content.decode()
     assert "No unit matches" in html and "<b>" not in html.split("<main", 1)[1]

@@ -132,7 +132,7 @@ def test_the_home_page_is_vietnamese_by_default_and_english_on_request(client):
         assert text in vi
     assert "Rankings" not in vi and "Skip to content" not in vi
 
-    en = client.get(reverse("reports:home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    en = client.get(reverse("reports:home"), HTTP_COOKIE="django_language=en").content.decode()
     assert '<html lang="en">' in en
     for text in ("Rankings", "Compare", "Indicators", "Coverage", "Search", "Administrative reform indicators"):
         assert text in en
@@ -146,3 +146,11 @@ def test_the_language_switch_sets_english(client):
     assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
     html = client.get(reverse("reports:home")).content.decode()
     assert '<html lang="en">' in html and "Rankings" in html
+
+
+@pytest.mark.django_db
+def test_an_english_browser_still_gets_vietnamese_until_english_is_chosen(client):
+    html = client.get(reverse("reports:home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="vi"' in html
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert 'lang="en"' in client.get(reverse("reports:home")).content.decode()
