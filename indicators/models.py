@@ -105,6 +105,10 @@ class Indicator(models.Model):
         """Return the levels this indicator applies to."""
         return [lv.strip() for lv in self.levels.replace(";", ",").split(",") if lv.strip()]
 
+    def level_labels(self) -> str:
+        """Return the levels as translated words, e.g. 'Province, District'."""
+        return ", ".join(str(Level(level).label) for level in self.level_list() if level in Level.values)
+
     def applies_to(self, level: str) -> bool:
         """Return whether values may be recorded for units of this level."""
         return level in self.level_list()

@@ -171,3 +171,13 @@ def test_query_counts_are_fixed(client, data, django_assert_max_num_queries):
         client.get(reverse("reports:indicator-list"))
     assert len(large.captured_queries) == len(small.captured_queries)
     assert len(large_list.captured_queries) == len(small_list.captured_queries)
+
+
+@pytest.mark.django_db
+def test_indicator_levels_are_shown_as_words_in_the_page_language(client):
+    from tests.factories import make_indicator
+
+    indicator = make_indicator(code="on_time_rate", levels="province,district")
+    html = client.get(reverse("reports:indicator", args=[indicator.code])).content.decode()
+    assert "province,district" not in html
+    assert "Cấp tỉnh, Cấp huyện" in html
