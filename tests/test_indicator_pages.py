@@ -178,6 +178,7 @@ def test_indicator_levels_are_shown_as_words_in_the_page_language(client):
     from tests.factories import make_indicator
 
     indicator = make_indicator(code="on_time_rate", levels="province,district")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
     html = client.get(reverse("reports:indicator", args=[indicator.code])).content.decode()
     assert "province,district" not in html
     assert "Cấp tỉnh, Cấp huyện" in html
