@@ -48,3 +48,23 @@ def real_units(django_db_setup, django_db_blocker):
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Run the tests that use ``real_units`` after all others (stable order otherwise)."""
     items.sort(key=lambda item: "real_units" in getattr(item, "fixturenames", ()))
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Start every test in the site's default language (Vietnamese), whatever an earlier test activated."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture
+def english_messages():
+    """Read messages in English, for tests that check message texts by their English wording."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -123,7 +123,9 @@ def test_ranking_without_values_shows_a_message_not_an_empty_chart(client):
     par = make_indicator(code="par_index")
     unit = make_unit(short_name="An Giang")
     make_value(indicator=par, unit=unit, year=2023, value=None, rank=5, rank_basis="stated")
-    response = client.get(reverse("reports:ranking") + "?indicator=par_index&year=2023", HTTP_COOKIE="django_language=en")
+    response = client.get(
+        reverse("reports:ranking") + "?indicator=par_index&year=2023", HTTP_COOKIE="django_language=en"
+    )
     html = response.content.decode()
     assert response.context["bar"].figure is None
     assert "nothing to chart" in html and "data-figure-id" not in html

@@ -141,6 +141,7 @@ def test_bad_parameters_never_500(client, data, query):
     assert "<script>" not in response.content.decode().split("<main", 1)[1]
 
 
+@pytest.mark.usefixtures("english_messages")
 def test_parse_reports_each_bad_part():
     query = parse_compare(
         QueryDict("units=01,x1,24@2024-02-30&year=abc&indicators=zzz"), known_indicators=["par_index"]

@@ -4,6 +4,9 @@ import pytest
 
 from indicators.numbers import NumberFormatError, parse_number
 
+# These tests check messages by their English wording.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 
 @pytest.mark.parametrize(
     ("text", "convention", "expected"),

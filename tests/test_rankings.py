@@ -97,7 +97,9 @@ def test_district_level_ranks_the_districts_of_one_province(client, par, four_pr
 
 
 def test_district_level_without_a_province_asks_for_one(client, par, four_provinces):
-    response = client.get(ranking_url(indicator="par_index", year=2023, level="district"), HTTP_COOKIE="django_language=en")
+    response = client.get(
+        ranking_url(indicator="par_index", year=2023, level="district"), HTTP_COOKIE="django_language=en"
+    )
     assert response.status_code == 400
     assert "Choose the province" in response.content.decode()
 

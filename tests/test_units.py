@@ -14,6 +14,10 @@ from provinces.models import REORGANISATION_DATE, AdministrativeUnit, Commune, D
 from provinces.text import sort_key
 from tests.factories import make_unit
 
+# These tests check messages by their English wording.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
+
 OLD_DAY = REORGANISATION_DATE - datetime.timedelta(days=1)
 TOTAL_UNITS = 63 + 34 + 696 + 10_051 + 3_321
 
