@@ -17,7 +17,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from provinces.models import REORGANISATION_DATE, AdministrativeUnit, Level, Region, UnitType
+from provinces.models import REGION_BY_OFFICIAL_NAME, REORGANISATION_DATE, AdministrativeUnit, Level, UnitType
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 OLD_STRUCTURE_END = REORGANISATION_DATE - datetime.timedelta(days=1)
@@ -39,15 +39,6 @@ UNIT_TYPES = {
     "đặc khu": UnitType.SPECIAL_ZONE,
 }
 
-#: The six GSO socio-economic regions as written in the files.
-REGIONS = {
-    "Trung du và miền núi phía Bắc": Region.NORTHERN_MIDLANDS,
-    "Đồng bằng sông Hồng": Region.RED_RIVER_DELTA,
-    "Bắc Trung Bộ và duyên hải miền Trung": Region.NORTH_CENTRAL_COAST,
-    "Tây Nguyên": Region.CENTRAL_HIGHLANDS,
-    "Đông Nam Bộ": Region.SOUTH_EAST,
-    "Đồng bằng sông Cửu Long": Region.MEKONG_DELTA,
-}
 
 # Fields a reload may change; compared before and after applying a row to tell updated from unchanged.
 _UPDATE_FIELDS = (
@@ -176,7 +167,7 @@ def _row_parse(spec: UnitFile, record: dict[str, str], where: str) -> UnitRow:
     if kind not in UNIT_TYPES:
         raise UnitDataError(_("%(where)s: unknown unit type %(type)r.") % {"where": where, "type": kind})
     region_name = record.get("region", "").strip()
-    if region_name and region_name not in REGIONS:
+    if region_name and region_name not in REGION_BY_OFFICIAL_NAME:
         raise UnitDataError(_("%(where)s: unknown region %(region)r.") % {"where": where, "region": region_name})
     valid_from = _date(record["valid_from"], where) if "valid_from" in record else spec.valid_from
     valid_to = _date(record["valid_to"], where) if "valid_to" in record else spec.valid_to
@@ -190,7 +181,7 @@ def _row_parse(spec: UnitFile, record: dict[str, str], where: str) -> UnitRow:
         name=record["name"],
         short_name=record["short_name"],
         unit_type=UNIT_TYPES[kind],
-        region=REGIONS.get(region_name, ""),
+        region=REGION_BY_OFFICIAL_NAME.get(region_name, ""),
         aliases=record.get("aliases", ""),
         valid_to=valid_to,
         parent_key=parent_key,

@@ -48,6 +48,16 @@ class Region(models.TextChoices):
     MEKONG_DELTA = "mekong_delta", _("Mekong River Delta")
 
 
+#: The six regions by their official Vietnamese (GSO) names, as written in source files.
+REGION_BY_OFFICIAL_NAME = {
+    "Trung du và miền núi phía Bắc": Region.NORTHERN_MIDLANDS,
+    "Đồng bằng sông Hồng": Region.RED_RIVER_DELTA,
+    "Bắc Trung Bộ và duyên hải miền Trung": Region.NORTH_CENTRAL_COAST,
+    "Tây Nguyên": Region.CENTRAL_HIGHLANDS,
+    "Đông Nam Bộ": Region.SOUTH_EAST,
+    "Đồng bằng sông Cửu Long": Region.MEKONG_DELTA,
+}
+
 #: The day the 34-province structure (no district level) came into force.
 REORGANISATION_DATE = datetime.date(2025, 7, 1)
 

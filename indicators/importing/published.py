@@ -18,7 +18,7 @@ from django.db import transaction
 
 from indicators.importing.service import ImportReport, values_import
 from indicators.models import AverageScope, Indicator, PublishedAverage, Source
-from provinces.models import Region
+from provinces.models import REGION_BY_OFFICIAL_NAME
 from provinces.resolver import UnitIndex
 
 PUBLISHED_DIR = Path(__file__).resolve().parent.parent / "data" / "published"
@@ -53,14 +53,6 @@ AVERAGE_COLUMNS = ["indicator", "year", "scope", "region", "value", "source_titl
 
 INDEX_FILES = {"par_index.csv": "par_index", "sipas.csv": "sipas", "papi.csv": "papi", "pci.csv": "pci"}
 INDEX_CODES = {"PAR": "par_index", "SIPAS": "sipas", "PAPI": "papi", "PCI": "pci"}
-REGIONS = {
-    "Trung du và miền núi phía Bắc": Region.NORTHERN_MIDLANDS,
-    "Đồng bằng sông Hồng": Region.RED_RIVER_DELTA,
-    "Bắc Trung Bộ và duyên hải miền Trung": Region.NORTH_CENTRAL_COAST,
-    "Tây Nguyên": Region.CENTRAL_HIGHLANDS,
-    "Đông Nam Bộ": Region.SOUTH_EAST,
-    "Đồng bằng sông Cửu Long": Region.MEKONG_DELTA,
-}
 #: PCI sub-index names exactly as printed → the indicator codes of indicators_pci.csv (not harmonised:
 #: the 2015 table's older names are separate indicators).
 PCI_SUBINDICES = {
@@ -254,7 +246,7 @@ def published_convert(*, shared_dir: Path, out_dir: Path = PUBLISHED_DIR) -> dic
             "indicator": INDEX_CODES[r["index"]],
             "year": r["year"],
             "scope": r["level"],
-            "region": REGIONS[r["region_6"]] if r["region_6"] else "",
+            "region": REGION_BY_OFFICIAL_NAME[r["region_6"]] if r["region_6"] else "",
             "value": r["value"],
             "source_title": source_title_from_url(r["source_url"]),
             "source_url": r["source_url"],
