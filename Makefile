@@ -5,13 +5,22 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: run test setup venv migrate data check lint messages clean-db
+.PHONY: run test setup venv migrate data check lint messages clean-db serve
 
 run: setup static/vendor/plotly.min.js
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: venv static/vendor/plotly.min.js
 	$(PY) -m pytest
+
+# Production: DEBUG=0 with SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL … set (docs/deploying.md). gunicorn's usual
+# 2 × cores + 1 workers (the pages are CPU-bound pandas/plotly work); WEB_CONCURRENCY=N overrides.
+WORKERS ?= $(or $(WEB_CONCURRENCY),$(shell echo $$((2 * $$(nproc) + 1))))
+serve: venv static/vendor/plotly.min.js
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput -v0
+	$(VENV)/bin/gunicorn config.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) \
+		--access-logfile - --max-requests 2000 --max-requests-jitter 200
 
 setup: venv migrate data
 
