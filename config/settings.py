@@ -149,6 +149,24 @@ LOGIN_URL = "admin:login"
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 
+# Caches: public pages (reports.cache) are kept per URL, language and data generation; the generation
+# (indicators.signals) must be shared by every server process so that a write invalidates everywhere:
+# Redis when REDIS_URL is set, otherwise pages in each process's memory and the generation in a file.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    _redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "cchc"}
+    CACHES = {"default": _redis, "generation": _redis}
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 2000}},
+        "generation": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("CACHE_GENERATION_DIR", Path(tempfile.gettempdir()) / "cchc-data-generation"),
+        },
+    }
+# How long a public page stays cached at most (writes invalidate it at once anyway); 0 switches the cache off.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "3600"))
+
 # Imports and the admin upload: refuse oversized requests with a clear message.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

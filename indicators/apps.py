@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class IndicatorsConfig(AppConfig):
     name = "indicators"
     verbose_name = _("Indicators and values")
+
+    def ready(self) -> None:
+        from indicators import signals
+
+        signals.connect()

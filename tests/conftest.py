@@ -68,3 +68,21 @@ def english_messages():
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def empty_caches(settings):
+    """Start every test with empty caches of its own: a page cached by an earlier test shows that test's data.
+
+    The data generation normally lives in a file shared by every process on the machine (so that server
+    workers agree); tests keep it in memory, so that parallel test runs do not clear each other's.
+    """
+    from django.core.cache import caches
+
+    settings.CACHES = {
+        **settings.CACHES,
+        "generation": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "generation"},
+    }
+    for cache in caches.all():
+        cache.clear()
+    yield

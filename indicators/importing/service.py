@@ -19,6 +19,7 @@ from indicators.importing.rows import Candidate, candidates_build, convention_de
 from indicators.importing.validation import Planned, RowError, Validator
 from indicators.models import ImportBatch, Indicator, Source, Value
 from indicators.numbers import Convention
+from indicators.signals import values_changed
 from provinces.resolver import UnitIndex
 
 __all__ = ["ImportReport", "Planned", "RowError", "values_import"]
@@ -190,6 +191,7 @@ def _write(
                 p.apply(p.existing, source=sources[p.source_key], user=user, batch=batch, now=now)
                 changed.append(p.existing)
             Value.objects.bulk_update(changed, Planned.UPDATE_FIELDS, batch_size=500)
+            values_changed()  # bulk writes send no row signals: public page caches start afresh
     except DatabaseError as exc:
         report.file_error = _("The database refused the import, so nothing was written: %(error)s") % {"error": exc}
         return
