@@ -5,6 +5,7 @@ Set DEBUG=0 for production; production-only settings then apply and the missing
 variables are reported clearly.
 """
 
+import datetime
 import os
 import tempfile
 from pathlib import Path
@@ -69,6 +70,9 @@ INSTALLED_APPS = [
     "provinces",
     "indicators",
     "reports",
+    "accounts",
+    "simple_history",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -81,8 +85,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -146,6 +152,18 @@ STORAGES = {
 }
 
 LOGIN_URL = "admin:login"
+
+# Staff accounts (see accounts/ and README "Roles and publication"). Failed logins are counted per
+# username *and* address, so one person's typos behind an office's shared address lock out only that
+# username there, for AXES_COOLOFF_TIME; the admin shows the lockout message.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Staff sessions end after 8 hours or when the browser closes.
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 60 * 60)))
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 

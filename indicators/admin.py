@@ -1,27 +1,56 @@
 """Admin for the indicator catalogue, sources and values."""
 
+import csv
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, models
 from django.db.models import Count, Q, QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
-from indicators import admin_imports  # noqa: F401  (the import upload pages)
+from indicators import admin_history, admin_imports  # noqa: F401  (the import pages and the change log)
 from indicators.forms import (
     ValueAdminForm,
     YearSheetChooseForm,
     YearSheetDefaultsForm,
     YearSheetFormSet,
     number_display,
+    stale_message,
 )
-from indicators.models import Indicator, SeriesBreak, Source, Value
+from indicators.models import Indicator, SeriesBreak, Source, Value, ValueStatus, YearLock
+from indicators.permissions import (
+    can_change_value,
+    can_delete_value,
+    has_all_provinces,
+    is_national_admin,
+    locked_pairs,
+    unit_in_scope,
+    units_editable_by,
+    values_visible_to,
+)
+from indicators.workflow import StaleValue, value_return, value_save, values_approve, values_submit
 from indicators.yearsheet import SheetRow, rows_by_group, yearsheet_rows, yearsheet_save
 from provinces.models import AdministrativeUnit, Level
 from provinces.text import fold
+
+
+class RestorableHistoryAdmin(SimpleHistoryAdmin):
+    """History per object for everyone who may view it; restoring an earlier version only for national admins."""
+
+    def revert_disabled(self, request: HttpRequest, obj: object = None) -> bool:
+        return not is_national_admin(request.user)
+
+    def history_form_view(
+        self, request: HttpRequest, object_id: str, version_id: str, extra_context: dict | None = None
+    ) -> HttpResponse:
+        if request.method == "POST" and not is_national_admin(request.user):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class SeriesBreakInline(admin.TabularInline):
@@ -30,7 +59,7 @@ class SeriesBreakInline(admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(RestorableHistoryAdmin):
     list_display = ("code", "name_vi", "name_en", "group", "measure_unit", "range_label", "direction", "levels")
     list_filter = ("group", "measure_unit", "direction")
     search_fields = ("code", "name_vi", "name_en", "short_name")
@@ -50,7 +79,7 @@ class IndicatorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(RestorableHistoryAdmin):
     list_display = ("title", "publisher", "published_on", "url", "value_count")
     search_fields = ("title", "publisher", "url")
     ordering = ("title", "pk")  # the count annotation drops Meta.ordering (GROUP BY)
@@ -74,7 +103,8 @@ class ProvinceFilter(admin.SimpleListFilter):
 
     def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
         provinces = (
-            AdministrativeUnit.objects.filter(level=Level.PROVINCE)
+            units_editable_by(request.user)
+            .filter(level=Level.PROVINCE)
             .vietnamese_order()
             .only("pk", "short_name", "valid_from", "valid_to")
         )
@@ -91,8 +121,27 @@ class ProvinceFilter(admin.SimpleListFilter):
         return queryset.filter(Q(unit_id=pk) | Q(unit__parent_id=pk) | Q(unit__parent__parent_id=pk))
 
 
+class StatusFilter(admin.SimpleListFilter):
+    """Values by publication status, pending corrections apart."""
+
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [*ValueStatus.choices, ("correction", _("pending correction"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Value]) -> QuerySet[Value]:
+        if self.value() == "correction":
+            return queryset.filter(correction_of__isnull=False)
+        if self.value() in ValueStatus.values:
+            return queryset.filter(status=self.value())
+        return queryset
+
+
 @admin.register(Value)
-class ValueAdmin(admin.ModelAdmin):
+class ValueAdmin(RestorableHistoryAdmin):
+    """Values of the user's province scope; edits of published values become corrections (indicators.workflow)."""
+
     form = ValueAdminForm
     list_display = (
         "indicator",
@@ -102,27 +151,40 @@ class ValueAdmin(admin.ModelAdmin):
         "rank",
         "rank_basis",
         "qualifier",
+        "status_label",
         "source",
         "updated_by",
         "updated_at",
     )
     list_filter = (
+        StatusFilter,
         "indicator",
         ("indicator__group", admin.ChoicesFieldListFilter),
         "year",
         ("unit__level", admin.ChoicesFieldListFilter),
         ProvinceFilter,
     )
-    list_select_related = ("indicator", "unit", "source", "updated_by")
+    list_select_related = ("indicator", "unit", "unit__parent", "source", "updated_by")
     search_fields = ("indicator__code", "unit__code")
     search_help_text = _("Unit name (with or without diacritics), unit code or indicator code.")
     autocomplete_fields = ("indicator", "unit", "source")
-    readonly_fields = ("created_by", "created_at", "updated_by", "updated_at", "import_batch")
+    actions = ("submit_selected", "approve_selected", "export_selected")
+    workflow_fields = (
+        "status",
+        "review_comment",
+        "version",
+        "correction_of",
+        "corrected_at",
+        "previous_value",
+        "previous_rank",
+    )
+    readonly_fields = ("created_by", "created_at", "updated_by", "updated_at", "import_batch", *workflow_fields)
     fieldsets = (
-        (None, {"fields": ("indicator", "unit", "year")}),
+        (None, {"fields": ("indicator", "unit", "year", "expected_version")}),
         (_("Figure"), {"fields": ("value", "rank", "rank_basis", "qualifier")}),
         (_("Source"), {"fields": ("source", "note")}),
-        (_("History"), {"fields": readonly_fields}),
+        (_("Publication"), {"fields": workflow_fields}),
+        (_("History"), {"fields": ("created_by", "created_at", "updated_by", "updated_at", "import_batch")}),
     )
 
     @admin.display(description=_("year"), ordering="year")
@@ -132,6 +194,44 @@ class ValueAdmin(admin.ModelAdmin):
     @admin.display(description=_("value"), ordering="value")
     def value_label(self, obj: Value) -> str:
         return number_display(obj.value)
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_label(self, obj: Value) -> str:
+        label = obj.get_status_display()
+        return gettext("%(status)s (correction)") % {"status": label} if obj.correction_of_id else label
+
+    # -- scope ------------------------------------------------------------------------------
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Value]:
+        # The changelist adds list_select_related only to a queryset without select_related: name them all.
+        queryset = super().get_queryset(request).select_related(*self.list_select_related)
+        return values_visible_to(request.user, queryset)
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Value | None:
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None and Value.objects.filter(pk=object_id if str(object_id).isdigit() else None).exists():
+            raise Http404  # another province's value: not found, rather than a hint that it exists
+        return obj
+
+    def formfield_for_foreignkey(self, db_field: models.ForeignKey, request: HttpRequest, **kwargs: object) -> object:
+        if db_field.name == "unit":
+            kwargs["queryset"] = units_editable_by(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_change_permission(self, request: HttpRequest, obj: Value | None = None) -> bool:
+        if obj is None:
+            return super().has_change_permission(request)
+        return can_change_value(request.user, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Value | None = None) -> bool:
+        if obj is None:
+            return super().has_delete_permission(request)
+        return can_delete_value(request.user, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Value]) -> None:
+        values = list(queryset.select_related("indicator", "unit__parent"))
+        if not all(can_delete_value(request.user, v) for v in values):
+            raise PermissionDenied
+        super().delete_queryset(request, queryset)
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[Value], search_term: str
@@ -143,37 +243,169 @@ class ValueAdmin(admin.ModelAdmin):
             results = results | queryset.filter(unit__search_text__contains=folded)
         return results, may_have_duplicates
 
+    # -- saving ------------------------------------------------------------------------------
     def save_model(self, request: HttpRequest, obj: Value, form: ValueAdminForm, change: bool) -> None:
-        if not change:
-            obj.created_by = request.user
-        obj.updated_by = request.user
         if change and form.has_changed():
             obj.import_batch = None  # a hand edit: the import no longer wrote the current figure
-        super().save_model(request, obj, form, change)
+        expected = form.cleaned_data.get("expected_version")
+        written = value_save(
+            value=obj, user=request.user, channel="form", expected_version=expected if change else None
+        )
+        if written.pk != obj.pk:
+            self.message_user(
+                request,
+                gettext("The published figure stays public until this correction is approved."),
+                messages.INFO,
+            )
+
+    def changeform_view(
+        self, request: HttpRequest, object_id: str | None = None, form_url: str = "", extra_context: dict | None = None
+    ) -> HttpResponse:
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except StaleValue as exc:
+            # Someone saved between this form's checks and its write: nothing of this save was written.
+            self.message_user(request, stale_message(exc.changes, exc.by), messages.ERROR)
+        except IntegrityError:
+            self.message_user(
+                request, gettext("Someone else saved the same figure meanwhile; nothing was saved."), messages.ERROR
+            )
+        return HttpResponseRedirect(request.get_full_path())
+
+    # -- workflow ----------------------------------------------------------------------------
+    def _workflow_report(self, request: HttpRequest, done: int, refused: list, verb: str) -> None:
+        if done:
+            self.message_user(request, gettext("%(count)s value(s) %(verb)s.") % {"count": done, "verb": verb})
+        for refusal in refused[:20]:
+            self.message_user(request, refusal.reason, messages.WARNING)
+
+    @admin.action(description=_("Submit the selected drafts for approval"), permissions=["submit"])
+    def submit_selected(self, request: HttpRequest, queryset: QuerySet[Value]) -> None:
+        done, refused = values_submit(values=list(self._loaded(queryset)), user=request.user, channel="form")
+        self._workflow_report(request, done, refused, gettext("submitted"))
+
+    @admin.action(description=_("Approve (publish) the selected submitted values"), permissions=["approve"])
+    def approve_selected(self, request: HttpRequest, queryset: QuerySet[Value]) -> None:
+        done, refused = values_approve(values=list(self._loaded(queryset)), user=request.user, channel="form")
+        self._workflow_report(request, done, refused, gettext("approved"))
+
+    @admin.action(description=_("Export the selected values as CSV (including unpublished)"), permissions=["export"])
+    def export_selected(self, request: HttpRequest, queryset: QuerySet[Value]) -> HttpResponse:
+        return values_staff_csv(self._loaded(queryset))
+
+    def has_submit_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("indicators.submit_value")
+
+    def has_approve_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("indicators.approve_value")
+
+    def has_export_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("indicators.export_unpublished_value")
+
+    @staticmethod
+    def _loaded(queryset: QuerySet[Value]) -> QuerySet[Value]:
+        return queryset.select_related("indicator", "unit__parent", "source", "correction_of")
+
+    def workflow_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Submit, approve or return one value from its change page (POST only)."""
+        if request.method != "POST":
+            raise PermissionDenied
+        value = self.get_object(request, object_id)
+        if value is None:
+            raise Http404
+        action = request.POST.get("_workflow", "")
+        if action == "submit":
+            done, refused = values_submit(values=[value], user=request.user, channel="form")
+            self._workflow_report(request, done, refused, gettext("submitted"))
+        elif action == "approve":
+            done, refused = values_approve(values=[value], user=request.user, channel="form")
+            self._workflow_report(request, done, refused, gettext("approved"))
+        elif action == "return":
+            comment = request.POST.get("workflow_comment", "")
+            problem = value_return(value=value, user=request.user, comment=comment, channel="form")
+            self.message_user(
+                request,
+                problem or gettext("Returned to its editor."),
+                messages.WARNING if problem else messages.SUCCESS,
+            )
+        else:
+            raise PermissionDenied
+        if Value.objects.filter(pk=value.pk).exists():
+            return HttpResponseRedirect(reverse("admin:indicators_value_change", args=[value.pk]))
+        return HttpResponseRedirect(reverse("admin:indicators_value_change", args=[value.correction_of_id]))
+
+    def render_change_form(
+        self,
+        request: HttpRequest,
+        context: dict,
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: Value | None = None,
+    ) -> HttpResponse:
+        if obj is not None:
+            user = request.user
+            in_scope = unit_in_scope(user, obj.unit)
+            context["workflow"] = {
+                "submit": obj.status == ValueStatus.DRAFT and in_scope and user.has_perm("indicators.submit_value"),
+                "approve": obj.status == ValueStatus.SUBMITTED
+                and in_scope
+                and user.has_perm("indicators.approve_value"),
+                "correction": getattr(obj, "correction", None) if obj.status == ValueStatus.APPROVED else None,
+            }
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_urls(self) -> list[URLPattern]:
-        sheet = path("yearsheet/", self.admin_site.admin_view(self.yearsheet_view), name="indicators_value_yearsheet")
-        return [sheet, *super().get_urls()]
+        wrap = self.admin_site.admin_view
+        return [
+            path("yearsheet/", wrap(self.yearsheet_view), name="indicators_value_yearsheet"),
+            path("<path:object_id>/workflow/", wrap(self.workflow_view), name="indicators_value_workflow"),
+            *super().get_urls(),
+        ]
 
+    # -- year sheet --------------------------------------------------------------------------
     def yearsheet_view(self, request: HttpRequest) -> HttpResponse:
-        """Show and save every indicator of one unit for one year (?unit=<id>&year=<year>)."""
-        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+        """Show and save every indicator of one unit for one year (?unit=<id>&year=<year>).
+
+        Staff who may only read (approvers, viewers) see the sheet without its save button;
+        the submit and approve buttons act on the sheet's drafts and submissions.
+        """
+        if not self.has_view_permission(request):
             raise PermissionDenied
+        may_edit = self.has_add_permission(request) and self.has_change_permission(request)
+        unit_id = request.GET.get("unit", "")
+        if (
+            not has_all_provinces(request.user)
+            and unit_id.isdigit()
+            and len(unit_id) < 18
+            and not units_editable_by(request.user).filter(pk=unit_id).exists()
+            and AdministrativeUnit.objects.filter(pk=unit_id).exists()
+        ):
+            raise Http404  # another province's unit
+        choose = YearSheetChooseForm(request.GET or None, admin_site=self.admin_site)
+        choose.fields["unit"].queryset = units_editable_by(request.user).select_related("parent")
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "title": gettext("Year sheet"),
-            "choose": YearSheetChooseForm(request.GET or None, admin_site=self.admin_site),
+            "choose": choose,
+            "may_edit": may_edit,
         }
-        if not context["choose"].is_valid():
-            context["media"] = self.media + context["choose"].media
+        if not choose.is_valid():
+            context["media"] = self.media + choose.media
             return TemplateResponse(request, "admin/indicators/value/yearsheet.html", context)
-        unit, year = context["choose"].cleaned_data["unit"], context["choose"].cleaned_data["year"]
+        unit, year = choose.cleaned_data["unit"], choose.cleaned_data["year"]
+        sheet_url = f"{reverse('admin:indicators_value_yearsheet')}?unit={unit.pk}&year={year}"
         rows = yearsheet_rows(unit=unit, year=year)
+        if request.method == "POST" and request.POST.get("_workflow") in ("submit", "approve"):
+            return self._yearsheet_workflow(request, rows, request.POST["_workflow"], sheet_url)
+        if request.method == "POST" and not may_edit:
+            raise PermissionDenied
         data = request.POST if request.method == "POST" else None
         source_ids = _source_ids(data, rows)
         sources = Source.objects.in_bulk(source_ids) if source_ids else {}
         defaults = YearSheetDefaultsForm(data, prefix="sheet", sources=sources, admin_site=self.admin_site)
+        locked_groups = frozenset(group for group, locked_year in locked_pairs() if locked_year == year)
         formset = YearSheetFormSet(
             data,
             prefix="rows",
@@ -183,6 +415,8 @@ class ValueAdmin(admin.ModelAdmin):
             sources=sources,
             admin_site=self.admin_site,
             can_delete_values=self.has_delete_permission(request),
+            may_delete_published=is_national_admin(request.user),
+            locked_groups=locked_groups,
         )
         if data is not None:
             defaults_valid = defaults.is_valid()
@@ -195,23 +429,95 @@ class ValueAdmin(admin.ModelAdmin):
                     formset.non_form_errors().append(
                         gettext("This sheet was changed by someone else meanwhile; nothing was saved. Reload it.")
                     )
+                except StaleValue as exc:
+                    formset.non_form_errors().append(f"{exc.value}: {stale_message(exc.changes, exc.by)}")
                 else:
                     self.message_user(request, _saved_message(counts), messages.SUCCESS)
-                    return HttpResponseRedirect(
-                        f"{reverse('admin:indicators_value_yearsheet')}?unit={unit.pk}&year={year}"
-                    )
+                    return HttpResponseRedirect(sheet_url)
+        statuses = [row.existing.status for row in rows if row.existing is not None]
+        user = request.user
         context.update(
             unit=unit,
             year=year,
             in_force=unit.in_force_in_year(year),
             defaults=defaults,
             formset=formset,
+            locked_groups=locked_groups,
+            may_submit=ValueStatus.DRAFT in statuses and user.has_perm("indicators.submit_value"),
+            may_approve=ValueStatus.SUBMITTED in statuses and user.has_perm("indicators.approve_value"),
             groups=[
                 (label, [_sheet_line(formset.forms[i], rows[i]) for i in pos]) for label, pos in rows_by_group(rows)
             ],
-            media=self.media + context["choose"].media + defaults.media,
+            media=self.media + choose.media + defaults.media,
         )
         return TemplateResponse(request, "admin/indicators/value/yearsheet.html", context)
+
+    def _yearsheet_workflow(
+        self, request: HttpRequest, rows: list[SheetRow], action: str, sheet_url: str
+    ) -> HttpResponse:
+        values = [row.existing for row in rows if row.existing is not None]
+        if action == "submit":
+            values = [v for v in values if v.status == ValueStatus.DRAFT]
+            done, refused = values_submit(values=values, user=request.user, channel="year sheet")
+            self._workflow_report(request, done, refused, gettext("submitted"))
+        else:
+            values = [v for v in values if v.status == ValueStatus.SUBMITTED]
+            done, refused = values_approve(values=values, user=request.user, channel="year sheet")
+            self._workflow_report(request, done, refused, gettext("approved"))
+        if not done and not refused:
+            self.message_user(request, gettext("Nothing to do on this sheet."), messages.WARNING)
+        return HttpResponseRedirect(sheet_url)
+
+
+def values_staff_csv(values: QuerySet[Value]) -> HttpResponse:
+    """Return the given values, published or not, as a CSV for staff (formula-like cells quoted)."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="cchc_values_staff.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "indicator",
+            "unit_code",
+            "unit",
+            "year",
+            "value",
+            "rank",
+            "qualifier",
+            "status",
+            "correction_of",
+            "source_title",
+            "source_url",
+            "note",
+        ]
+    )
+    for v in values.order_by("indicator__code", "year", "unit__sort_key"):
+        writer.writerow(
+            [
+                _cell(x)
+                for x in (
+                    v.indicator.code,
+                    v.unit.code,
+                    v.unit.short_name,
+                    v.year,
+                    "" if v.value is None else format(v.value.normalize(), "f"),
+                    v.rank or "",
+                    v.qualifier,
+                    v.status,
+                    v.correction_of_id or "",
+                    v.source.title,
+                    v.source.url,
+                    v.note,
+                )
+            ]
+        )
+    return response
+
+
+def _cell(value: object) -> str:
+    text = str(value)
+    # A spreadsheet would run a cell starting with these as a formula.
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not text[1:2].isdigit() else text
 
 
 def _source_ids(data: object, rows: list) -> set[int]:
@@ -244,3 +550,26 @@ def _saved_message(counts: dict[str, int]) -> str:
         "updated": counts.get("updated", 0),
         "deleted": counts.get("deleted", 0),
     }
+
+
+@admin.register(YearLock)
+class YearLockAdmin(RestorableHistoryAdmin):
+    """Lock a year of an indicator group (national administrators); deleting the lock unlocks it."""
+
+    list_display = ("group", "year_label", "locked_by", "locked_at", "note")
+    list_filter = ("group",)
+    fields = ("group", "year", "note")
+
+    @admin.display(description=_("year"), ordering="year")
+    def year_label(self, obj: YearLock) -> str:
+        return str(obj.year)
+
+    def save_model(self, request: HttpRequest, obj: YearLock, form: object, change: bool) -> None:
+        if not change:
+            obj.locked_by = request.user
+        obj._change_reason = "lock" if not change else "form"
+        super().save_model(request, obj, form, change)
+
+    def delete_model(self, request: HttpRequest, obj: YearLock) -> None:
+        obj._change_reason = "unlock"
+        super().delete_model(request, obj)

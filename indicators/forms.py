@@ -72,11 +72,30 @@ class LocalizedNumberField(forms.Field):
         return parsed.value
 
 
+def stale_message(changes: list[tuple[str, str, str]], by: str) -> str:
+    """Return the message shown when someone else saved the value meanwhile, listing what they changed."""
+    what = "; ".join(f"{name}: {old or '—'} → {new or '—'}" for name, old, new in changes)
+    return _(
+        "%(by)s saved this value while you were editing it, so your change was not saved. What changed meanwhile: "
+        "%(what)s. Your typing is kept below: check it against the new figures and save again."
+    ) % {"by": by, "what": what or _("the publication status")}
+
+
 class ValueAdminForm(forms.ModelForm):
-    """The Value change form: localized number input and the model's rules as field errors."""
+    """The Value change form: localized number input and the model's rules as field errors.
+
+    ``expected_version`` carries the version the form was opened at; a save against a newer one
+    is refused here with what changed (the admin's save repeats the check in the UPDATE itself).
+    """
 
     value = LocalizedNumberField(label=_("value"), required=False)
     rank = forms.IntegerField(label=_("published rank"), required=False, min_value=1)
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["expected_version"].initial = self.instance.version
 
     class Meta:
         model = Value
@@ -91,6 +110,7 @@ class ValueAdminForm(forms.ModelForm):
 
     def clean(self) -> dict:
         cleaned = super().clean()
+        self._workflow_clean(cleaned)
         # These two repeat CheckConstraints, so that the error sits at the field that causes it.
         if cleaned.get("rank_basis") and cleaned.get("rank") is None and "rank" not in self.errors:
             self.add_error("rank_basis", _("A rank basis needs a published rank."))
@@ -103,6 +123,40 @@ class ValueAdminForm(forms.ModelForm):
                 % {"text": typed, "code": indicator.code, "unit": indicator.get_measure_unit_display()},
             )
         return cleaned
+
+    def _workflow_clean(self, cleaned: dict) -> None:
+        from indicators.permissions import is_locked
+        from indicators.workflow import changes_since
+
+        indicator, year = cleaned.get("indicator"), cleaned.get("year")
+        if indicator is not None and year is not None and is_locked(group=indicator.group, year=year):
+            raise forms.ValidationError(
+                _(
+                    "%(group)s %(year)s is locked: its values cannot be changed until a national administrator unlocks it."
+                )
+                % {"group": indicator.get_group_display(), "year": year}
+            )
+        unit = cleaned.get("unit")
+        if indicator is not None and unit is not None and year is not None:
+            # The unique constraint names correction_of (not a form field), so Django skips it here.
+            others = Value.objects.filter(indicator=indicator, unit=unit, year=year, correction_of__isnull=True)
+            if others.exclude(pk=self.instance.pk).exclude(pk=self.instance.correction_of_id).exists():
+                raise forms.ValidationError(
+                    _("A value of %(code)s for %(unit)s in %(year)s already exists: change that one.")
+                    % {"code": indicator.code, "unit": unit.short_name, "year": year}
+                )
+        if not self.instance.pk:
+            return
+        stored = Value.objects.filter(pk=self.instance.pk).first()
+        expected = cleaned.get("expected_version")
+        if stored is not None and expected is not None and stored.version != expected:
+            changes, by = changes_since(stored, version=expected)
+            raise forms.ValidationError(stale_message(changes, by), code="stale")
+        if stored is not None and stored.status == "approved" and hasattr(stored, "correction"):
+            raise forms.ValidationError(
+                _("A correction of this published value is already pending: edit that correction (%(link)s) instead.")
+                % {"link": f"#{stored.correction.pk}"}
+            )
 
 
 class PreloadedAutocompleteSelect(AutocompleteSelect):
@@ -185,6 +239,7 @@ class YearSheetRowForm(forms.Form):
     qualifier = forms.ChoiceField(label=_("qualifier"), choices=Qualifier.choices, initial=Qualifier.EXACT)
     note = forms.CharField(label=_("note"), required=False, widget=forms.TextInput(attrs={"size": 24}))
     delete = forms.BooleanField(label=_("delete"), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(
         self,
@@ -195,10 +250,15 @@ class YearSheetRowForm(forms.Form):
         sources: dict[int, Source],
         admin_site: AdminSite,
         can_delete: bool,
+        may_delete_published: bool = False,
+        locked_groups: frozenset[str] = frozenset(),
         **kwargs: object,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.row, self.unit, self.year = row, unit, year
+        self.locked = row.indicator.group in locked_groups
+        if row.existing is not None and row.existing.status == "approved" and not may_delete_published:
+            can_delete = False
         self.fields["value"].allow_percent = row.indicator.measure_unit == MeasureUnit.PERCENT
         self.fields["source"] = SourceIdField(
             label=_("source"),
@@ -211,11 +271,18 @@ class YearSheetRowForm(forms.Form):
         if row.existing is None or not can_delete:
             del self.fields["delete"]
         self.initial = {"indicator": row.indicator.code, **self.initial, **_stored_initial(row.existing)}
+        if row.existing is not None:
+            self.initial["version"] = row.existing.version
 
     def clean(self) -> dict:
         cleaned = super().clean()
         if cleaned.get("indicator") != self.row.indicator.code:
             raise forms.ValidationError(_("The catalogue changed while you were editing: reload the sheet."))
+        if self.locked and self.has_changed() and set(self.changed_data) - {"version"}:
+            raise forms.ValidationError(
+                _("%(group)s %(year)s is locked: this row cannot be changed until a national administrator unlocks it.")
+                % {"group": self.row.indicator.get_group_display(), "year": self.year}
+            )
         if cleaned.get("delete"):
             return cleaned
         value, rank = cleaned.get("value"), cleaned.get("rank")
@@ -259,6 +326,7 @@ class YearSheetRowForm(forms.Form):
             qualifier=data.get("qualifier") or Qualifier.EXACT,
             source=data.get("source") or default_source,
             note=data.get("note", ""),
+            version=data.get("version"),
         )
 
 
@@ -287,6 +355,8 @@ class BaseYearSheetFormSet(forms.BaseFormSet):
         sources: dict[int, Source],
         admin_site: AdminSite,
         can_delete_values: bool,
+        may_delete_published: bool = False,
+        locked_groups: frozenset[str] = frozenset(),
         **kwargs: object,
     ) -> None:
         self.rows = rows
@@ -297,6 +367,8 @@ class BaseYearSheetFormSet(forms.BaseFormSet):
             "sources": sources,
             "admin_site": admin_site,
             "can_delete": can_delete_values,
+            "may_delete_published": may_delete_published,
+            "locked_groups": locked_groups,
         }
         super().__init__(*args, **kwargs)
 

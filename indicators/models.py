@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from provinces.models import AdministrativeUnit, Level, Region
 
@@ -72,10 +73,13 @@ class Indicator(models.Model):
     decimals = models.PositiveSmallIntegerField(_("decimals"), default=2)
     direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices)
     levels = models.CharField(
-        _("levels"), max_length=40, help_text=_("Levels the indicator applies to, comma-separated: province,district,commune.")
+        _("levels"),
+        max_length=40,
+        help_text=_("Levels the indicator applies to, comma-separated: province,district,commune."),
     )
     methodology = models.TextField(_("methodology"), blank=True)
     display_order = models.PositiveSmallIntegerField(_("display order"), default=100)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("indicator")
@@ -83,7 +87,9 @@ class Indicator(models.Model):
         ordering = ["display_order", "code"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(min_value__isnull=True) | Q(max_value__isnull=True) | Q(min_value__lte=models.F("max_value")),
+                condition=Q(min_value__isnull=True)
+                | Q(max_value__isnull=True)
+                | Q(min_value__lte=models.F("max_value")),
                 name="indicator_range_ordered",
             ),
         ]
@@ -172,6 +178,7 @@ class Source(models.Model):
     url = models.URLField(_("URL"), max_length=1000, blank=True)
     published_on = models.DateField(_("publication date"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("source")
@@ -242,8 +249,28 @@ class RankBasis(models.TextChoices):
     DERIVED = "derived", _("derived by arithmetic")
 
 
+class ValueStatus(models.TextChoices):
+    """Publication workflow: draft → submitted → approved; a returned value goes back to draft."""
+
+    DRAFT = "draft", _("draft")
+    SUBMITTED = "submitted", _("submitted")
+    APPROVED = "approved", _("approved (published)")
+
+
 class Value(models.Model):
-    indicator = models.ForeignKey(Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="values")
+    """One figure, with its place in the publication workflow.
+
+    Only approved values are public. Correcting an approved value does not touch it: the change is
+    a separate row (``correction_of`` → the approved row) that goes through draft → submitted →
+    approved while the approved row keeps serving the public; approving it copies the figure onto
+    the approved row, keeps the figure it replaces (``previous_value``/``previous_rank``,
+    ``corrected_at``) and increments ``version``. ``version`` also guards against lost updates:
+    every write compares it in the UPDATE's WHERE clause (see indicators.workflow).
+    """
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="values"
+    )
     unit = models.ForeignKey(
         AdministrativeUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="values"
     )
@@ -281,18 +308,53 @@ class Value(models.Model):
         related_name="values",
         help_text=_("The import that last wrote this value; empty when it was entered by hand."),
     )
+    status = models.CharField(_("status"), max_length=10, choices=ValueStatus.choices, default=ValueStatus.DRAFT)
+    review_comment = models.TextField(
+        _("approver's comment"), blank=True, help_text=_("Why the value was returned to its editor.")
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+    correction_of = models.OneToOneField(
+        "self",
+        verbose_name=_("correction of"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="correction",
+        help_text=_("The published value this row proposes to correct."),
+    )
+    corrected_at = models.DateTimeField(_("corrected at"), null=True, blank=True)
+    previous_value = models.DecimalField(
+        _("value before the correction"), max_digits=18, decimal_places=4, null=True, blank=True
+    )
+    previous_rank = models.PositiveIntegerField(_("rank before the correction"), null=True, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("value")
         verbose_name_plural = _("values")
         ordering = ["indicator", "year", "unit__sort_key"]
+        permissions = [
+            ("submit_value", _("Can submit values for approval")),
+            ("approve_value", _("Can approve or return submitted values")),
+            ("export_unpublished_value", _("Can export unpublished values")),
+        ]
         constraints = [
-            models.UniqueConstraint(fields=["indicator", "unit", "year"], name="value_one_per_indicator_unit_year"),
+            # One figure per indicator-unit-year; a pending correction is the one extra row allowed.
+            models.UniqueConstraint(
+                fields=["indicator", "unit", "year"],
+                condition=Q(correction_of__isnull=True),
+                name="value_one_per_indicator_unit_year",
+            ),
+            models.CheckConstraint(
+                condition=Q(correction_of__isnull=True) | ~Q(status="approved"), name="value_correction_not_approved"
+            ),
             models.CheckConstraint(
                 condition=Q(value__isnull=False) | Q(rank__isnull=False), name="value_has_number_or_rank"
             ),
             models.CheckConstraint(condition=Q(rank__isnull=True) | Q(rank__gte=1), name="value_rank_positive"),
-            models.CheckConstraint(condition=Q(year__gte=MIN_YEAR) & Q(year__lte=MAX_YEAR), name="value_year_plausible"),
+            models.CheckConstraint(
+                condition=Q(year__gte=MIN_YEAR) & Q(year__lte=MAX_YEAR), name="value_year_plausible"
+            ),
             models.CheckConstraint(
                 condition=Q(rank__isnull=False) | Q(rank_basis=""), name="value_rank_basis_needs_rank"
             ),
@@ -359,6 +421,37 @@ def value_errors(
             % {"unit": unit.short_name, "code": unit.code, "year": year, "period": unit.validity_label}
         )
     return errors
+
+
+class YearLock(models.Model):
+    """A year of an indicator group closed by a national administrator after publication.
+
+    While it exists, no value of that group and year can be created, changed, submitted, approved
+    or deleted, by form, year sheet or import. Deleting the lock unlocks; both are in its history.
+    """
+
+    group = models.CharField(_("indicator group"), max_length=20, choices=IndicatorGroup.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("locked by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    locked_at = models.DateTimeField(_("locked at"), auto_now_add=True)
+    note = models.TextField(_("note"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("locked year")
+        verbose_name_plural = _("locked years")
+        ordering = ["-year", "group"]
+        constraints = [models.UniqueConstraint(fields=["group", "year"], name="year_lock_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.get_group_display()} {self.year}"
 
 
 class AverageScope(models.TextChoices):

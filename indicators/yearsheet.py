@@ -14,7 +14,10 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from indicators.models import Indicator, Qualifier, Source, Value
+from indicators.workflow import value_save, version_claim
 from provinces.models import AdministrativeUnit
+
+CHANNEL = "year sheet"
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,7 @@ class SheetEntry:
     qualifier: str = Qualifier.EXACT
     source: Source | None = None
     note: str = ""
+    version: int | None = None
 
     @property
     def is_empty(self) -> bool:
@@ -54,7 +58,11 @@ def yearsheet_rows(*, unit: AdministrativeUnit, year: int) -> list[SheetRow]:
     for position, indicator in enumerate(indicators):
         group_rank.setdefault(indicator.group, position)
     indicators.sort(key=lambda i: group_rank[i.group])  # stable: display order kept inside a group
-    existing = {v.indicator_id: v for v in Value.objects.filter(unit=unit, year=year).select_related("source")}
+    existing: dict[int, Value] = {}
+    # A pending correction of a published figure is what the sheet edits, so it wins over the published row.
+    for value in Value.objects.filter(unit=unit, year=year).select_related("source").order_by("correction_of"):
+        if value.correction_of_id is not None or value.indicator_id not in existing:
+            existing[value.indicator_id] = value
     return [SheetRow(indicator=i, existing=existing.get(i.pk)) for i in indicators]
 
 
@@ -84,34 +92,31 @@ def yearsheet_save(
     """Create, update or delete the values of validated sheet lines, all of them or none.
 
     Empty lines without a stored value are skipped; a stored value is deleted only when its
-    line asks for it. A hand edit detaches the value from the import batch that wrote it.
+    line asks for it. A hand edit detaches the value from the import batch that wrote it; a
+    published value's edit becomes its pending correction. Each stored value is written only if
+    its version is still the one the sheet showed (else ``StaleValue``, and nothing is written).
     Return the count of lines by outcome: created, updated, deleted, unchanged, skipped.
     """
     counts: Counter = Counter()
     for entry in entries:
         existing = entry.row.existing
         if entry.delete and existing is not None:
+            version_claim(value=existing, expected=entry.version or existing.version)
+            existing._change_reason, existing._history_user = CHANNEL, user
             existing.delete()
             counts["deleted"] += 1
         elif entry.is_empty:
             # Never a silent delete: the form refuses a cleared stored value without the delete box.
             counts["skipped"] += 1
         elif existing is None:
-            Value.objects.create(
-                indicator=entry.row.indicator,
-                unit=unit,
-                year=year,
-                created_by=user,
-                updated_by=user,
-                **_entry_fields(entry),
-            )
+            new = Value(indicator=entry.row.indicator, unit=unit, year=year, **_entry_fields(entry))
+            value_save(value=new, user=user, channel=CHANNEL, expected_version=None)
             counts["created"] += 1
         elif _differs(existing, entry):
             for name, new in _entry_fields(entry).items():
                 setattr(existing, name, new)
-            existing.updated_by = user
             existing.import_batch = None
-            existing.save()
+            value_save(value=existing, user=user, channel=CHANNEL, expected_version=entry.version or existing.version)
             counts["updated"] += 1
         else:
             counts["unchanged"] += 1

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from provinces.models import REORGANISATION_DATE, AdministrativeUnit
 
@@ -46,7 +47,7 @@ class InForceFilter(admin.SimpleListFilter):
 
 
 @admin.register(AdministrativeUnit)
-class AdministrativeUnitAdmin(admin.ModelAdmin):
+class AdministrativeUnitAdmin(SimpleHistoryAdmin):
     list_display = ("code", "short_name_sorted", "level", "unit_type", "region", "parent", "validity")
     list_display_links = ("code", "short_name_sorted")
     list_filter = ("level", "unit_type", "region", InForceFilter)
@@ -75,7 +76,15 @@ class AdministrativeUnitAdmin(admin.ModelAdmin):
         return super().get_queryset(request).select_related("parent")
 
     def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str) -> tuple[QuerySet, bool]:
-        """Match the folded name text (so "dak lak" finds Đắk Lắk) or the start of a GSO code."""
+        """Match the folded name text (so "dak lak" finds Đắk Lắk) or the start of a GSO code.
+
+        An autocomplete for entering values (the value form, the year sheet) offers only the units
+        of the user's province scope.
+        """
+        if request.GET.get("app_label") == "indicators" and request.GET.get("field_name") == "unit":
+            from accounts.scope import unit_scope_q  # accounts depends on provinces, not the reverse
+
+            queryset = queryset.filter(unit_scope_q(request.user))
         term = search_term.strip()
         if not term:
             return queryset, False

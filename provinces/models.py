@@ -11,6 +11,7 @@ import datetime
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from provinces.managers import UnitQuerySet
 from provinces.text import fold, nfc, sort_key
@@ -100,6 +101,8 @@ class AdministrativeUnit(models.Model):
     sort_key = models.CharField(max_length=400, editable=False)
 
     objects = UnitQuerySet.as_manager()
+    # Changes through the ORM are recorded; loadunits writes in bulk from the official files.
+    history = HistoricalRecords(excluded_fields=["search_text", "sort_key"])
 
     class Meta:
         verbose_name = _("administrative unit")

@@ -8,7 +8,7 @@ import datetime
 import itertools
 from decimal import Decimal
 
-from indicators.models import Direction, Indicator, IndicatorGroup, MeasureUnit, Source, Value
+from indicators.models import Direction, Indicator, IndicatorGroup, MeasureUnit, Source, Value, ValueStatus
 from provinces.models import REORGANISATION_DATE, AdministrativeUnit, Level, Region, UnitType
 
 _counter = itertools.count(1)
@@ -96,9 +96,10 @@ def make_value(
     rank: int | None = None,
     rank_basis: str = "",
     source: Source | None = None,
+    status: str = ValueStatus.APPROVED,
     **extra: object,
 ) -> Value:
-    """Return a saved value."""
+    """Return a saved value; approved (published) unless a status is given."""
     return Value.objects.create(
         indicator=indicator,
         unit=unit,
@@ -107,5 +108,6 @@ def make_value(
         rank=rank,
         rank_basis=rank_basis,
         source=source or make_source(),
+        status=status,
         **extra,
     )

@@ -170,7 +170,9 @@ def test_english_numbers_are_read_in_english(english):
 @pytest.mark.django_db
 def test_a_change_by_another_user_updates_only_the_last_changed_by(staff_client, staff_user, django_user_model):
     indicator, unit, source = make_indicator(), make_unit(), make_source()
-    value = make_value(indicator=indicator, unit=unit, source=source, created_by=staff_user, updated_by=staff_user)
+    value = make_value(
+        indicator=indicator, unit=unit, source=source, created_by=staff_user, updated_by=staff_user, status="draft"
+    )
     editor = django_user_model.objects.create_superuser("editor", "editor@example.org", "another-long-password")
     staff_client.force_login(editor)
 

@@ -234,8 +234,10 @@ def test_dry_run_writes_nothing_and_previews_counts(world):
 
 
 def test_written_values_record_source_user_and_batch(world, django_user_model):
-    user = django_user_model.objects.create_user("importer", password="a-long-test-password")
-    make_value(indicator=world["par"], unit=world["ha_noi"], year=2023, value="90", note="typed by hand")
+    user = django_user_model.objects.create_superuser("importer", password="a-long-test-password")
+    make_value(
+        indicator=world["par"], unit=world["ha_noi"], year=2023, value="90", note="typed by hand", status="draft"
+    )
     report = run(LONG, user=user)
     assert report.written
     value = stored(world["ha_noi"], world["par"])

@@ -30,7 +30,7 @@ def upload(client, content: str, *, source=None, name: str = "ket-qua.csv", deci
 
 
 def test_upload_preview_confirm(staff_client, setting):
-    make_value(indicator=setting["par"], unit=setting["ha_noi"], year=2023, value="90")
+    make_value(indicator=setting["par"], unit=setting["ha_noi"], year=2023, value="90", status="draft")
     response = upload(
         staff_client, "Tỉnh;Năm;Chỉ số;Giá trị\nHà Nội;2023;par_index;91,5\nĐắk Lắk;2023;par_index;85\n",
         source=setting["source"],

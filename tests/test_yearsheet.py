@@ -14,7 +14,7 @@ from provinces.models import REORGANISATION_DATE, Level
 from tests.factories import make_indicator, make_source, make_unit, make_value
 
 URL = "/admin/indicators/value/yearsheet/"
-SHEET_QUERIES = 7  # session, user, the unit (form + widget label), indicators, stored values, their sources
+SHEET_QUERIES = 8  # session, user, the unit (form + widget label), indicators, stored values, their sources, locks
 
 
 @pytest.fixture
@@ -294,7 +294,9 @@ def test_unchanged_rows_are_not_rewritten(staff_client, sheet, django_user_model
 
 @pytest.mark.django_db
 def test_a_stored_value_is_updated_by_the_current_user(staff_client, staff_user, sheet):
-    make_value(indicator=sheet["percent"], unit=sheet["unit"], year=2021, value="95.5", source=sheet["source"])
+    make_value(
+        indicator=sheet["percent"], unit=sheet["unit"], year=2021, value="95.5", source=sheet["source"], status="draft"
+    )
     data, rows = _form_data(_open(staff_client, sheet["unit"], 2021))
     assert data[f"rows-{rows['on_time_rate']}-value"] == "95,5"  # shown the Vietnamese way
     _fill(data, rows, "on_time_rate", value="96,25")

@@ -279,7 +279,12 @@ def published_load(*, data_dir: Path = PUBLISHED_DIR, user: object | None = None
     for name in VALUE_FILES:
         path = data_dir / name
         result.reports[name] = values_import(
-            content=path.read_bytes(), file_name=name, user=user, note=f"loadpublished: {name}", units=units
+            content=path.read_bytes(),
+            file_name=name,
+            user=user,
+            note=f"loadpublished: {name}",
+            units=units,
+            publish=True,
         )
     if result.ok:
         result.averages = averages_load(path=data_dir / AVERAGES_FILE)

@@ -12,13 +12,15 @@ from decimal import Decimal
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from indicators.importing.columns import layout_detect
 from indicators.importing.reading import FileRefused, Table, table_read
 from indicators.importing.rows import Candidate, candidates_build, convention_decide, is_empty
 from indicators.importing.validation import Planned, RowError, Validator
-from indicators.models import ImportBatch, Indicator, Source, Value
+from indicators.models import ImportBatch, Indicator, Source, Value, ValueStatus
 from indicators.numbers import Convention
+from indicators.permissions import has_all_provinces, locked_pairs, units_editable_by
 from indicators.signals import values_changed
 from provinces.resolver import UnitIndex
 
@@ -111,12 +113,16 @@ def values_import(
     dry_run: bool = False,
     note: str = "",
     units: "UnitIndex | None" = None,
+    publish: bool = False,
 ) -> ImportReport:
     """Validate a CSV/XLSX file of values and, unless dry_run or any row is wrong, write all of it.
 
     ``source`` is used for rows that name no source of their own; ``decimal`` settles files whose
     numbers could be read both ways; ``units`` is a prebuilt UnitIndex for callers that import several
-    files. Return the report; never raise for bad input.
+    files. A staff ``user`` may import only rows of their province scope (one row outside refuses
+    the file); rows of a locked year refuse it too. Imported values are drafts, and changes of
+    published values become their pending corrections, unless ``publish`` (the loaders of published
+    figures), which writes them approved. Return the report; never raise for bad input.
     """
     report = ImportReport(file_name=file_name, dry_run=dry_run)
     try:
@@ -144,11 +150,42 @@ def values_import(
             report.planned.append(planned)
     report.errors += validator.errors
     report.errors.sort(key=lambda e: (e.line, e.column))
-    validator.classify(report.planned)
+    validator.classify(report.planned, prefer_corrections=not publish)
+    report.errors += _permission_errors(report.planned, user=user)
+    report.errors.sort(key=lambda e: (e.line, e.column))
     report.new_sources = validator.new_source_labels(report.planned)
     if report.ok and not dry_run and any(p.action != "unchanged" for p in report.planned):
-        _write(report, validator=validator, user=user, source=source, note=note, layout=report.layout)
+        _write(report, validator=validator, user=user, source=source, note=note, layout=report.layout, publish=publish)
     return report
+
+
+def _permission_errors(planned: list[Planned], *, user: object | None) -> list[RowError]:
+    """Return an error for every row outside the user's province scope or in a locked year."""
+    errors = []
+    if user is not None and not has_all_provinces(user):
+        allowed = set(units_editable_by(user).values_list("pk", flat=True))
+        errors += [
+            RowError(
+                p.line,
+                "unit",
+                _("%(unit)s (code %(code)s) is outside your province; the file is refused as a whole.")
+                % {"unit": p.unit.short_name, "code": p.unit.code},
+            )
+            for p in planned
+            if p.unit.pk not in allowed
+        ]
+    locks = locked_pairs()
+    errors += [
+        RowError(
+            p.line,
+            "year",
+            _("%(group)s %(year)s is locked: its values cannot be changed until a national administrator unlocks it.")
+            % {"group": p.indicator.get_group_display(), "year": p.year},
+        )
+        for p in planned
+        if p.action != "unchanged" and (p.indicator.group, p.year) in locks
+    ]
+    return errors
 
 
 def _candidates(table: Table, indicators: dict[str, Indicator], report: ImportReport) -> list[Candidate] | None:
@@ -164,10 +201,19 @@ def _candidates(table: Table, indicators: dict[str, Indicator], report: ImportRe
 
 
 def _write(
-    report: ImportReport, *, validator: Validator, user: object | None, source: Source | None, note: str, layout: str
+    report: ImportReport,
+    *,
+    validator: Validator,
+    user: object | None,
+    source: Source | None,
+    note: str,
+    layout: str,
+    publish: bool,
 ) -> None:
     now = timezone.now()
     counts = report.counts
+    channel = _("import: %(file)s") % {"file": report.file_name}
+    status = ValueStatus.APPROVED if publish else ValueStatus.DRAFT
     try:
         with transaction.atomic():
             sources = validator.sources_save(report.planned)
@@ -185,12 +231,30 @@ def _write(
                 note=note,
             )
             new = [p.as_value(source=sources[p.source_key], user=user, batch=batch) for p in report.by_action("create")]
-            Value.objects.bulk_create(new, batch_size=500)
             changed = []
             for p in report.by_action("update"):
+                if p.existing.status == ValueStatus.APPROVED and not publish:
+                    # A published figure stays public: the file's figure becomes its pending correction.
+                    correction = p.as_value(source=sources[p.source_key], user=user, batch=batch)
+                    correction.__dict__.update(p.merged(p.existing))
+                    correction.correction_of = p.existing
+                    new.append(correction)
+                    continue
                 p.apply(p.existing, source=sources[p.source_key], user=user, batch=batch, now=now)
+                p.existing.status = status
+                p.existing.version += 1
                 changed.append(p.existing)
-            Value.objects.bulk_update(changed, Planned.UPDATE_FIELDS, batch_size=500)
+            for value in new:
+                value.status = status
+            bulk_create_with_history(new, Value, batch_size=500, default_user=user, default_change_reason=channel)
+            bulk_update_with_history(
+                changed,
+                Value,
+                [*Planned.UPDATE_FIELDS, "status", "version"],
+                batch_size=500,
+                default_user=user,
+                default_change_reason=channel,
+            )
             values_changed()  # bulk writes send no row signals: public page caches start afresh
     except DatabaseError as exc:
         report.file_error = _("The database refused the import, so nothing was written: %(error)s") % {"error": exc}

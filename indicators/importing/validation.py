@@ -384,15 +384,25 @@ class Validator:
         return details
 
     # -- the whole file -----------------------------------------------------------------------
-    def classify(self, planned: list[Planned]) -> None:
-        """Compare planned rows with stored values (one query) and set each row's action."""
+    def classify(self, planned: list[Planned], *, prefer_corrections: bool = True) -> None:
+        """Compare planned rows with stored values (one query) and set each row's action.
+
+        A pending correction of a published value is the stored value a staff file changes;
+        the loaders of published figures (``prefer_corrections=False``) compare with the published row.
+        """
         if not planned:
             return
         self._sources_lookup()
         stored = Value.objects.select_related("source").filter(
             indicator_id__in={p.indicator.pk for p in planned}, year__in={p.year for p in planned}
         )
-        by_key = {(v.indicator_id, v.unit_id, v.year): v for v in stored}
+        by_key: dict[tuple[int, int, int], Value] = {}
+        for v in stored:
+            if v.correction_of_id is not None and not prefer_corrections:
+                continue
+            key = (v.indicator_id, v.unit_id, v.year)
+            if key not in by_key or v.correction_of_id is not None:
+                by_key[key] = v
         for p in planned:
             existing = by_key.get((p.indicator.pk, p.unit.pk, p.year))
             p.existing = existing

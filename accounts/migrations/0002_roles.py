@@ -1,0 +1,28 @@
+"""Create the four staff roles as groups with their permissions (accounts.roles)."""
+
+from django.contrib.auth.management import create_permissions
+from django.db import migrations
+
+
+def roles_create(apps, schema_editor):
+    from accounts.roles import roles_sync
+
+    # Permissions are normally created after all migrations; the groups need them now.
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    roles_sync(apps)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("accounts", "0001_initial"),
+        ("indicators", "0004_workflow_history_locks"),
+        ("provinces", "0002_unit_history"),
+        ("axes", "0010_accessattemptexpiration"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("contenttypes", "0002_remove_content_type_name"),
+    ]
+
+    operations = [migrations.RunPython(roles_create, migrations.RunPython.noop)]

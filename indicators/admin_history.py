@@ -1,0 +1,83 @@
+"""The searchable change log: every recorded change of values, sources, indicators and locks.
+
+Each object's own history (with restore for national administrators) is on its change page;
+these lists search across objects: by user, change reason (the channel: form, year sheet or
+import file name), indicator code, unit name or code, and date.
+"""
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from indicators.models import Indicator, Source, Value, YearLock
+from indicators.permissions import unit_scope_q
+
+HistoricalValue = Value.history.model
+
+
+class ReadOnlyLog(admin.ModelAdmin):
+    list_display = ("history_date", "history_type", "history_user", "history_change_reason")
+    list_filter = ("history_type",)
+    list_select_related = ("history_user",)
+    date_hierarchy = "history_date"
+    search_fields = ("history_user__username", "history_change_reason")
+    show_facets = admin.ShowFacets.NEVER
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(HistoricalValue)
+class ValueLogAdmin(ReadOnlyLog):
+    list_display = (
+        "history_date",
+        "history_type",
+        "history_user",
+        "history_change_reason",
+        "indicator",
+        "unit",
+        "year",
+        "value",
+        "rank",
+        "status",
+        "version",
+    )
+    list_filter = ("history_type", "status", "year")
+    list_select_related = ("history_user", "indicator", "unit")
+    search_fields = (
+        "history_user__username",
+        "history_change_reason",
+        "indicator__code",
+        "unit__search_text",
+        "unit__code",
+    )
+    search_help_text = _("User, channel (form, year sheet, file name), indicator code, unit name or code.")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        # A province's staff read the history of their own province's values only.
+        return super().get_queryset(request).filter(unit_scope_q(request.user, prefix="unit__"))
+
+
+@admin.register(Source.history.model)
+class SourceLogAdmin(ReadOnlyLog):
+    list_display = (*ReadOnlyLog.list_display, "title", "url")
+    search_fields = (*ReadOnlyLog.search_fields, "title", "url")
+
+
+@admin.register(Indicator.history.model)
+class IndicatorLogAdmin(ReadOnlyLog):
+    list_display = (*ReadOnlyLog.list_display, "code", "name_vi")
+    search_fields = (*ReadOnlyLog.search_fields, "code", "name_vi", "name_en")
+
+
+@admin.register(YearLock.history.model)
+class YearLockLogAdmin(ReadOnlyLog):
+    list_display = (*ReadOnlyLog.list_display, "group", "year")
+    list_filter = ("history_type", "group")
