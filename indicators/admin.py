@@ -314,6 +314,9 @@ class ValueAdmin(RestorableHistoryAdmin):
         if value is None:
             raise Http404
         action = request.POST.get("_workflow", "")
+        needed = {"submit": "indicators.submit_value", "approve": "indicators.approve_value"}.get(action)
+        if not request.user.has_perm(needed or "indicators.approve_value"):
+            raise PermissionDenied
         if action == "submit":
             done, refused = values_submit(values=[value], user=request.user, channel="form")
             self._workflow_report(request, done, refused, gettext("submitted"))

@@ -1,0 +1,63 @@
+"""Staff users with roles and provinces, and a small two-province world for workflow tests."""
+
+from django.contrib.auth.models import Group
+
+from accounts.models import StaffProfile
+from accounts.roles import ROLES
+from indicators.models import IndicatorGroup
+from provinces.models import AdministrativeUnit, Level
+from tests.factories import make_indicator, make_source, make_unit
+
+PASSWORD = "a-long-test-password-42"
+
+
+def make_staff(
+    django_user_model,
+    username: str,
+    role: str,
+    province: AdministrativeUnit | None = None,
+    *,
+    password: str | None = None,
+):
+    """Return a staff user in the role's group, with a province when given.
+
+    Without a password the user can only be logged in by ``force_login`` (hashing costs a
+    quarter of a second per user, too slow for the permission matrix).
+    """
+    user = django_user_model.objects.create_user(username, f"{username}@example.org", password, is_staff=True)
+    user.groups.add(Group.objects.get(name=ROLES[role].group))
+    StaffProfile.objects.create(user=user, province=province)
+    return user
+
+
+def two_provinces() -> dict[str, object]:
+    """Return two provinces with a district each, a PAR indicator and a source."""
+    own = make_unit(short_name="Hà Nội", code="01")
+    other = make_unit(short_name="Đà Nẵng", code="48")
+    return {
+        "own": own,
+        "other": other,
+        "own_district": make_unit(level=Level.DISTRICT, short_name="Ba Đình", code="001", parent=own),
+        "other_district": make_unit(level=Level.DISTRICT, short_name="Hải Châu", code="490", parent=other),
+        "par": make_indicator(code="par_index", group=IndicatorGroup.PAR),
+        "source": make_source(title="Báo cáo PAR INDEX 2023"),
+    }
+
+
+def value_post(indicator, unit, source, *, version: int | None = None, **data: object) -> dict[str, object]:
+    """Return the admin value form's POST data."""
+    post = {
+        "indicator": indicator.pk,
+        "unit": unit.pk,
+        "year": 2023,
+        "value": "",
+        "rank": "",
+        "rank_basis": "",
+        "qualifier": "eq",
+        "source": source.pk,
+        "note": "",
+        **data,
+    }
+    if version is not None:
+        post["expected_version"] = version
+    return post
