@@ -11,6 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from indicators.models import Indicator
 from provinces.models import AdministrativeUnit, Level, Region
 
+#: The `within` choice that ranks the districts or communes of the whole country together.
+NATIONAL = "all"
+
 
 class RankingForm(forms.Form):
     indicator = forms.ChoiceField(label=_("Indicator"))
@@ -39,7 +42,11 @@ class RankingForm(forms.Form):
         super().__init__(data)
         self.fields["indicator"].choices = [(i.code, i.name) for i in indicators]
         self.fields["year"].choices = [(str(y), str(y)) for y in years]
-        self.fields["within"].choices = [("", _("— choose a province —")), *provinces]
+        self.fields["within"].choices = [
+            ("", _("— choose a province —")),
+            (NATIONAL, _("All provinces (national ranking)")),
+            *provinces,
+        ]
 
     def clean(self) -> dict:
         cleaned = super().clean()

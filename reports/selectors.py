@@ -70,7 +70,8 @@ class Ranking:
 
 def years_with_data(*, indicator: Indicator) -> list[int]:
     """Return the years for which the indicator has at least one public value, newest first."""
-    years = public_values().filter(indicator=indicator).values_list("year", flat=True).distinct()
+    # order_by() drops Value's default ordering, which would join the units into the DISTINCT.
+    years = public_values().filter(indicator=indicator).order_by().values_list("year", flat=True).distinct()
     return sorted(set(years), reverse=True)
 
 
