@@ -248,8 +248,9 @@ class ValueAdmin(RestorableHistoryAdmin):
         if change and form.has_changed():
             obj.import_batch = None  # a hand edit: the import no longer wrote the current figure
         expected = form.cleaned_data.get("expected_version")
+        channel = "restore" if hasattr(obj, "_history") else "form"  # simple_history's revert form
         written = value_save(
-            value=obj, user=request.user, channel="form", expected_version=expected if change else None
+            value=obj, user=request.user, channel=channel, expected_version=expected if change else None
         )
         if written.pk != obj.pk:
             self.message_user(

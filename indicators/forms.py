@@ -94,7 +94,11 @@ class ValueAdminForm(forms.ModelForm):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        if self.instance.pk:
+        if self.instance.pk and hasattr(self.instance, "_history"):
+            # A version restored from the history (simple_history's revert form) is saved over the current one.
+            current = Value.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
+            self.fields["expected_version"].initial = current
+        elif self.instance.pk:
             self.fields["expected_version"].initial = self.instance.version
 
     class Meta:

@@ -83,7 +83,10 @@ def value_save(*, value: Value, user: AbstractBaseUser, channel: str, expected_v
     with transaction.atomic():
         if expected_version is not None:
             version_claim(value=value, expected=expected_version)
-        if value.status == ValueStatus.APPROVED:
+        # The stored status decides, not the instance's: a version restored from the history
+        # carries the status it had then.
+        stored_status = Value.objects.filter(pk=value.pk).values_list("status", flat=True).first()
+        if stored_status == ValueStatus.APPROVED:
             return _correction_write(value=value, user=user, channel=channel)
         value.status = ValueStatus.DRAFT  # an edited submission must be submitted again
         value.save()

@@ -1,0 +1,143 @@
+"""Every channel that writes a value leaves a history record with the right user and channel;
+a national administrator can restore an earlier version, other roles cannot."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from indicators.forms import number_display
+from indicators.models import Value, ValueStatus
+from tests.factories import make_value
+from tests.staff import make_staff, two_provinces, value_post
+from tests.test_yearsheet import URL as SHEET_URL
+from tests.test_yearsheet import _fill, _form_data
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(django_user_model):
+    world = two_provinces()
+    world["editor"] = make_staff(django_user_model, "editor", "province-editor", world["own"])
+    world["national"] = make_staff(django_user_model, "national", "national-admin")
+    world["viewer"] = make_staff(django_user_model, "viewer", "viewer")
+    return world
+
+
+def _draft(world, value: str = "80") -> Value:
+    return make_value(
+        indicator=world["par"], unit=world["own"], year=2023, value=value, source=world["source"], status="draft"
+    )
+
+
+def _latest(value_pk: int):
+    return Value.history.filter(id=value_pk).order_by("-history_date", "-history_id").first()
+
+
+def test_a_form_edit_is_recorded_with_its_user_and_channel(client, world):
+    value = _draft(world)
+    client.force_login(world["editor"])
+    response = client.post(
+        reverse("admin:indicators_value_change", args=[value.pk]),
+        value_post(world["par"], world["own"], world["source"], value="81,5", version=value.version),
+    )
+    assert response.status_code == 302
+    record = _latest(value.pk)
+    assert (record.history_type, record.history_user, record.history_change_reason) == ("~", world["editor"], "form")
+    assert record.value == 81.5 and record.prev_record.value == 80
+
+
+def test_a_year_sheet_save_is_recorded_with_its_user_and_channel(client, world):
+    client.force_login(world["editor"])
+    response = client.get(SHEET_URL, {"unit": world["own"].pk, "year": 2023})
+    data, rows = _form_data(response)
+    _fill(data, rows, "par_index", value="77,7", source=str(world["source"].pk))
+    assert client.post(f"{SHEET_URL}?unit={world['own'].pk}&year=2023", data).status_code == 302
+    value = Value.objects.get()
+    record = _latest(value.pk)
+    assert (record.history_type, record.history_user, record.history_change_reason) == (
+        "+",
+        world["editor"],
+        "year sheet",
+    )
+
+
+def test_an_import_is_recorded_with_its_user_and_file_name(client, world):
+    _draft(world)
+    client.force_login(world["editor"])
+    content = "unit_code,unit,year,indicator,value\n01,Hà Nội,2023,par_index,75\n001,Ba Đình,2023,par_index,70\n"
+    upload = SimpleUploadedFile("so-lieu-2023.csv", content.encode())
+    response = client.post(
+        reverse("admin:indicators_importbatch_upload"), {"file": upload, "source": world["source"].pk}
+    )
+    assert client.post(response["Location"]).status_code == 302
+    records = Value.history.filter(history_change_reason="import: so-lieu-2023.csv")
+    assert {(r.history_type, r.history_user, r.value) for r in records} == {
+        ("~", world["editor"], 75),
+        ("+", world["editor"], 70),
+    }
+
+
+def test_a_delete_is_recorded_with_its_user(client, world):
+    value = _draft(world)
+    client.force_login(world["editor"])
+    client.post(reverse("admin:indicators_value_delete", args=[value.pk]), {"post": "yes"})
+    record = _latest(value.pk)
+    assert (record.history_type, record.history_user) == ("-", world["editor"])
+
+
+def test_workflow_steps_are_recorded(client, world):
+    value = _draft(world)
+    client.force_login(world["editor"])
+    client.post(reverse("admin:indicators_value_workflow", args=[value.pk]), {"_workflow": "submit"})
+    record = _latest(value.pk)
+    assert (record.status, record.history_user) == (ValueStatus.SUBMITTED, world["editor"])
+
+
+def _restore_post(client, value: Value, record) -> object:
+    url = reverse("admin:indicators_value_simple_history", args=[value.pk, record.history_id])
+    form = client.get(url).context["adminform"].form
+    data = {name: "" if form[name].value() is None else form[name].value() for name in form.fields}
+    data["value"] = number_display(record.value)  # as the form shows it (Vietnamese decimal comma)
+    return client.post(url, data)
+
+
+def test_a_national_administrator_restores_an_earlier_version(client, world):
+    value = _draft(world, "80")
+    first = _latest(value.pk)
+    value.value, value._change_reason = 90, "form"
+    value.version += 1
+    value.save()
+    client.force_login(world["national"])
+    response = _restore_post(client, value, first)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    value.refresh_from_db()
+    assert value.value == 80
+    record = _latest(value.pk)
+    assert (record.history_user, record.history_change_reason) == (world["national"], "restore")
+
+
+@pytest.mark.parametrize("role", ["editor", "viewer"])
+def test_other_roles_cannot_restore(client, world, role):
+    value = _draft(world, "80")
+    first = _latest(value.pk)
+    value.value = 90
+    value.save()
+    client.force_login(world[role])
+    url = reverse("admin:indicators_value_simple_history", args=[value.pk, first.history_id])
+    assert client.post(url, {"value": "80"}).status_code == 403
+    value.refresh_from_db()
+    assert value.value == 90
+
+
+def test_the_change_log_is_searchable_by_channel_and_scoped_to_the_province(client, world):
+    _draft(world)
+    make_value(indicator=world["par"], unit=world["other"], year=2023, source=world["source"], status="draft")
+    Value.objects.get(unit=world["own"]).delete()
+    client.force_login(world["editor"])
+    log = reverse("admin:indicators_historicalvalue_changelist")
+    rows = client.get(log).context["cl"].result_list
+    assert {r.unit_id for r in rows} == {world["own"].pk}
+    client.force_login(world["national"])
+    assert len(client.get(log).context["cl"].result_list) == 3
+    assert len(client.get(log, {"history_type__exact": "-"}).context["cl"].result_list) == 1
