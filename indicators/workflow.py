@@ -7,6 +7,7 @@ people saving the same value never silently overwrite each other, on SQLite or P
 """
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -44,13 +45,19 @@ def changes_since(value: Value, *, version: int) -> tuple[list[tuple[str, str, s
         return [], by
     changed = []
     for name in (*FIGURE_FIELDS, "status"):
-        old, new = (
-            getattr(then, f"{name}_id" if name == "source" else name),
-            getattr(value, f"{name}_id" if name == "source" else name),
-        )
+        attname = f"{name}_id" if name == "source" else name
+        old, new = getattr(then, attname), getattr(value, attname)
         if old != new:
-            changed.append((name, "" if old is None else str(old), "" if new is None else str(new)))
+            changed.append((name, _shown(old), _shown(new)))
     return changed, by
+
+
+def _shown(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    return str(value)
 
 
 def version_claim(*, value: Value, expected: int) -> None:

@@ -1,0 +1,74 @@
+"""Two staff editing the same value or year sheet: the second, stale save is refused with what
+changed meanwhile, keeps what the second person typed, and writes nothing (compare-and-set)."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from indicators.models import Value
+from indicators.workflow import StaleValue, value_save, version_claim
+from tests.factories import make_value
+from tests.staff import make_staff, two_provinces, value_post
+from tests.test_yearsheet import URL as SHEET_URL
+from tests.test_yearsheet import _fill, _form_data
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(django_user_model):
+    world = two_provinces()
+    world["value"] = make_value(
+        indicator=world["par"], unit=world["own"], year=2023, value="80", source=world["source"], status="draft"
+    )
+    world["first"], world["second"] = Client(), Client()
+    for name in ("first", "second"):
+        world[name].force_login(make_staff(django_user_model, f"editor_{name}", "province-editor", world["own"]))
+        world[name].cookies["django_language"] = "en"
+    return world
+
+
+def test_the_second_stale_form_save_is_refused_keeping_what_was_typed(world):
+    value, url = world["value"], reverse("admin:indicators_value_change", args=[world["value"].pk])
+    opened_at = world["second"].get(url).context["adminform"].form["expected_version"].value()
+    post = value_post(world["par"], world["own"], world["source"], value="81", version=value.version)
+
+    assert world["first"].post(url, post).status_code == 302
+    response = world["second"].post(url, {**post, "value": "82.5", "expected_version": opened_at})
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "editor_first saved this value while you were editing it" in page
+    assert "value: 80 → 81" in page
+    assert 'value="82.5"' in page  # the second person's typing is kept
+    assert Value.objects.get().value == 81
+
+
+def test_the_second_stale_year_sheet_save_is_refused_keeping_what_was_typed(world):
+    query = {"unit": world["own"].pk, "year": 2023}
+    first_data, rows = _form_data(world["first"].get(SHEET_URL, query), "en")
+    second_data, _rows = _form_data(world["second"].get(SHEET_URL, query), "en")
+    _fill(first_data, rows, "par_index", value="81")
+    _fill(second_data, rows, "par_index", value="82.5")
+    post_url = f"{SHEET_URL}?unit={world['own'].pk}&year=2023"
+
+    assert world["first"].post(post_url, first_data).status_code == 302
+    response = world["second"].post(post_url, second_data)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "saved this value while you were editing it" in page and "80 → 81" in page
+    assert 'value="82.5"' in page
+    assert Value.objects.get().value == 81
+
+
+def test_the_version_is_compared_in_the_update_itself(world):
+    """A save that passed the form's check but lost the race is refused by the compare-and-set."""
+    value = Value.objects.get()
+    user = value.created_by  # not used on the refused path
+    stale = value.version
+    version_claim(value=Value.objects.get(), expected=stale)  # someone else's save moved the version on
+    value.value = 99
+    with pytest.raises(StaleValue):
+        value_save(value=value, user=user, channel="form", expected_version=stale)
+    assert Value.objects.get().value == 80
