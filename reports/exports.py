@@ -59,6 +59,28 @@ def csv_lines(columns: Sequence[str], rows: Iterable[Sequence[object]]) -> Itera
         yield _csv_line(row)
 
 
+def csv_chunks(columns: Sequence[str], rows: Iterable[Sequence[object]], *, rows_per_chunk: int) -> Iterator[str]:
+    """Yield the same CSV text as csv_lines in chunks of rows_per_chunk rows.
+
+    One writer and buffer serve every row (csv_lines makes them per line), which is most of the
+    bulk export's time at millions of rows; memory stays bounded by the chunk.
+    """
+    yield BOM + _csv_line(columns)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    pending = 0
+    for row in rows:
+        writer.writerow([cell_value(v) for v in row])
+        pending += 1
+        if pending == rows_per_chunk:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+            pending = 0
+    if pending:
+        yield buffer.getvalue()
+
+
 def _attachment(filename: str) -> str:
     return f'attachment; filename="{filename}"'
 
@@ -142,7 +164,7 @@ def values_export_stream(values: QuerySet) -> Iterator[str]:
         .values_list(*VALUE_EXPORT_FIELDS.values())
         .iterator(chunk_size=EXPORT_CHUNK_SIZE)
     )
-    return csv_lines(list(VALUE_EXPORT_FIELDS), rows)
+    return csv_chunks(list(VALUE_EXPORT_FIELDS), rows, rows_per_chunk=EXPORT_CHUNK_SIZE)
 
 
 def values_export_response(values: QuerySet, *, filename: str = "values.csv") -> StreamingHttpResponse:
