@@ -5,13 +5,17 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: run test setup venv migrate data check lint messages clean-db serve
+.PHONY: run test setup venv migrate data check lint messages clean-db serve e2e
 
 run: setup static/vendor/plotly.min.js
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: venv static/vendor/plotly.min.js
 	$(PY) -m pytest
+
+# Only the browser tests (Playwright + /usr/bin/chromium; also part of `make test`). Screenshots: tests/screenshots/.
+e2e: venv static/vendor/plotly.min.js
+	$(PY) -m pytest tests/e2e
 
 # Production: DEBUG=0 with SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL … set (docs/deploying.md). gunicorn's usual
 # 2 × cores + 1 workers (the pages are CPU-bound pandas/plotly work); WEB_CONCURRENCY=N overrides.
@@ -59,3 +63,13 @@ lint: venv
 messages: venv
 	$(PY) manage.py makemessages -l vi -l en --no-location
 	$(PY) manage.py compilemessages
+
+# Benchmarks (issue 7) on a SYNTHETIC database of their own: cchc_bench on the local PostgreSQL (dropped and
+# rebuilt; BENCH_DATABASE_URL to use another), never the project's database. Figures go to bench/RESULTS.md.
+.PHONY: bench
+bench: venv static/vendor/plotly.min.js
+	$(PY) bench/generate
+	$(PY) bench/rankings
+	$(PY) bench/export
+	$(PY) bench/import
+	$(PY) bench/load

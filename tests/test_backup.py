@@ -29,7 +29,7 @@ BACKUP_ARGS = [
 
 def restore_into_empty_database(*, backup: Path, database: Path) -> list[dict]:
     """Migrate an empty database, load the backup into it and return what a new dump of it holds."""
-    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DATABASE_URL"}}
+    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     env["DATABASE_URL"] = f"sqlite:///{database}"
     for command in (
         ["manage.py", "migrate", "--noinput", "-v0"],

@@ -28,6 +28,8 @@ PRODUCTION_VARIABLES = {
     "BEHIND_TLS_PROXY",
     "SECURE_HSTS_PRELOAD",
     "STATIC_ROOT",
+    # Set while the browser tests run (tests/e2e/conftest.py); check --deploy rightly refuses it.
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
 }
 
 
