@@ -6,6 +6,7 @@ import io
 import pytest
 
 from indicators.models import AverageScope, PublishedAverage
+from provinces.models import AdministrativeUnit
 from tests.e2e.conftest import screenshot
 from tests.factories import make_indicator, make_source, make_unit, make_value
 
@@ -137,3 +138,37 @@ def test_keyboard_users_can_skip_to_the_content_and_reach_the_filters(page, dash
         if page.evaluate("document.activeElement.id") == "id_indicator":
             break
     assert page.evaluate("document.activeElement.id") == "id_indicator"
+
+
+def test_staff_enter_submit_and_approve_a_figure_that_then_appears_on_the_rankings(page, dashboard, django_user_model):
+    django_user_model.objects.create_superuser("approver", "approver@example.org", "a-long-test-password")
+    nghe_an = AdministrativeUnit.objects.get(code="40")
+    page.goto("/rankings/?indicator=par_index&year=2023")
+    assert page.locator(".chart .barlayer .point").count() == len(PROVINCES)
+
+    page.goto("/admin/login/?next=/admin/")
+    page.fill("#id_username", "approver")
+    page.fill("#id_password", "a-long-test-password")
+    page.locator("#login-form [type=submit]").click()
+    page.wait_for_url("**/admin/")
+
+    page.goto(f"/admin/indicators/value/yearsheet/?unit={nghe_an.pk}&year=2023")
+    page.locator("#row-par_index input[name$='-value']").fill("84")
+    page.locator("#id_sheet-source + .select2 .select2-selection").click()
+    page.locator(".select2-search__field").fill("Báo cáo")
+    page.locator(".select2-results__option", has_text="Báo cáo Chỉ số CCHC 2023").click()
+    screenshot(page, "admin_yearsheet")
+    page.locator("#yearsheet [type=submit].default").click()
+    page.wait_for_load_state()
+    page.locator("#yearsheet button[name=_workflow][value=submit]").click()
+    page.wait_for_load_state()
+    page.locator("#yearsheet button[name=_workflow][value=approve]").click()
+    page.wait_for_load_state()
+    screenshot(page, "admin_yearsheet_approved")
+
+    page.goto("/rankings/?indicator=par_index&year=2023")
+    wait_for_charts(page)
+    assert page.locator(".chart .barlayer .point").count() == len(PROVINCES) + 1
+    assert "Nghệ An" in page.locator(".chart .yaxislayer-above").first.text_content()
+    row = page.locator(".ranking-table tr", has_text="Nghệ An")
+    assert "84" in row.inner_text()
