@@ -6,12 +6,16 @@ with a dot decimal and no grouping. Text cells that a spreadsheet would run as a
 (starting with = + - @, tab or carriage return) are prefixed with an apostrophe.
 """
 
+import contextlib
 import csv
 import io
+import queue
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
 from openpyxl import Workbook
@@ -159,16 +163,114 @@ EXPORT_CHUNK_SIZE = 2000
 
 def values_export_stream(values: QuerySet) -> Iterator[str]:
     """Yield every value of the queryset as CSV lines, reading the database in chunks (bounded memory)."""
-    rows = (
-        values.order_by("indicator__display_order", "indicator__code", "year", "unit__level", "unit__sort_key", "pk")
-        .values_list(*VALUE_EXPORT_FIELDS.values())
-        .iterator(chunk_size=EXPORT_CHUNK_SIZE)
-    )
+    rows = _export_ordered(values).values_list(*VALUE_EXPORT_FIELDS.values()).iterator(chunk_size=EXPORT_CHUNK_SIZE)
     return csv_chunks(list(VALUE_EXPORT_FIELDS), rows, rows_per_chunk=EXPORT_CHUNK_SIZE)
 
 
+# Fields written as numbers or dates; every other field is text, neutralised like safe_text, empty for ''.
+_NUMBER_FIELDS = {"year", "rank"}
+_DECIMAL_FIELDS = {"value"}
+_DATE_FIELDS = {"unit__valid_from", "unit__valid_to", "source__published_on"}
+# Stands for a newline inside a field while PostgreSQL's row ends (\n) become the CSV's \r\n; its carriage
+# return makes PostgreSQL quote the field, as Python's csv quotes a field with a newline.
+_EMBEDDED_NEWLINE = "\r\ue000"
+_COPY_BUFFER = 256 * 1024
+
+
+def _copy_cell(field: str, column: str) -> str:
+    """Return the SQL that formats one column exactly as cell_value does in Python."""
+    if field in _NUMBER_FIELDS:
+        return column
+    if field in _DECIMAL_FIELDS:
+        return f"trim_scale({column})"
+    if field in _DATE_FIELDS:
+        return f"to_char({column}, 'YYYY-MM-DD')"
+    text = f"replace({column}, E'\\n', E'\\r\\ue000')"
+    starts = ", ".join("E'" + c.encode("unicode_escape").decode() + "'" for c in _FORMULA_STARTS)
+    quote = "''''"  # one apostrophe, as SQL writes it
+    return f"NULLIF(CASE WHEN left({column}, 1) IN ({starts}) THEN {quote} || {text} ELSE {text} END, '')"
+
+
+def values_export_copy_sql(values: QuerySet) -> str:
+    """Return the COPY … TO STDOUT statement that writes the bulk export's rows on PostgreSQL."""
+    sql, params = values.values_list(*VALUE_EXPORT_FIELDS.values()).query.sql_with_params()
+    with connection.cursor() as cursor:
+        inner = cursor.cursor.mogrify(sql, params).decode()
+    names = [f"c{i}" for i in range(len(VALUE_EXPORT_FIELDS))]
+    cells = ", ".join(_copy_cell(field, name) for field, name in zip(VALUE_EXPORT_FIELDS.values(), names, strict=True))
+    # A plain projection of the ordered subquery keeps its order.
+    # The inner query is Django's own, its parameters quoted by the driver (mogrify); the rest is fixed text.
+    return f"COPY (SELECT {cells} FROM ({inner}) AS q({', '.join(names)})) TO STDOUT WITH (FORMAT csv)"  # noqa: S608
+
+
+class _CopyWriter:
+    """The file COPY writes into: hands its output over in blocks through a bounded queue."""
+
+    def __init__(self, handover: queue.Queue, stopped: threading.Event) -> None:
+        self.handover, self.stopped = handover, stopped
+        self.parts: list[bytes] = []
+        self.size = 0
+
+    def write(self, data: bytes) -> int:
+        if self.stopped.is_set():
+            raise OSError("the download was stopped")
+        self.parts.append(data)
+        self.size += len(data)
+        if self.size >= _COPY_BUFFER:
+            self.flush()
+        return len(data)
+
+    def flush(self) -> None:
+        if self.parts:
+            self.handover.put(b"".join(self.parts))
+            self.parts, self.size = [], 0
+
+
+def values_export_copy_stream(values: QuerySet) -> Iterator[bytes]:
+    """Yield the bulk export as PostgreSQL's COPY writes it: the same bytes as values_export_stream, faster.
+
+    COPY runs in a helper thread on this request's connection and hands its output over through a
+    bounded queue, so memory stays flat whatever the number of rows; if the download stops, the
+    thread's next write fails and ends the COPY.
+    """
+    statement = values_export_copy_sql(_export_ordered(values))
+    raw = connection.connection
+    handover: queue.Queue = queue.Queue(maxsize=8)
+    stopped = threading.Event()
+
+    def produce() -> None:
+        writer = _CopyWriter(handover, stopped)
+        try:
+            with raw.cursor() as cursor:
+                cursor.copy_expert(statement, writer)
+            writer.flush()
+        except Exception as error:  # handed to the consumer, which raises it
+            handover.put(error)
+        handover.put(None)
+
+    yield (BOM + _csv_line(list(VALUE_EXPORT_FIELDS))).encode()
+    thread = threading.Thread(target=produce, daemon=True)
+    thread.start()
+    newline = _EMBEDDED_NEWLINE.encode()
+    try:
+        while (chunk := handover.get()) is not None:
+            if isinstance(chunk, Exception):
+                raise chunk
+            yield chunk.replace(b"\n", b"\r\n").replace(newline, b"\n")
+    finally:
+        stopped.set()
+        while thread.is_alive():
+            with contextlib.suppress(queue.Empty):
+                handover.get(timeout=0.1)
+
+
+def _export_ordered(values: QuerySet) -> QuerySet:
+    return values.order_by("indicator__display_order", "indicator__code", "year", "unit__level", "unit__sort_key", "pk")
+
+
 def values_export_response(values: QuerySet, *, filename: str = "values.csv") -> StreamingHttpResponse:
-    """Return the bulk export as a streamed CSV download."""
-    response = StreamingHttpResponse(values_export_stream(values), content_type=CSV_CONTENT_TYPE)
+    """Return the bulk export as a streamed CSV download (COPY on PostgreSQL, chunked csv elsewhere)."""
+    stream = values_export_copy_stream(values) if connection.vendor == "postgresql" else values_export_stream(values)
+    response = StreamingHttpResponse(stream, content_type=CSV_CONTENT_TYPE)
     response["Content-Disposition"] = _attachment(filename)
     return response
