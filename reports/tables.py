@@ -1,6 +1,8 @@
 """The rankings table (django-tables2) and the rows it shares with the CSV/XLSX export."""
 
 import datetime
+import inspect
+from collections.abc import Callable
 
 import django_tables2 as tables
 import pandas as pd
@@ -146,8 +148,38 @@ class RankingTable(tables.Table):
         django-tables2's template recomputes a column's attributes for every cell, which was most of
         the page's rendering time; they are static here, so they are computed once per column.
         """
-        columns = [(column.name, column.attrs["td"].as_html()) for column in self.columns]
-        return [(row.attrs.as_html(), [(attrs, row.get_cell(name)) for name, attrs in columns]) for row in self.rows]
+        columns = [(column.name, column.attrs["td"].as_html(), self._cell_renderer(column)) for column in self.columns]
+        return [
+            (self._row_attrs(row.record, n), [(attrs, render(row.record)) for _name, attrs, render in columns])
+            for n, row in enumerate(self.rows)
+        ]
+
+    @staticmethod
+    def _row_attrs(record: dict, n: int) -> str:
+        """Return the row's class attribute as django-tables2 writes it: the Meta row classes, then even/odd."""
+        classes = [c for c, on in (("highlight", record["highlight"]), ("no-data", record["missing"])) if on]
+        classes.append("odd" if n % 2 else "even")
+        return format_html('class="{}"', " ".join(classes))
+
+    def _cell_renderer(self, column: tables.columns.BoundColumn) -> Callable[[dict], object]:
+        """Return what django-tables2's BoundRow.get_cell does for this column, minus its per-cell lookups.
+
+        The records are plain dicts whose keys are the column names; an empty value shows the column's
+        default, any other goes through the table's render_<name> method when there is one.
+        """
+        name, default = column.name, column.default
+        method = getattr(self, f"render_{name}", None)
+        if method is None:
+            return lambda record: default if record.get(name) in (None, "") else record[name]
+        wants_record = "record" in inspect.signature(method).parameters
+
+        def render(record: dict) -> object:
+            value = record.get(name)
+            if value in (None, ""):
+                return default
+            return method(value=value, record=record) if wants_record else method(value=value)
+
+        return render
 
     def keep_missing_last(self) -> None:
         """Move units without a value after the others, whatever column the reader sorted by."""
