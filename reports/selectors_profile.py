@@ -33,6 +33,9 @@ VALUE_FIELDS = {
     "note": "note",
     "source_title": "source__title",
     "source_url": "source__url",
+    # A published figure that replaced an earlier one (indicators.workflow): the public note "corrected on … (was …)".
+    "corrected_at": "corrected_at",
+    "previous_value": "previous_value",
 }
 INDICATOR_FIELDS = [
     "code",

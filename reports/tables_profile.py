@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -93,4 +94,20 @@ def value_cell(row: pd.Series, *, decimals: int, measure_unit: str) -> dict[str,
         "source_title": row["source_title"],
         "source_url": safe_url(row["source_url"]),
         "note": row["note"] or "",
+        "corrected": _corrected_note(row, decimals=decimals, measure_unit=measure_unit),
     }
+
+
+def _corrected_note(row: pd.Series, *, decimals: int, measure_unit: str) -> str:
+    """Return "corrected on <date> (was <figure>)" for a published figure that replaced another, else ""."""
+    corrected_at = row.get("corrected_at")
+    if corrected_at is None or pd.isna(corrected_at):
+        return ""
+    previous = row.get("previous_value")
+    day = formats.date_format(
+        timezone.localtime(pd.Timestamp(corrected_at).to_pydatetime()).date(), "SHORT_DATE_FORMAT"
+    )
+    if previous is None or pd.isna(previous):
+        return _("corrected on %(date)s") % {"date": day}
+    was = qualified_value(float(previous), qualifier=Qualifier.EXACT, decimals=decimals, measure_unit=measure_unit)
+    return _("corrected on %(date)s (was %(value)s)") % {"date": day, "value": was}

@@ -113,3 +113,11 @@ def test_loaded_published_figures_are_approved_with_the_loader_as_channel(db):
     value = Value.objects.get(indicator=par)
     assert value.status == ValueStatus.APPROVED
     assert value.history.get().history_change_reason == "import: par_index.csv"
+
+
+def test_the_profile_notes_a_corrected_figure_and_the_one_it_replaced(client, world, django_user_model):
+    admin = django_user_model.objects.create_superuser("national", "n@example.org", None)
+    values_approve(values=[world["correction"]], user=admin, channel="form")
+    client.cookies["django_language"] = "en"
+    page = client.get(f"{reverse('reports:province', args=['01'])}?on=2024-06-01").content.decode()
+    assert "corrected on" in page and "(was 87.65" in page
