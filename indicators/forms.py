@@ -9,6 +9,7 @@ from django.core.validators import DecimalValidator
 from django.db import models
 from django.db.models.fields import BLANK_CHOICE_DASH
 from django.forms.formsets import TOTAL_FORM_COUNT
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -159,7 +160,7 @@ class ValueAdminForm(forms.ModelForm):
         if stored is not None and stored.status == "approved" and hasattr(stored, "correction"):
             raise forms.ValidationError(
                 _("A correction of this published value is already pending: edit that correction (%(link)s) instead.")
-                % {"link": f"#{stored.correction.pk}"}
+                % {"link": reverse("admin:indicators_value_change", args=[stored.correction.pk])}
             )
 
 
