@@ -1,9 +1,10 @@
 """Staff users with roles and provinces, and a small two-province world for workflow tests."""
 
+from django.apps import apps
 from django.contrib.auth.models import Group
 
 from accounts.models import StaffProfile
-from accounts.roles import ROLES
+from accounts.roles import ROLES, roles_sync
 from indicators.models import IndicatorGroup
 from provinces.models import AdministrativeUnit, Level
 from tests.factories import make_indicator, make_source, make_unit
@@ -25,6 +26,8 @@ def make_staff(
     quarter of a second per user, too slow for the permission matrix).
     """
     user = django_user_model.objects.create_user(username, f"{username}@example.org", password, is_staff=True)
+    if not Group.objects.filter(name=ROLES[role].group).exists():
+        roles_sync(apps)  # a transactional test's flush (e.g. a browser test) removed the migration's groups
     user.groups.add(Group.objects.get(name=ROLES[role].group))
     StaffProfile.objects.create(user=user, province=province)
     return user

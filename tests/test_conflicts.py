@@ -72,3 +72,46 @@ def test_the_version_is_compared_in_the_update_itself(world):
     with pytest.raises(StaleValue):
         value_save(value=value, user=user, channel="form", expected_version=stale)
     assert Value.objects.get().value == 80
+
+
+# serialized_rollback: the flush after a transactional test would drop the role groups of the migration.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_concurrent_saves_on_postgresql_cannot_both_win(django_user_model):
+    """Two transactions claim the same version at once: the second waits for the first, then loses."""
+    import threading
+
+    from django.db import connection, transaction
+
+    from tests.conftest import is_postgres
+
+    if not is_postgres():
+        pytest.skip("needs concurrent writers: SQLite serialises whole-database writes (covered above)")
+    world = two_provinces()
+    value = make_value(indicator=world["par"], unit=world["own"], year=2023, value="80", source=world["source"])
+    claimed, outcomes = threading.Event(), []
+
+    def first() -> None:
+        with transaction.atomic():
+            version_claim(value=Value.objects.get(pk=value.pk), expected=1)
+            claimed.set()
+            threading.Event().wait(0.5)  # hold the row while the second writer tries
+        outcomes.append("first saved")
+        connection.close()
+
+    def second() -> None:
+        claimed.wait()
+        try:
+            with transaction.atomic():
+                version_claim(value=Value.objects.get(pk=value.pk), expected=1)
+            outcomes.append("second saved")
+        except StaleValue:
+            outcomes.append("second refused")
+        connection.close()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert sorted(outcomes) == ["first saved", "second refused"]
+    assert Value.objects.get(pk=value.pk).version == 2
