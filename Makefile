@@ -30,9 +30,10 @@ setup: venv migrate data
 
 # plotly.js is served by the site itself (no CDN); installed from the npm registry, never committed.
 static/vendor/plotly.min.js: package.json package-lock.json
-	npm ci --no-audit --no-fund
+	npm ci --no-audit --no-fund --omit=dev
 	mkdir -p static/vendor
 	cp node_modules/plotly.js-dist-min/plotly.min.js $@
+	cp node_modules/plotly.js-cartesian-dist-min/plotly-cartesian.min.js static/vendor/
 
 # The virtualenv is rebuilt only when the requirements change.
 venv: $(VENV)/.installed

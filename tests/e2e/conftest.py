@@ -29,8 +29,9 @@ def chromium() -> Iterator[object]:
     """Return a running headless Chromium, or skip the browser tests with the reason."""
     if not CHROMIUM.exists():
         pytest.skip(f"browser tests need Chromium at {CHROMIUM} (apt-get install chromium; .ci/run does it)")
-    if not (ROOT / "static" / "vendor" / "plotly.min.js").exists():
-        pytest.skip("browser tests need static/vendor/plotly.min.js: run `make static/vendor/plotly.min.js`")
+    for bundle in ("plotly.min.js", "plotly-cartesian.min.js"):
+        if not (ROOT / "static" / "vendor" / bundle).exists():
+            pytest.skip(f"browser tests need static/vendor/{bundle}: run `make static/vendor/plotly.min.js`")
     sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests need playwright (requirements-dev)")
     # Playwright's sync API keeps an event loop in this thread; the tests' own ORM calls are still
     # synchronous, so Django's guard against ORM calls from async code does not apply to them.
