@@ -172,3 +172,21 @@ def test_staff_enter_submit_and_approve_a_figure_that_then_appears_on_the_rankin
     assert "Nghệ An" in page.locator(".chart .yaxislayer-above").first.text_content()
     row = page.locator(".ranking-table tr", has_text="Nghệ An")
     assert "84" in row.inner_text()
+
+
+def test_a_page_with_a_radar_chart_loads_the_full_plotly_bundle_and_others_the_small_one(page, dashboard):
+    par = dashboard["01"].values.first().indicator
+    for number in (1, 2, 3):
+        component = make_indicator(code=f"par_c{number}", parent=par, name_vi=f"Lĩnh vực {number}")
+        for index, unit in enumerate(dashboard.values()):
+            make_value(indicator=component, unit=unit, year=2023, value=f"{70 + index + number}")
+    page.goto("/rankings/?indicator=par_index&year=2023")
+    wait_for_charts(page)
+    bundles = "Array.from(document.scripts).map(s => s.src).filter(s => s.includes('/vendor/'))"
+    assert [src.rsplit("/", 1)[1] for src in page.evaluate(bundles)] == ["plotly-cartesian.min.js"]
+
+    page.goto("/compare/?units=01,79,48&indicators=par_index&year=2023")
+    wait_for_charts(page)
+    assert [src.rsplit("/", 1)[1] for src in page.evaluate(bundles)] == ["plotly.min.js"]
+    assert page.locator(".polarlayer .trace").count() == 3
+    screenshot(page, "compare_radar")
