@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: run test setup venv migrate data check lint messages clean-db serve e2e
+.PHONY: run test setup venv migrate data check lint messages clean-db serve e2e lighthouse
 
 run: setup static/vendor/plotly.min.js
 	$(PY) manage.py runserver $(HOST):$(PORT)
@@ -16,6 +16,12 @@ test: venv static/vendor/plotly.min.js
 # Only the browser tests (Playwright + /usr/bin/chromium; also part of `make test`). Screenshots: tests/screenshots/.
 e2e: venv static/vendor/plotly.min.js
 	$(PY) -m pytest tests/e2e
+
+# Lighthouse scores of the main pages on a production-configured local server (needs npm's devDependencies
+# and /usr/bin/chromium); DATABASE_URL or db.sqlite3 with the data loaded (`make setup`). See bench/RESULTS.md.
+lighthouse: venv static/vendor/plotly.min.js
+	npm ci --no-audit --no-fund
+	$(PY) bench/lighthouse
 
 # Production: DEBUG=0 with SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL … set (docs/deploying.md). gunicorn's usual
 # 2 × cores + 1 workers (the pages are CPU-bound pandas/plotly work); WEB_CONCURRENCY=N overrides.
