@@ -192,9 +192,10 @@ def test_the_import_preview_refuses_an_oversize_file_with_a_clear_message(staff_
 
 def test_a_request_body_over_the_limit_gets_a_clear_413(client, settings):
     settings.MAX_REQUEST_BYTES = 1000
+    client.cookies["django_language"] = "en"
     response = client.post("/search/", data=b"x" * 5000, content_type="application/octet-stream")
     assert response.status_code == 413
-    assert "too large" in response.content.decode().lower()
+    assert response.content.decode().startswith("The request is too large (4.9\xa0KB); the largest accepted is 1000")
 
 
 def test_levels_and_codes_in_paths_that_do_not_exist_are_404(client, hostile_data):
