@@ -180,7 +180,7 @@ def _correction_apply(correction: Value, *, user: AbstractBaseUser, channel: str
     correction._change_reason = channel
     correction._history_user = user
     correction.delete()
-    _save(published, user=user, channel=_("%(channel)s: correction approved") % {"channel": channel})
+    _save(published, user=user, channel=f"{channel}: correction approved")  # history data, not UI text
 
 
 @transaction.atomic

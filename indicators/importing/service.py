@@ -212,7 +212,8 @@ def _write(
 ) -> None:
     now = timezone.now()
     counts = report.counts
-    channel = _("import: %(file)s") % {"file": report.file_name}
+    # Stored in the history as data, like "form" and "year sheet": never in the user's language.
+    channel = f"import: {report.file_name}"
     status = ValueStatus.APPROVED if publish else ValueStatus.DRAFT
     try:
         with transaction.atomic():
