@@ -364,6 +364,13 @@ class Value(models.Model):
             models.Index(fields=["indicator", "year"], name="value_indicator_year_idx"),
             # Profiles: every value of one unit.
             models.Index(fields=["unit", "indicator", "year"], name="value_unit_idx"),
+            # Public pages: the published values of one indicator (years with data, rankings);
+            # partial, so that drafts and pending corrections do not weigh on it (bench/RESULTS.md).
+            models.Index(
+                fields=["indicator", "year"],
+                condition=Q(status="approved", correction_of__isnull=True),
+                name="value_public_ind_year_idx",
+            ),
         ]
 
     def __str__(self) -> str:
