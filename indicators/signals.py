@@ -17,6 +17,8 @@ from django.core.cache import caches
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
+from provinces.signals import units_loaded
+
 GENERATION_KEY = "data-generation"
 
 
@@ -62,3 +64,4 @@ def connect() -> None:
         uid = f"data-generation-{model._meta.label_lower}"
         post_save.connect(_on_write, sender=model, dispatch_uid=f"{uid}-save")
         post_delete.connect(_on_write, sender=model, dispatch_uid=f"{uid}-delete")
+    units_loaded.connect(_on_write, dispatch_uid="data-generation-units-loaded")

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from provinces.models import REGION_BY_OFFICIAL_NAME, REORGANISATION_DATE, AdministrativeUnit, Level, UnitType
+from provinces.signals import units_loaded
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 OLD_STRUCTURE_END = REORGANISATION_DATE - datetime.timedelta(days=1)
@@ -285,4 +286,6 @@ def units_load(*, data_dir: Path = DATA_DIR) -> LoadResult:
             level_rows = [row for row in rows if row.key[0] == level]
             _level_write(level_rows, existing, result)
         _successors_write(rows, existing, result)
+        if result.changed:
+            units_loaded.send(sender=AdministrativeUnit)
     return result

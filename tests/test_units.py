@@ -211,3 +211,15 @@ def test_the_shipped_province_files_agree_with_the_shared_lists():
         assert (ours[code]["region"], ours[code]["successor_code"]) == (row["region"], row["successor_code"])
         if code != "46":  # kept as Thừa Thiên Huế, see provinces/data/SOURCES.md
             assert (ours[code]["name"], ours[code]["short_name"]) == (row["name"], row["short_name"])
+
+
+@pytest.mark.django_db
+def test_a_load_that_changes_units_starts_a_new_page_cache_generation_and_a_load_that_does_not_keeps_it(small_data):
+    from indicators.signals import data_generation
+
+    before = data_generation()
+    units_load(data_dir=small_data)
+    after_first = data_generation()
+    assert after_first != before
+    units_load(data_dir=small_data)
+    assert data_generation() == after_first
