@@ -55,7 +55,9 @@ def _normalise(body: str, original: str, convention: Convention | None) -> str:
         group_sep = "," if decimal_sep == "." else "."
         integer_part, _sep, fraction = body.rpartition(decimal_sep)
         if group_sep in fraction:
-            raise NumberFormatError(_("“%(text)s” mixes separators in a way that is not a number.") % {"text": original})
+            raise NumberFormatError(
+                _("“%(text)s” mixes separators in a way that is not a number.") % {"text": original}
+            )
         return _check_groups(integer_part, group_sep, original) + "." + fraction
     sep = "." if dots else "," if commas else ""
     if not sep:
