@@ -1,8 +1,9 @@
 """Read functions over values shared by every public page and export."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from indicators.models import Value, ValueStatus
+from indicators.preview import preview_scope
 
 
 def public_values() -> QuerySet[Value]:
@@ -12,5 +13,16 @@ def public_values() -> QuerySet[Value]:
     publication. A pending correction is a separate row (``correction_of`` set) that is never
     approved itself: approving it rewrites the approved row, so the public keeps seeing the
     published figure until then.
+
+    During a staff preview (indicators.preview) the values in the previewer's scope are shown as
+    they would be after approval: drafts and submissions too, and a pending correction instead of
+    the approved figure it corrects. Outside that scope, still only approved figures.
     """
-    return Value.objects.filter(status=ValueStatus.APPROVED, correction_of__isnull=True)
+    published = Q(status=ValueStatus.APPROVED, correction_of__isnull=True)
+    scope = preview_scope()
+    if scope is None:
+        return Value.objects.filter(published)
+    # A correction is never approved (value_correction_not_approved): every correction row is pending.
+    corrected = Value.objects.filter(scope, correction_of__isnull=False).values("correction_of_id")
+    pending = Value.objects.filter(scope).exclude(status=ValueStatus.APPROVED).values("pk")
+    return Value.objects.filter((published & ~Q(pk__in=corrected)) | Q(pk__in=pending))
