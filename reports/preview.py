@@ -4,15 +4,16 @@ For a staff member who may view values, ``?preview=1`` puts the request under
 ``indicators.preview.values_previewed``: every public page, chart and export then shows the values of
 their scope as they would be after approval. Anyone else's ``preview`` is ignored. A preview response
 is marked: the base template shows a banner (``request.preview``), downloads get a ``_PREVIEW`` file
-name, and nothing may store it (``Cache-Control: private, no-store``; the page cache, reports.cache,
-never serves nor stores a signed-in user's page).
+name (and need the role's ``export_unpublished_value``), and nothing may store it (``Cache-Control:
+private, no-store``; the page cache, reports.cache, never serves nor stores a signed-in user's page).
 """
 
 import re
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
 
 from indicators.preview import may_preview, values_previewed
 
@@ -57,7 +58,13 @@ class PreviewMiddleware:
             return self.get_response(request)
         with values_previewed(user=user):
             response = self.get_response(request)
-        add_never_cache_headers(response)  # private, no-store: no browser or proxy keeps a preview
         if response.has_header("Content-Disposition"):
-            response["Content-Disposition"] = preview_filename(response["Content-Disposition"])
+            if not user.has_perm("indicators.export_unpublished_value"):
+                # A download of unpublished values is an export of them: the role must allow it.
+                # The refused response is dropped unread: a streamed export has not run its query yet, and
+                # closing it here would send request_finished (which closes the database connection).
+                response = HttpResponseForbidden(_("Your role may not download unpublished values."))
+            else:
+                response["Content-Disposition"] = preview_filename(response["Content-Disposition"])
+        add_never_cache_headers(response)  # private, no-store: no browser or proxy keeps a preview
         return response

@@ -219,3 +219,18 @@ def test_every_public_page_previews_with_the_banner(world):
         assert BANNER in _text(response), url
         assert PUBLISHED not in _text(response), url  # replaced by its pending correction everywhere
     assert OWN_CORRECTION in _text(admin.get(f"{reverse('reports:province', args=['01'])}?on=2024-06-01&preview=1"))
+
+
+def test_a_preview_download_needs_the_export_unpublished_permission(world, django_user_model):
+    from django.contrib.auth.models import Permission
+
+    reader = django_user_model.objects.create_user("reader", "r@example.org", None, is_staff=True)
+    reader.user_permissions.add(Permission.objects.get(codename="view_value"))
+    client = _client(reader)
+    assert BANNER in _text(client.get(f"{RANKING}&preview=1"))  # may preview the pages
+    for url in (f"{EXPORT}?preview=1", f"{RANKING}&format=csv&preview=1"):
+        refused = client.get(url)
+        assert refused.status_code == 403, url
+        assert "may not download unpublished values" in refused.content.decode()
+        assert not refused.has_header("Content-Disposition")
+    assert _figures(_text(client.get(EXPORT))) == {PUBLISHED}  # the published download stays open to them
