@@ -18,6 +18,10 @@ HistoricalValue = Value.history.model
 
 class ReadOnlyLog(admin.ModelAdmin):
     list_display = ("history_date", "history_type", "history_user", "history_change_reason")
+
+    @admin.display(description=_("year"), ordering="year")
+    def year_label(self, obj: object) -> str:
+        return str(obj.year)  # not "2.023": USE_THOUSAND_SEPARATOR would group a year like a number
     list_filter = ("history_type",)
     list_select_related = ("history_user",)
     date_hierarchy = "history_date"
@@ -43,7 +47,7 @@ class ValueLogAdmin(ReadOnlyLog):
         "history_change_reason",
         "indicator",
         "unit",
-        "year",
+        "year_label",
         "value",
         "rank",
         "status",
@@ -79,5 +83,5 @@ class IndicatorLogAdmin(ReadOnlyLog):
 
 @admin.register(YearLock.history.model)
 class YearLockLogAdmin(ReadOnlyLog):
-    list_display = (*ReadOnlyLog.list_display, "group", "year")
+    list_display = (*ReadOnlyLog.list_display, "group", "year_label")
     list_filter = ("history_type", "group")

@@ -141,3 +141,11 @@ def test_the_change_log_is_searchable_by_channel_and_scoped_to_the_province(clie
     client.force_login(world["national"])
     assert len(client.get(log).context["cl"].result_list) == 3
     assert len(client.get(log, {"history_type__exact": "-"}).context["cl"].result_list) == 1
+
+
+def test_the_change_log_shows_years_as_years_not_grouped_numbers(client, world):
+    _draft(world)
+    client.force_login(world["national"])
+    html = client.get(reverse("admin:indicators_historicalvalue_changelist")).content.decode()
+    assert ">2023<" in html
+    assert "2.023" not in html
