@@ -18,10 +18,6 @@ HistoricalValue = Value.history.model
 
 class ReadOnlyLog(admin.ModelAdmin):
     list_display = ("history_date", "history_type", "history_user", "history_change_reason")
-
-    @admin.display(description=_("year"), ordering="year")
-    def year_label(self, obj: object) -> str:
-        return str(obj.year)  # not "2.023": USE_THOUSAND_SEPARATOR would group a year like a number
     list_filter = ("history_type",)
     list_select_related = ("history_user",)
     date_hierarchy = "history_date"
@@ -36,6 +32,10 @@ class ReadOnlyLog(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+    @admin.display(description=_("year"), ordering="year")
+    def year_label(self, obj: object) -> str:
+        return str(obj.year)  # not "2.023": USE_THOUSAND_SEPARATOR would group a year like a number
 
 
 @admin.register(HistoricalValue)
