@@ -38,10 +38,11 @@ def real_units(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         result = units_load()
     yield result
-    with django_db_blocker.unblock():
-        AdministrativeUnit.successors.through.objects.all().delete()
+    # Plain SQL deletes: the ORM's delete() would send signals and write a history row per unit (~20 s).
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {AdministrativeUnit.successors.through._meta.db_table}")
         for level in (Level.COMMUNE, Level.DISTRICT, Level.PROVINCE):  # children first: parent is PROTECT
-            AdministrativeUnit.objects.filter(level=level).delete()
+            cursor.execute(f"DELETE FROM {AdministrativeUnit._meta.db_table} WHERE level = %s", [level])
 
 
 @pytest.hookimpl(trylast=True)

@@ -6,6 +6,7 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.db.models import Count
 
@@ -115,9 +116,9 @@ def test_missing_data_file_is_refused(small_data):
 
 def test_shipped_district_and_commune_files_are_the_shared_copies():
     """The three large files are unchanged copies (SOURCES.md); the province files are checked below."""
-    shared = Path("/work/shared/data/units")
+    shared = Path(settings.SHARED_DIR) / "data" / "units"
     if not shared.exists():
-        pytest.skip("shared reference data not available on this machine")
+        pytest.skip(f"shared reference data not found in {shared} (../shared beside the project root)")
     for name in ("districts_2025-01.csv", "communes_2025-01.csv", "communes_2025-07.csv"):
         assert (DATA_DIR / name).read_bytes() == (shared / name).read_bytes(), name
 
@@ -201,9 +202,9 @@ def test_types_validity_and_derived_fields_are_set_by_the_bulk_load(real_units):
 
 
 def test_the_shipped_province_files_agree_with_the_shared_lists():
-    shared = Path("/work/shared/data/units")
+    shared = Path(settings.SHARED_DIR) / "data" / "units"
     if not shared.exists():
-        pytest.skip("shared reference data not available on this machine")
+        pytest.skip(f"shared reference data not found in {shared} (../shared beside the project root)")
     ours = {r["code"]: r for r in csv.DictReader((DATA_DIR / "provinces_63.csv").open(encoding="utf-8"))}
     theirs = {r["code"]: r for r in csv.DictReader((shared / "provinces_2008_2025.csv").open(encoding="utf-8"))}
     assert ours.keys() == theirs.keys()
