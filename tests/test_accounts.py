@@ -1,6 +1,8 @@
 """Staff accounts: roles from the migration, createstaff, login throttling per username and
 address, password rules, session expiry, logout and password change."""
 
+from io import StringIO
+
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -84,3 +86,18 @@ def test_sessions_expire_and_staff_can_log_out_and_change_their_password(client,
     assert user.check_password(new)
     assert client.post(reverse("admin:logout")).status_code == 200
     assert client.get(reverse("admin:index")).status_code == 302  # back to the login page
+
+
+@pytest.mark.django_db
+def test_createstaff_reads_the_password_from_standard_input(django_user_model, monkeypatch):
+    monkeypatch.setattr("sys.stdin", StringIO(PASSWORD + "\n"))
+    call_command("createstaff", "stdin.user", "--role", "viewer", "--password-stdin", stdout=StringIO())
+    assert django_user_model.objects.get(username="stdin.user").check_password(PASSWORD)
+
+
+@pytest.mark.django_db
+def test_createstaff_without_a_password_says_how_to_set_one(django_user_model):
+    out = StringIO()
+    call_command("createstaff", "later", "--role", "viewer", "--no-input", stdout=out)
+    assert not django_user_model.objects.get(username="later").has_usable_password()
+    assert "manage.py changepassword later" in out.getvalue()
