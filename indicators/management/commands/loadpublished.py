@@ -42,4 +42,8 @@ class Command(BaseCommand):
             raise CommandError("Some published files were refused; they wrote nothing (see above).")
         a = result.averages
         self.stdout.write(f"averages: {a['created']} created, {a['updated']} updated, {a['unchanged']} unchanged")
+        d = result.disputes
+        self.stdout.write(
+            f"disputed figures: {d['created']} created, {d['updated']} updated, {d['unchanged']} unchanged"
+        )
         self.stdout.write(self.style.SUCCESS("Published data loaded."))
