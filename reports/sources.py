@@ -51,10 +51,28 @@ def source_link(title: str, url: str, source_class: str) -> SafeString:
     return format_html("{} {}", title, source_badge(source_class))
 
 
-def disputes_html(disputes: list[dict], *, shown: callable) -> SafeString:
-    """Return the disputed readings of a figure, each with its source and class (``shown`` formats a number)."""
+def _short_source(title: str, url: str, source_class: str) -> SafeString:
+    """Return the word “source” linked to the source (its title on hover), then its class badge."""
+    link = safe_source_url(url)
+    if link:
+        return format_html(
+            '<a href="{}" rel="noopener noreferrer" title="{}">{}</a> {}',
+            link,
+            title,
+            gettext("source"),
+            source_badge(source_class),
+        )
+    return format_html('<span title="{}">{}</span> {}', title, gettext("source"), source_badge(source_class))
+
+
+def disputes_html(disputes: list[dict], *, shown: callable, compact: bool = False) -> SafeString:
+    """Return the disputed readings of a figure, each with its source and class (``shown`` formats a number).
+
+    ``compact`` (narrow cells: the profile) links the word “source” instead of the source's title.
+    """
     if not disputes:
         return SafeString("")
+    linked = _short_source if compact else source_link
     items = format_html_join(
         "",
         '<li title="{}">{} — {}</li>',
@@ -62,7 +80,7 @@ def disputes_html(disputes: list[dict], *, shown: callable) -> SafeString:
             (
                 d["note"],
                 shown(d["figure"]) if d["figure"] is not None else gettext("rank %(rank)s") % {"rank": d["rank"]},
-                source_link(d["source_title"], d["source_url"], d["source_class"]),
+                linked(d["source_title"], d["source_url"], d["source_class"]),
             )
             for d in disputes
         ),

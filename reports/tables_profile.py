@@ -100,6 +100,7 @@ def value_cell(
             shown=lambda figure: qualified_value(
                 figure, qualifier=Qualifier.EXACT, decimals=decimals, measure_unit=measure_unit
             ),
+            compact=True,
         ),
         "text": qualified_value(row["value"], qualifier=row["qualifier"], decimals=decimals, measure_unit=measure_unit),
         "rank": rank_text(row["rank"], basis=row["rank_basis"]),
