@@ -282,3 +282,17 @@ def test_the_indicator_page_shows_each_cited_source_with_its_class(published, cl
     html = client.get("/indicators/par_index/").content.decode()
     section = html.split('id="sources-title"')[1].split("</section>")[0]
     assert section.count("<li>") == section.count("source-class-") > 0
+
+
+@pytest.mark.django_db
+def test_the_seed_figures_missing_from_the_first_round_are_loaded_with_their_article(published):
+    inspections = Value.objects.get(indicator__code="inspections_unplanned", unit__code="19", year=2024)
+    assert inspections.value == 27 and inspections.qualifier == "as_of" and "first quarter" in inspections.note
+    assert inspections.source.title.startswith("Thái Nguyên đẩy mạnh") and "001_d1c11d818337eedb.txt" in (
+        inspections.source.note
+    )
+    communes = Value.objects.get(indicator__code="staff_computer_rate_communes", year=2022)
+    assert (communes.unit.short_name, communes.value, communes.qualifier) == ("Núi Thành", 95, "gt")
+    networks = Value.objects.get(indicator__code="party_network_communes", unit__code="66", year=2016)
+    assert networks.value == 105 and "of 184" in networks.note
+    assert Value.objects.filter(import_batch__note="loadpublished: seed_figures_additions.csv").count() == 16
