@@ -8,11 +8,19 @@ import shutil
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
 from django.utils import translation
 
-from indicators.importing.published import AVERAGES_FILE, DISPUTES_FILE, PUBLISHED_DIR, VALUE_FILES, published_load
+from indicators.importing.published import (
+    AVERAGES_FILE,
+    DISPUTES_FILE,
+    PUBLISHED_DIR,
+    VALUE_FILES,
+    published_convert,
+    published_load,
+)
 from indicators.models import (
     AverageScope,
     DisputedFigure,
@@ -296,3 +304,11 @@ def test_the_seed_figures_missing_from_the_first_round_are_loaded_with_their_art
     networks = Value.objects.get(indicator__code="party_network_communes", unit__code="66", year=2016)
     assert networks.value == 105 and "of 184" in networks.note
     assert Value.objects.filter(import_batch__note="loadpublished: seed_figures_additions.csv").count() == 16
+
+
+@pytest.mark.skipif(not (settings.SHARED_DIR / "data" / "additions").is_dir(), reason="shared/data is not present")
+def test_the_committed_files_are_what_the_converter_makes_from_the_collection(tmp_path):
+    written = published_convert(shared_dir=settings.SHARED_DIR / "data", out_dir=tmp_path)
+    assert written["pci.csv"] == 317 and written[DISPUTES_FILE] == 3
+    for name in written:
+        assert (tmp_path / name).read_bytes() == (PUBLISHED_DIR / name).read_bytes(), name
