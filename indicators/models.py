@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -175,10 +175,10 @@ class SeriesBreak(models.Model):
 class SourceClass(models.TextChoices):
     """How reliable the host of a source is (shared/data/SOURCES.md, "Source reliability")."""
 
-    OFFICIAL = "official", pgettext_lazy("source class", "official")
-    MAJOR_NEWS = "major_news", pgettext_lazy("source class", "news")
-    REPUBLISHER = "republisher", pgettext_lazy("source class", "republished")
-    OTHER = "other", pgettext_lazy("source class", "other")
+    OFFICIAL = "official", _("official")
+    MAJOR_NEWS = "major_news", _("news")
+    REPUBLISHER = "republisher", _("republished")
+    OTHER = "other", _("other")
 
 
 #: Classes whose figures rest on no official or news page: marked wherever the figure is shown.

@@ -5,7 +5,7 @@ Shared by the ranking table, the profile, the indicator page and the coverage pa
 
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext
 
 from indicators.models import WEAK_SOURCE_CLASSES, SourceClass
 from reports.links import safe_source_url
@@ -15,7 +15,7 @@ def source_class_label(source_class: str) -> str:
     """Return the short label of a source class (“chính thức”, “báo chí”, “đăng lại”, “khác”)."""
     if source_class in SourceClass.values:
         return str(SourceClass(source_class).label)
-    return pgettext("source class", "unclassified")
+    return gettext("unclassified")
 
 
 def source_badge(source_class: str) -> SafeString:
