@@ -22,7 +22,7 @@ from indicators.forms import (
     number_display,
     stale_message,
 )
-from indicators.models import Indicator, SeriesBreak, Source, Value, ValueStatus, YearLock
+from indicators.models import DisputedFigure, Indicator, SeriesBreak, Source, Value, ValueStatus, YearLock
 from indicators.permissions import (
     can_change_value,
     can_delete_value,
@@ -80,7 +80,8 @@ class IndicatorAdmin(RestorableHistoryAdmin):
 
 @admin.register(Source)
 class SourceAdmin(RestorableHistoryAdmin):
-    list_display = ("title", "publisher", "published_on", "url", "value_count")
+    list_display = ("title", "source_class", "publisher", "published_on", "url", "value_count")
+    list_filter = ("source_class",)
     search_fields = ("title", "publisher", "url")
     ordering = ("title", "pk")  # the count annotation drops Meta.ordering (GROUP BY)
     # A URL typed without a scheme is read as https (Django 6's default).
@@ -554,6 +555,15 @@ def _saved_message(counts: dict[str, int]) -> str:
         "updated": counts.get("updated", 0),
         "deleted": counts.get("deleted", 0),
     }
+
+
+@admin.register(DisputedFigure)
+class DisputedFigureAdmin(SimpleHistoryAdmin):
+    list_display = ("value", "figure", "rank", "source")
+    list_select_related = ("value__indicator", "value__unit", "source")
+    raw_id_fields = ("value",)
+    autocomplete_fields = ("source",)
+    search_fields = ("value__unit__name", "value__indicator__code", "source__title")
 
 
 @admin.register(YearLock)

@@ -172,11 +172,34 @@ class SeriesBreak(models.Model):
         return self.note_en if (get_language() or "vi").startswith("en") else self.note_vi
 
 
+class SourceClass(models.TextChoices):
+    """How reliable the host of a source is (shared/data/SOURCES.md, "Source reliability")."""
+
+    OFFICIAL = "official", _("official")
+    MAJOR_NEWS = "major_news", _("news")
+    REPUBLISHER = "republisher", _("republished")
+    OTHER = "other", _("other")
+
+
+#: Classes whose figures rest on no official or news page: marked wherever the figure is shown.
+WEAK_SOURCE_CLASSES = frozenset({SourceClass.REPUBLISHER, SourceClass.OTHER})
+
+
 class Source(models.Model):
     title = models.CharField(_("title"), max_length=400)
     publisher = models.CharField(_("publisher"), max_length=200, blank=True)
     url = models.URLField(_("URL"), max_length=1000, blank=True)
     published_on = models.DateField(_("publication date"), null=True, blank=True)
+    source_class = models.CharField(
+        _("source class"),
+        max_length=12,
+        choices=SourceClass.choices,
+        blank=True,
+        help_text=_(
+            "Official (government, index owner, state news agency), news (licensed press), republished "
+            "(a copy of another outlet's text) or other. Empty: not classified yet."
+        ),
+    )
     note = models.TextField(_("note"), blank=True)
     history = HistoricalRecords()
 
@@ -428,6 +451,38 @@ def value_errors(
             % {"unit": unit.short_name, "code": unit.code, "year": year, "period": unit.validity_label}
         )
     return errors
+
+
+class DisputedFigure(models.Model):
+    """A figure another source gives for a value, which differs from the value's chosen figure.
+
+    The value keeps its chosen figure and source; the other reading is shown beside it with its
+    own source, never as a corroboration of the chosen one.
+    """
+
+    value = models.ForeignKey(Value, verbose_name=_("value"), on_delete=models.CASCADE, related_name="disputes")
+    figure = models.DecimalField(_("disputed figure"), max_digits=18, decimal_places=4, null=True, blank=True)
+    rank = models.PositiveIntegerField(_("disputed rank"), null=True, blank=True)
+    source = models.ForeignKey(
+        Source, verbose_name=_("source"), on_delete=models.PROTECT, related_name="disputed_figures"
+    )
+    note = models.TextField(_("note"), blank=True, help_text=_("Why this reading was not chosen."))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("disputed figure")
+        verbose_name_plural = _("disputed figures")
+        ordering = ["value", "source"]
+        constraints = [
+            models.UniqueConstraint(fields=["value", "source"], name="disputed_figure_one_per_source"),
+            models.CheckConstraint(
+                condition=Q(figure__isnull=False) | Q(rank__isnull=False), name="disputed_figure_has_number_or_rank"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        shown = _plain(self.figure) if self.figure is not None else f"#{self.rank}"
+        return f"{self.value_id}: {shown} ({self.source_id})"
 
 
 class YearLock(models.Model):

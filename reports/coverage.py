@@ -1,10 +1,14 @@
 """The coverage page (/coverage/): what the dashboard holds and, above all, what is missing.
 
 For each indicator and year: how many units have a value, a published rank, a derived rank and a
-source with a web address; and for one chosen indicator a province × year grid in which every
-gap is visible. A fixed number of queries whatever the amount of data.
+source with a web address, the share of the provinces in force that year that have a figure, and
+from which kinds of source (official, news, republished, other); for one chosen indicator a
+province × year grid in which every gap is visible; and a CSV list of the missing province-years
+(/coverage/missing.csv), a work list for whoever holds the official tables. A fixed number of
+queries whatever the amount of data.
 """
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
@@ -12,9 +16,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from indicators.models import Indicator, RankBasis
+from indicators.models import Indicator, MeasureUnit, RankBasis, SourceClass
 from indicators.selectors import public_values
-from provinces.models import AdministrativeUnit, Level, year_reference_date
+from provinces.models import AdministrativeUnit, Level, Region, year_reference_date
+from reports.exports import csv_response
+from reports.formatting import format_value
+from reports.sources import source_badge
 
 DEFAULT_INDICATOR = "par_index"
 
@@ -44,6 +51,30 @@ class CoverageRow:
     with_derived_rank: int
     with_source_url: int
     sources: int
+    provinces: int = 0  # provinces with a figure
+    provinces_in_force: int = 0  # provinces that existed in the year (31 December)
+    official: int = 0  # figures by the class of their source
+    major_news: int = 0
+    republisher: int = 0
+    other: int = 0
+    unclassified: int = 0
+
+    @property
+    def province_share(self) -> float | None:
+        """Return the share of the year's provinces that have a figure (None when none was in force)."""
+        return self.provinces / self.provinces_in_force if self.provinces_in_force else None
+
+    @property
+    def province_share_text(self) -> str:
+        """Return the share as the reader's language writes it (49%, 49 %)."""
+        share = self.province_share
+        return "" if share is None else format_value(share * 100, decimals=0, measure_unit=MeasureUnit.PERCENT)
+
+    @property
+    def by_class(self) -> list[tuple[str, int]]:
+        """Return (badge, count) for each kind of source that gives figures of this indicator-year."""
+        counts = [(c, getattr(self, c)) for c in SourceClass.values] + [("", self.unclassified)]
+        return [(source_badge(c), n) for c, n in counts if n]
 
 
 @dataclass
@@ -57,9 +88,19 @@ class Grid:
     possible: int = 0
 
 
+def _provinces_in_force() -> list[tuple[datetime.date | None, datetime.date | None]]:
+    return list(AdministrativeUnit.objects.filter(level=Level.PROVINCE).values_list("valid_from", "valid_to"))
+
+
+def _in_force(periods: list[tuple[datetime.date | None, datetime.date | None]], *, year: int) -> int:
+    day = year_reference_date(year)
+    return sum(1 for start, end in periods if (start is None or start <= day) and (end is None or day <= end))
+
+
 def coverage_summary(*, indicators: dict[int, Indicator]) -> list[CoverageRow]:
-    """Return the counts of every indicator-year that has at least one figure (one query)."""
+    """Return the counts of every indicator-year that has at least one figure (two queries)."""
     official_rank = Q(rank__isnull=False) & ~Q(rank_basis=RankBasis.DERIVED)
+    by_class = {c: Count("id", filter=Q(source__source_class=c)) for c in SourceClass.values}
     rows = (
         public_values()
         .values("indicator_id", "year")
@@ -70,10 +111,19 @@ def coverage_summary(*, indicators: dict[int, Indicator]) -> list[CoverageRow]:
             with_derived_rank=Count("id", filter=Q(rank_basis=RankBasis.DERIVED)),
             with_source_url=Count("id", filter=~Q(source__url="")),
             sources=Count("source", distinct=True),
+            provinces=Count("unit", filter=Q(unit__level=Level.PROVINCE), distinct=True),
+            unclassified=Count("id", filter=Q(source__source_class="")),
+            **by_class,
         )
         .order_by("indicator_id", "year")
     )
-    result = [CoverageRow(indicator=indicators[r.pop("indicator_id")], **r) for r in rows]
+    periods = _provinces_in_force()
+    result = [
+        CoverageRow(
+            indicator=indicators[r.pop("indicator_id")], provinces_in_force=_in_force(periods, year=r["year"]), **r
+        )
+        for r in rows
+    ]
     result.sort(key=lambda r: (r.indicator.display_order, r.indicator.code, r.year))
     return result
 
@@ -120,6 +170,74 @@ def _state(figure: tuple | None) -> str:
     return RANK_ONLY
 
 
+#: Columns of the list of missing province-years (stable English names, never localised).
+MISSING_COLUMNS = [
+    "indicator_code",
+    "indicator_name_vi",
+    "indicator_name_en",
+    "year",
+    "unit_code",
+    "unit_name",
+    "region",
+]
+
+
+def missing_province_years(*, indicators: list[Indicator]) -> list[list[object]]:
+    """Return the province-years without any figure, for each indicator that has province figures.
+
+    An indicator's years run from its first to its last year with a province figure; a province
+    counts for the years it was in force. A partial table's omitted provinces are missing here:
+    nothing implies their rank. Two queries whatever the number of indicators.
+    """
+    held: dict[int, set[tuple[int, int]]] = {}
+    for indicator_id, unit_id, year in (
+        public_values()
+        .filter(indicator__in=indicators, unit__level=Level.PROVINCE)
+        .order_by()
+        .values_list("indicator_id", "unit_id", "year")
+    ):
+        held.setdefault(indicator_id, set()).add((unit_id, year))
+    provinces = list(AdministrativeUnit.objects.filter(level=Level.PROVINCE).vietnamese_order())
+    rows = []
+    for indicator in indicators:
+        figures = held.get(indicator.pk)
+        if not figures:
+            continue
+        years = sorted({year for _unit, year in figures})
+        for year in range(years[0], years[-1] + 1):
+            for province in provinces:
+                if province.in_force_in_year(year) and (province.pk, year) not in figures:
+                    region = Region(province.region).label if province.region in Region.values else province.region
+                    rows.append(
+                        [
+                            indicator.code,
+                            indicator.name_vi,
+                            indicator.name_en,
+                            year,
+                            province.code,
+                            province.short_name,
+                            region,
+                        ]
+                    )
+    return rows
+
+
+def coverage_missing_csv(request: HttpRequest) -> HttpResponse:
+    """Download the missing province-years as CSV: of one indicator (?indicator=code) or of every indicator."""
+    indicators = list(Indicator.objects.order_by("display_order", "code"))
+    code = request.GET.get("indicator", "").strip()
+    if code:
+        indicators = [i for i in indicators if i.code == code]
+        if not indicators:
+            return HttpResponse(
+                _("There is no indicator with the code “%(code)s”.") % {"code": code[:60]},
+                status=404,
+                content_type="text/plain; charset=utf-8",
+            )
+    name = f"coverage_missing_{code}.csv" if code else "coverage_missing.csv"
+    return csv_response(filename=name, columns=MISSING_COLUMNS, rows=missing_province_years(indicators=indicators))
+
+
 def coverage(request: HttpRequest) -> HttpResponse:
     """Render the coverage counts and the province × year grid of the chosen indicator."""
     indicators = {i.pk: i for i in Indicator.objects.order_by("display_order", "code")}
@@ -135,5 +253,6 @@ def coverage(request: HttpRequest) -> HttpResponse:
         "unknown_code": code if code and chosen is None else "",
         "grid": coverage_grid(indicator=chosen) if chosen else None,
         "legend": LEGEND,
+        "source_classes": [(source_badge(c), label) for c, label in SourceClass.choices],
     }
     return render(request, "reports/coverage.html", context)

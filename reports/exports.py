@@ -155,6 +155,7 @@ VALUE_EXPORT_FIELDS = {
     "source_publisher": "source__publisher",
     "source_url": "source__url",
     "source_published_on": "source__published_on",
+    "source_class": "source__source_class",
     "note": "note",
 }
 EXPORT_CHUNK_SIZE = 2000

@@ -15,6 +15,7 @@ from reports.charts import ChartContext, chart_context, ranking_bar_figure, tile
 from reports.formatting import format_value
 from reports.links import profile_url, safe_source_url
 from reports.selectors import Average, Headline, Ranking
+from reports.sources import source_badge
 from reports.tilemap import tile_layout
 
 
@@ -76,6 +77,7 @@ def headline_cards(headlines: list[Headline]) -> list[dict]:
                 "average_official": item.average.official,
                 "average_source_title": item.average.source_title,
                 "average_source_url": safe_source_url(item.average.source_url),
+                "average_source_badge": source_badge(item.average.source_class),
                 "n_with_value": item.n_with_value,
                 "n_units": item.n_units,
                 "partial": item.n_with_value < item.n_units,

@@ -92,7 +92,12 @@ def value_table(profile: UnitProfile) -> dict:
             if not by_year:
                 continue
             cells = [
-                value_cell(by_year[y], decimals=info["decimals"], measure_unit=info["measure_unit"])
+                value_cell(
+                    by_year[y],
+                    decimals=info["decimals"],
+                    measure_unit=info["measure_unit"],
+                    disputes=profile.disputes.get(by_year[y]["value_id"]),
+                )
                 if y in by_year
                 else None
                 for y in years

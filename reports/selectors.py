@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 from django.db.models import BooleanField, Case, ExpressionWrapper, Max, Q, Value, When
 
-from indicators.models import AverageScope, Indicator, PublishedAverage
+from indicators.models import AverageScope, DisputedFigure, Indicator, PublishedAverage
 from indicators.selectors import public_values
 from provinces.models import AdministrativeUnit, Level, year_reference_date
 from reports.ranking import competition_ranks
@@ -35,6 +35,8 @@ RANKING_COLUMNS = [
     "qualifier",
     "source_title",
     "source_url",
+    "source_class",
+    "value_id",
     "sort_key",
     "valid_from",
     "valid_to",
@@ -50,6 +52,7 @@ class Average:
     count: int = 0
     source_title: str = ""
     source_url: str = ""
+    source_class: str = ""
 
 
 @dataclass
@@ -66,6 +69,7 @@ class Ranking:
     regional_average: Average | None = None
     n_units: int = 0
     n_with_value: int = 0
+    disputes: dict[int, list[dict]] | None = None  # value id → the other readings of its figure
 
 
 def years_with_data(*, indicator: Indicator) -> list[int]:
@@ -104,15 +108,59 @@ def _values_frame(
     rows = (
         public_values()
         .filter(_scope_filter(level=level, within=within, prefix="unit__"), indicator=indicator, year__in=years)
-        .values_list("unit_id", "year", "value", "rank", "rank_basis", "qualifier", "source__title", "source__url")
+        .values_list(
+            "unit_id",
+            "year",
+            "value",
+            "rank",
+            "rank_basis",
+            "qualifier",
+            "source__title",
+            "source__url",
+            "source__source_class",
+            "id",
+        )
     )
     frame = pd.DataFrame(
         list(rows),
-        columns=["unit_id", "year", "value", "published_rank", "rank_basis", "qualifier", "source_title", "source_url"],
+        columns=[
+            "unit_id",
+            "year",
+            "value",
+            "published_rank",
+            "rank_basis",
+            "qualifier",
+            "source_title",
+            "source_url",
+            "source_class",
+            "value_id",
+        ],
     )
     frame["value"] = frame["value"].astype("Float64")
     frame["published_rank"] = frame["published_rank"].astype("Int64")
     return frame
+
+
+DISPUTE_FIELDS = {
+    "value_id": "value_id",
+    "figure": "figure",
+    "rank": "rank",
+    "source_title": "source__title",
+    "source_url": "source__url",
+    "source_class": "source__source_class",
+    "note": "note",
+}
+
+
+def disputes_by_value(**value_filters: object) -> dict[int, list[dict]]:
+    """Return the disputed readings of the public values matching the filters, by value id (one query)."""
+    found: dict[int, list[dict]] = {}
+    rows = DisputedFigure.objects.filter(value__in=public_values().filter(**value_filters).values("pk"))
+    for row in rows.order_by("source__title").values(*DISPUTE_FIELDS.values()):
+        item = {name: row[field] for name, field in DISPUTE_FIELDS.items()}
+        item["figure"] = float(item["figure"]) if item["figure"] is not None else None
+        found.setdefault(item["value_id"], []).append(item)
+    return found
 
 
 def _computed_average(values: pd.Series) -> Average:
@@ -123,10 +171,12 @@ def _computed_average(values: pd.Series) -> Average:
 def _published_averages(*, indicator: Indicator, year: int) -> dict[tuple[str, str], Average]:
     rows = PublishedAverage.objects.filter(
         indicator=indicator, year=year, scope__in=[AverageScope.NATIONAL, AverageScope.REGION]
-    ).values_list("scope", "region", "value", "source__title", "source__url")
+    ).values_list("scope", "region", "value", "source__title", "source__url", "source__source_class")
     return {
-        (scope, region): Average(value=float(value), official=True, source_title=title, source_url=url)
-        for scope, region, value, title, url in rows
+        (scope, region): Average(
+            value=float(value), official=True, source_title=title, source_url=url, source_class=source_class
+        )
+        for scope, region, value, title, url, source_class in rows
     }
 
 
@@ -143,7 +193,7 @@ def ranking(
     Provinces are ranked nationally (``region`` narrows the rows shown and adds the rank within
     the region); districts and communes are ranked within the province ``within``. The change
     from the previous year compares the same unit only: a province created in 2025 has none.
-    Runs three queries whatever the number of units.
+    Runs four queries whatever the number of units (the last: the disputed readings of the year's values).
     """
     units = _units_frame(year=year, level=level, within=within)
     values = _values_frame(indicator=indicator, years=[year, year - 1], level=level, within=within)
@@ -177,6 +227,7 @@ def ranking(
         regional_average=regional_average,
         n_units=len(rows),
         n_with_value=int(rows["value"].notna().sum()),
+        disputes=disputes_by_value(indicator=indicator, year=year) if rows["value_id"].notna().any() else {},
     )
 
 
@@ -241,10 +292,12 @@ def headlines(*, indicators: list[Indicator], size: int = 5) -> list[Headline]:
     )
     values["value"] = values["value"].astype("Float64")
     official = {
-        (indicator_id, year): Average(value=float(value), official=True, source_title=title, source_url=url)
-        for indicator_id, year, value, title, url in PublishedAverage.objects.filter(
+        (indicator_id, year): Average(
+            value=float(value), official=True, source_title=title, source_url=url, source_class=source_class
+        )
+        for indicator_id, year, value, title, url, source_class in PublishedAverage.objects.filter(
             wanted, scope=AverageScope.NATIONAL
-        ).values_list("indicator_id", "year", "value", "source__title", "source__url")
+        ).values_list("indicator_id", "year", "value", "source__title", "source__url", "source__source_class")
     }
     provinces = list(AdministrativeUnit.objects.filter(level=Level.PROVINCE).values_list("valid_from", "valid_to"))
     result = []

@@ -27,7 +27,7 @@ def indicator_sources(*, indicator: Indicator) -> list[dict]:
         Source.objects.filter(pk__in=cited)
         .annotate(n=Count("values", distinct=True))
         .order_by("-n", "title")
-        .values("title", "publisher", "url", "published_on", "n")
+        .values("title", "publisher", "url", "published_on", "source_class", "n")
     )
 
 
@@ -67,8 +67,8 @@ def provinces_of_year(*, year: int) -> pd.DataFrame:
 def national_averages(*, indicator: Indicator) -> pd.DataFrame:
     """Return the official national averages of the indicator by year, with their sources."""
     rows = PublishedAverage.objects.filter(indicator=indicator, scope=AverageScope.NATIONAL).values_list(
-        "year", "value", "source__title", "source__url"
+        "year", "value", "source__title", "source__url", "source__source_class"
     )
-    frame = pd.DataFrame(list(rows), columns=["year", "value", "source_title", "source_url"])
+    frame = pd.DataFrame(list(rows), columns=["year", "value", "source_title", "source_url", "source_class"])
     frame["value"] = frame["value"].astype("Float64")
     return frame

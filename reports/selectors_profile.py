@@ -17,6 +17,7 @@ from indicators.models import AverageScope, Direction, Indicator, PublishedAvera
 from indicators.selectors import public_values
 from provinces.models import AdministrativeUnit
 from reports.ranking import grouped_competition_ranks
+from reports.selectors import disputes_by_value
 
 #: A computed average over fewer units than this says more about who reported than about the
 #: country or region, so it is not drawn (official averages are always drawn).
@@ -33,6 +34,8 @@ VALUE_FIELDS = {
     "note": "note",
     "source_title": "source__title",
     "source_url": "source__url",
+    "source_class": "source__source_class",
+    "value_id": "id",
     # A published figure that replaced an earlier one (indicators.workflow): the public note "corrected on … (was …)".
     "corrected_at": "corrected_at",
     "previous_value": "previous_value",
@@ -67,6 +70,7 @@ class UnitProfile:
     series_breaks: pd.DataFrame  # indicator, year, note_vi, note_en
     children: list[AdministrativeUnit] = field(default_factory=list)
     children_values: pd.DataFrame = field(default_factory=pd.DataFrame)
+    disputes: dict[int, list[dict]] = field(default_factory=dict)  # value id → the other readings of its figure
 
     @property
     def related(self) -> list[AdministrativeUnit]:
@@ -109,6 +113,7 @@ def unit_profile(*, unit: AdministrativeUnit, day: datetime.date) -> UnitProfile
         series_breaks=series_break_frame(codes=codes),
         children=children,
         children_values=children_values,
+        disputes=disputes_by_value(unit_id__in=unit_ids) if not values.empty else {},
     )
 
 

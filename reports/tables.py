@@ -15,6 +15,7 @@ from provinces.models import Region
 from reports.formatting import format_change, format_value
 from reports.links import profile_url, safe_source_url
 from reports.selectors import Ranking
+from reports.sources import disputes_html, is_weak, source_link, weak_mark
 
 # Stable English column names of the ranking export (CSV and XLSX); never localised.
 EXPORT_COLUMNS = [
@@ -35,6 +36,7 @@ EXPORT_COLUMNS = [
     "qualifier",
     "source_title",
     "source_url",
+    "source_class",
 ]
 
 
@@ -60,6 +62,8 @@ def ranking_rows(ranking: Ranking, *, highlight: str = "") -> list[dict]:
         row["source_link"] = safe_source_url(row["source_url"])
         row["highlight"] = bool(highlight) and row["code"] == highlight
         row["missing"] = row["value"] is None
+        row["weak_source"] = is_weak(row["source_class"])
+        row["disputes"] = (ranking.disputes or {}).get(row["value_id"], []) if row["value_id"] is not None else []
         rows.append(row)
     return rows
 
@@ -85,6 +89,7 @@ def export_rows(rows: list[dict], *, indicator: Indicator, year: int) -> list[li
             row["qualifier"],
             row["source_title"],
             row["source_url"],
+            row["source_class"],
         ]
         for row in rows
     ]
@@ -195,6 +200,8 @@ class RankingTable(tables.Table):
         return Region(value).label if value in Region.values else value
 
     def render_value(self, value: float, record: dict) -> str:
+        if record["weak_source"]:
+            return format_html("{} {}", self._fmt(value), weak_mark())
         return self._fmt(value)
 
     def render_value_change(self, value: float, record: dict) -> str:
@@ -242,9 +249,13 @@ class RankingTable(tables.Table):
     def render_published_rank(self, value: int, record: dict) -> str:
         if record["rank"] is not None and record["rank"] == value:
             return format_html('<span class="muted" title="{}">=</span>', gettext("same as the computed rank"))
-        return format_html('{} <span class="badge">{}</span>', value, published_rank_label(record["rank_basis"]))
+        mark = weak_mark() if record["weak_source"] and record["value"] is None else ""
+        return format_html(
+            '{} <span class="badge">{}</span>{}', value, published_rank_label(record["rank_basis"]), mark
+        )
 
     def render_source_title(self, value: str, record: dict) -> str:
-        if record["source_link"]:
-            return format_html('<a href="{}" rel="noopener noreferrer">{}</a>', record["source_link"], value)
-        return value
+        shown = source_link(value, record["source_link"], record["source_class"] or "")
+        if record["disputes"]:
+            return format_html("{}{}", shown, disputes_html(record["disputes"], shown=self._fmt))
+        return shown

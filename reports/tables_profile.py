@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from indicators.models import Qualifier, RankBasis
 from provinces.models import AdministrativeUnit, Level
 from reports.formatting import format_value
+from reports.sources import disputes_html, is_weak, source_badge, weak_mark
 
 
 def is_missing(value: object) -> bool:
@@ -86,9 +87,21 @@ def unit_url(unit: AdministrativeUnit) -> str:
     return f"{path}?on={day.isoformat()}"
 
 
-def value_cell(row: pd.Series, *, decimals: int, measure_unit: str) -> dict[str, str]:
-    """Return one table cell of a value: text, published rank, source link and note."""
+def value_cell(
+    row: pd.Series, *, decimals: int, measure_unit: str, disputes: list[dict] | None = None
+) -> dict[str, str]:
+    """Return one table cell of a value: text, published rank, source link with its class, note, disputes."""
+    source_class = row.get("source_class") or ""
     return {
+        "badge": source_badge(source_class),
+        "weak": weak_mark() if is_weak(source_class) else "",
+        "disputes": disputes_html(
+            disputes or [],
+            shown=lambda figure: qualified_value(
+                figure, qualifier=Qualifier.EXACT, decimals=decimals, measure_unit=measure_unit
+            ),
+            compact=True,
+        ),
         "text": qualified_value(row["value"], qualifier=row["qualifier"], decimals=decimals, measure_unit=measure_unit),
         "rank": rank_text(row["rank"], basis=row["rank_basis"]),
         "source_title": row["source_title"],

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import coverage, views, views_profile
+from reports import coverage, docs, views, views_profile
 from reports.cache import cache_public_page
 
 app_name = "reports"
@@ -16,4 +16,6 @@ urlpatterns = [
     path("indicators/", cache_public_page(views_profile.indicator_list), name="indicator-list"),
     path("indicators/<slug:code>/", cache_public_page(views_profile.indicator_detail), name="indicator"),
     path("coverage/", cache_public_page(coverage.coverage), name="coverage"),
+    path("coverage/missing.csv", coverage.coverage_missing_csv, name="coverage-missing"),
+    path("import-format/", cache_public_page(docs.import_format), name="import-format"),
 ]

@@ -15,6 +15,7 @@ from reports import pages
 from reports.exports import table_response, values_export_response
 from reports.filters import RankingForm, province_choices
 from reports.selectors import headline_indicators, headlines, ranking, unit_search, years_with_data
+from reports.sources import source_badge
 from reports.tables import EXPORT_COLUMNS, RankingTable, export_rows, ranking_rows
 
 DEFAULT_INDICATOR = "par_index"
@@ -104,6 +105,7 @@ def _ranking_response(
         within=within,
         region_name=pages.region_label(region),
         average=pages.average_text(result.average, indicator=indicator),
+        average_source_badge=source_badge(result.average.source_class),
         regional_average=pages.average_text(result.regional_average, indicator=indicator, scope="region")
         if result.regional_average
         else "",

@@ -32,6 +32,7 @@ from reports.selectors_indicator import (
     provinces_of_year,
 )
 from reports.selectors_profile import series_break_frame, unit_at, unit_profile, unit_versions
+from reports.sources import source_badge
 from reports.tables_profile import localised, safe_url, unit_label, unit_url
 
 CODE_PATTERN = re.compile(r"^\d{2,5}$")
@@ -209,7 +210,10 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
         response = chart_csv(page, request.GET.get("chart", ""), filename=f"{indicator.code}")
         if response is not None:
             return response
-    sources = [{**s, "safe_url": safe_url(s["url"])} for s in indicator_sources(indicator=indicator)]
+    sources = [
+        {**s, "safe_url": safe_url(s["url"]), "badge": source_badge(s["source_class"])}
+        for s in indicator_sources(indicator=indicator)
+    ]
     return render(
         request,
         "reports/indicator_detail.html",
@@ -229,6 +233,7 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
                     ),
                     "source_title": a["source_title"],
                     "source_url": safe_url(a["source_url"]),
+                    "badge": source_badge(a["source_class"]),
                 }
                 for a in national_averages(indicator=indicator).sort_values("year").to_dict("records")
             ],

@@ -1,10 +1,14 @@
 """The public coverage page: counts per indicator-year and a province × year grid with visible gaps."""
 
+import csv
+import io
+
 import pytest
 from django.urls import reverse
 
 from indicators.models import RankBasis
 from provinces.models import REORGANISATION_DATE
+from reports.coverage import MISSING_COLUMNS
 from tests.factories import make_indicator, make_source, make_unit, make_value
 
 pytestmark = pytest.mark.django_db
@@ -71,3 +75,45 @@ def test_fixed_number_of_queries(client, data, django_assert_max_num_queries):
         make_value(indicator=data["par"], unit=unit, year=2020 + n % 4, value="70", source=make_source())
     with django_assert_max_num_queries(5):
         assert client.get(URL, {"indicator": "par_index"}).status_code == 200
+
+
+def test_each_year_says_the_share_of_provinces_known_and_the_kinds_of_source(client, data):
+    linked = data["par"].values.get(unit=data["an_giang"], year=2023).source
+    linked.source_class = "official"
+    linked.save()
+    response = client.get(URL, {"indicator": "par_index"})
+    row = next(r for r in response.context["summary"] if r.year == 2023)
+    # Three of the four test provinces were in force in 2023 (the fourth was created in 2025).
+    assert (row.provinces, row.provinces_in_force) == (2, 3)
+    assert (row.official, row.unclassified) == (1, 1)
+    html = response.content.decode()
+    assert "2/3" in html and "source-class-official" in html and "source-class-none" in html
+
+
+def test_the_download_lists_the_missing_province_years(client, data):
+    response = client.get(reverse("reports:coverage-missing"), {"indicator": "par_index"})
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0] == MISSING_COLUMNS
+    holes = {(r[3], r[5]) for r in rows[1:]}
+    assert ("2024", "An Giang") in holes and ("2023", "Bắc Ninh") in holes
+    assert ("2023", "An Giang") not in holes  # held
+    assert ("2022", "Bắc Ninh") not in holes  # a derived rank is a figure held
+    assert not any(name == "Đồng Tháp mới" and year != "2025" for year, name in holes)  # not in force
+    assert ("2025", "An Giang") not in holes
+    assert len(holes) == 10 - 4
+
+
+def test_the_download_of_an_unknown_indicator_is_a_clear_404(client, data):
+    response = client.get(reverse("reports:coverage-missing"), {"indicator": "nope"})
+    assert response.status_code == 404 and "nope" in response.content.decode()
+
+
+def test_the_page_links_the_download_and_an_import_format_page_that_exists(client, data):
+    html = client.get(URL, {"indicator": "par_index"}).content.decode()
+    assert reverse("reports:coverage-missing") + "?indicator=par_index" in html
+    assert reverse("reports:import-format") in html
+    page = client.get(reverse("reports:import-format"))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "source_class" in text and "<table>" in text and "<script" not in text.split("<article")[1]

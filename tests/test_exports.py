@@ -108,3 +108,17 @@ def test_csv_lines_are_produced_lazily():
     lines = csv_lines(["n"], rows)
     assert next(lines) == "\ufeffn\r\n"
     assert next(lines) == "0\r\n"
+
+
+def test_ranking_and_bulk_exports_carry_each_sources_class(client, par):
+    unit = make_unit(code="48", short_name="Đà Nẵng")
+    copy = make_source(url="https://ufabetindo.in/par-2013")
+    copy.source_class = "republisher"
+    copy.save()
+    make_value(indicator=par, unit=unit, year=2013, value="84.2", source=copy)
+    ranking = read_csv(
+        client.get(reverse("reports:ranking"), {"indicator": "par_index", "year": 2013, "format": "csv"})
+    )
+    assert ranking[0][-1] == "source_class" and ranking[1][-1] == "republisher"
+    bulk = read_csv(client.get(reverse("reports:export-values")))
+    assert dict(zip(bulk[0], bulk[1], strict=True))["source_class"] == "republisher"

@@ -32,6 +32,8 @@ PUBLIC_PATHS = [
     "/indicators/",
     "/indicators/par_index/",
     "/coverage/",
+    "/coverage/missing.csv",
+    "/import-format/",
     "/healthz",
 ]
 # Every parameter some public page reads, plus the ones a crawler or attacker tries.

@@ -322,3 +322,27 @@ def test_more_than_sign_sets_the_qualifier(world):
     report = run("unit,year,indicator,value\nHà Nội,2023,par_index,>95%\n")
     assert report.ok, messages(report)
     assert stored(world["ha_noi"], world["par"]).qualifier == "gt"
+
+
+def test_a_source_class_column_sets_the_class_of_new_and_existing_sources(world):
+    existing = make_source(title="Báo Đắk Lắk", url="https://baodaklak.vn/par-2023")
+    content = (
+        "unit,year,indicator,value,source_title,source_url,source_class\n"
+        "Hà Nội,2023,par_index,91,Cổng Bộ Nội vụ,https://moha.gov.vn/par-2023,official\n"
+        "Đắk Lắk,2023,par_index,85,Báo Đắk Lắk,https://baodaklak.vn/par-2023,news\n"
+    )
+    report = run(content)
+    assert report.ok and report.written, messages(report)
+    assert Source.objects.get(url="https://moha.gov.vn/par-2023").source_class == "official"
+    existing.refresh_from_db()
+    assert existing.source_class == "major_news"
+    again = run(content)
+    assert again.ok and not again.written  # nothing changed: no empty batch
+
+
+def test_an_unknown_source_class_refuses_the_file_naming_the_cell(world):
+    content = "unit,year,indicator,value,source_title,source_url,source_class\nHà Nội,2023,par_index,91,X,https://x.vn/a,blog\n"
+    report = run(content)
+    assert not report.ok and not report.written
+    assert "line 2" in messages(report) and "source_class" in messages(report) and "blog" in messages(report)
+    assert not Value.objects.exists()

@@ -30,7 +30,7 @@ def data():
 def parameterless_pages() -> list[str]:
     """Return the URLs of every dashboard page that needs no argument (new pages are covered automatically)."""
     names = [p.name for p in report_urls.urlpatterns if isinstance(p, URLPattern) and not p.pattern.converters]
-    return [reverse(f"reports:{name}") for name in names if name and name != "export-values"]
+    return [reverse(f"reports:{name}") for name in names if name and name not in {"export-values", "coverage-missing"}]
 
 
 def pages() -> list[str]:

@@ -53,6 +53,7 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     "source_publisher": ("source publisher", "publisher", "co quan cong bo"),
     "source_date": ("source date", "published on", "ngay cong bo"),
     "source_details": ("source details", "mo ta nguon"),
+    "source_class": ("source class", "loai nguon"),
 }
 _ALIAS_TO_FIELD = {alias: name for name, aliases in FIELD_ALIASES.items() for alias in aliases}
 #: Columns people keep in their sheets that carry nothing to import (row numbers, regions).

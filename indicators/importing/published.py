@@ -9,6 +9,7 @@ value files through the same import service as any upload, and the averages into
 
 import csv
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -17,7 +18,7 @@ from urllib.parse import unquote, urlsplit
 from django.db import transaction
 
 from indicators.importing.service import ImportReport, values_import
-from indicators.models import AverageScope, Indicator, PublishedAverage, Source
+from indicators.models import AverageScope, DisputedFigure, Indicator, PublishedAverage, Source, Value
 from provinces.models import REGION_BY_OFFICIAL_NAME
 from provinces.resolver import UnitIndex
 
@@ -30,6 +31,8 @@ VALUE_FILES = [
     "pci_subindices.csv",
     "par_components.csv",
     "seed_figures.csv",
+    # Written by hand from shared/data/additions/README.md ("Seed figures still missing"), never by --convert.
+    "seed_figures_additions.csv",
 ]
 AVERAGES_FILE = "averages.csv"
 LONG_COLUMNS = [
@@ -48,8 +51,32 @@ LONG_COLUMNS = [
     "source_publisher",
     "source_date",
     "source_details",
+    "source_class",
 ]
-AVERAGE_COLUMNS = ["indicator", "year", "scope", "region", "value", "source_title", "source_url", "note"]
+DISPUTES_FILE = "disputed.csv"
+DISPUTE_COLUMNS = [
+    "indicator",
+    "unit_code",
+    "unit",
+    "year",
+    "figure",
+    "rank",
+    "source_title",
+    "source_url",
+    "source_class",
+    "note",
+]
+AVERAGE_COLUMNS = [
+    "indicator",
+    "year",
+    "scope",
+    "region",
+    "value",
+    "source_title",
+    "source_url",
+    "source_class",
+    "note",
+]
 
 INDEX_FILES = {"par_index.csv": "par_index", "sipas.csv": "sipas", "papi.csv": "papi", "pci.csv": "pci"}
 INDEX_CODES = {"PAR": "par_index", "SIPAS": "sipas", "PAPI": "papi", "PCI": "pci"}
@@ -98,6 +125,68 @@ SEED_WINS = {("par_index", "19", "2022"), ("sipas", "19", "2022")}
 INDEX_WINS = {("pci", "66", "2015")}
 
 
+@dataclass(frozen=True)
+class Dispute:
+    """A reading that differs from the chosen figure, as the collection's notes give it, with its source."""
+
+    indicator: str
+    gso_code: str
+    year: str
+    figure: str
+    rank: str
+    url: str
+    source_class: str
+    note: str
+
+
+#: The conflicts the collection's notes name with the disputing page's address (SOURCES.md, "Known
+#: conflicts"; the rows' ``source_note``). The value keeps the chosen reading; the disputing page is
+#: never listed as "also reported by" it. PAPI 2020 Quảng Ninh (48.811) and PAPI 2023 Huế (46.0414)
+#: are not here: the collection names no page giving those readings, and a dispute needs its source.
+DISPUTES = [
+    Dispute(
+        "par_index", "31", "2023", "91.81", "",
+        "https://en.doanhnghiephoinhap.vn/hai-phong-ranks-2nd-out-of-63-provinces-and-cities-in-the-par-index-with-91-81.html",
+        "other",
+        "doanhnghiephoinhap.vn says 91.81% (an increase of 1.72%); 91.87 is chosen: en.baochinhphu.vn, VNA and "
+        "vietnam.vn give 91.87.",
+    ),
+    Dispute(
+        "par_index", "96", "2023", "", "34",
+        "https://baocamau.vn/ca-mau-dung-hang-32-chi-so-cai-cach-hanh-chinh-a32186.html",
+        "major_news",
+        "baocamau.vn now reads “đứng ở vị trí 34, đạt 86,89 điểm” (its address still says hạng 32); rank 32 "
+        "(Kinh tế & Đô thị) is kept, flagged as doubtful: 32 provinces scored above the 86.98% mean and 86.89 is below it.",
+    ),
+    Dispute(
+        "par_index", "22", "2018", "89.6", "",
+        "https://en.vietnamplus.vn/da-nang-remains-in-top-4-in-administrative-reforms/157078.vnp",
+        "major_news",
+        "VNA English (Đà Nẵng article) gives 89.6, treated as a typo: VNS gives 89.06, and vietnamnet's 2019 "
+        "“+1.03 points” to 90.09 agrees with 89.06.",
+    ),
+]  # fmt: skip
+DISPUTED_URLS = {(d.indicator, d.gso_code, d.year): d.url for d in DISPUTES}
+
+#: The additions folder (shared/data/additions, see its README): PCI tables from VCCI and from the
+#: Vĩnh Phúc government pages, all official hosts. A partial table gives ranks only for the
+#: provinces it lists; nothing is written for the others.
+PCI_ADDITIONS = [
+    "pci_2011_partial.csv",
+    "pci_2012_partial.csv",
+    "pci_2013_partial.csv",
+    "pci_2014_partial.csv",
+    "pci_2017_partial.csv",
+    "pci_2018_partial.csv",
+    "pci_2019_partial.csv",
+    "pci_2020.csv",
+    "pci_2021_partial.csv",
+    "pci_series_binh_phuoc.csv",
+    "pci_series_ninh_binh.csv",
+]
+ADDITION_YEAR = re.compile(r"pci_(\d{4})")
+
+
 def source_title_from_url(url: str) -> str:
     """Return a readable source title made from a web address: the site and the page's slug."""
     parts = urlsplit(url)
@@ -142,8 +231,10 @@ def _index_rows(code: str, records: list[dict[str, str]], seed: dict[tuple, dict
     rows = []
     for r in records:
         note = r["source_note"]
-        if r["corroborating_urls"].strip():
-            note += " | Also reported by: " + "; ".join(r["corroborating_urls"].split())
+        disputed = DISPUTED_URLS.get((code, r["gso_code"], r["year"]))
+        also = [url for url in r["corroborating_urls"].split() if url != disputed]
+        if also:
+            note += " | Also reported by: " + "; ".join(also)
         row = {
             "unit_code": r["gso_code"],
             "unit": r["province"],
@@ -156,11 +247,12 @@ def _index_rows(code: str, records: list[dict[str, str]], seed: dict[tuple, dict
             "qualifier": "eq",
             "note": note,
             **_url_source(r["source_url"]),
+            "source_class": r["source_class"],
         }
         key = (code, r["gso_code"], r["year"])
         if key in SEED_WINS:
             article = seed[key]
-            row |= _seed_source(article)
+            row |= _seed_source(article) | {"source_class": ""}
             row["rank"], row["rank_basis"] = article["rank"], "stated"
             row["note"] = (
                 f"{article['note']} (seed article). Index collection: rank {r['rank']} ({r['rank_basis']}) "
@@ -176,6 +268,108 @@ def _index_rows(code: str, records: list[dict[str, str]], seed: dict[tuple, dict
     return rows
 
 
+def _folded(name: str) -> str:
+    """Return a province name without diacritics, case, punctuation or "TP."/"Tỉnh" prefixes, for matching."""
+    text = unicodedata.normalize("NFD", name.replace("đ", "d").replace("Đ", "D"))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    text = re.sub(r"[^a-z0-9]+", " ", text).strip()
+    return re.sub(r"^(tp|thanh pho|tinh)\s+", "", text)
+
+
+def _province_codes(shared_dir: Path) -> dict[str, str]:
+    """Return the GSO code of every spelling of a pre-2025 province in provinces_63.csv (name and aliases)."""
+    codes: dict[str, str] = {}
+    for r in _read(shared_dir / "provinces_63.csv"):
+        for spelling in [r["name"], r["full_name"], *r["aliases"].split(";")]:
+            if spelling.strip():
+                codes[_folded(spelling)] = r["gso_code"]
+    # Abbreviations printed by the additions' tables and not in the aliases.
+    codes |= {"tt hue": "46", "hcm": "79", "brvt": "77"}
+    return codes
+
+
+def _addition_rows(shared_dir: Path) -> list[dict[str, str]]:
+    """Return the PCI rows of the additions folder in the import format (the province's code resolved)."""
+    codes = _province_codes(shared_dir)
+    names = {r["gso_code"]: r["name"] for r in _read(shared_dir / "provinces_63.csv")}
+    rows = []
+    for name in PCI_ADDITIONS:
+        for r in _read(shared_dir / "additions" / name):
+            code = codes.get(_folded(r["province_name"]))
+            if code is None:
+                raise ValueError(f"{name}: province “{r['province_name']}” is not in provinces_63.csv")
+            rows.append(
+                {
+                    "unit_code": code,
+                    "unit": names[code],
+                    "level": "province",
+                    "year": r.get("year") or ADDITION_YEAR.match(name).group(1),
+                    "indicator": "pci",
+                    "value": r["score"],
+                    "rank": r["rank"],
+                    "rank_basis": "stated" if r["rank"] else "",
+                    "qualifier": "eq",
+                    "note": f"{r['note']} (printed as “{r['province_name']}”)",
+                    "source_title": r["source_title"][:400],
+                    "source_url": r["source_url"],
+                    "source_publisher": urlsplit(r["source_url"]).netloc,
+                    "source_class": "official",
+                }
+            )
+    return rows
+
+
+def _pci_merged(index_rows: list[dict[str, str]], additions: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Return pci.csv's rows with the additions merged in: one row per province-year.
+
+    A province-year in both must agree (score and rank), or the conversion stops; the official
+    reading keeps or becomes the source and the other page is listed as also reporting it.
+    """
+    by_key = {(r["unit_code"], r["year"]): r for r in index_rows}
+    for add in additions:
+        key = (add["unit_code"], add["year"])
+        row = by_key.get(key)
+        if row is None:
+            by_key[key] = add
+            index_rows.append(add)
+            continue
+        same_score = not row["value"] or not add["value"] or Decimal(row["value"]) == Decimal(add["value"])
+        same_rank = not row["rank"] or not add["rank"] or int(row["rank"]) == int(add["rank"])
+        if not (same_score and same_rank):
+            raise ValueError(f"PCI {add['year']} {add['unit']}: pci.csv and the additions disagree; settle it first")
+        if add["source_url"] == row["source_url"] or add["source_url"] in row["note"]:
+            continue
+        if row["source_class"] != "official":
+            also, row["note"] = row["source_url"], add["note"] + " | Earlier reading: " + row["note"]
+            row |= {k: add[k] for k in ("source_title", "source_url", "source_publisher", "source_class")}
+            row["value"], row["rank"] = row["value"] or add["value"], row["rank"] or add["rank"]
+            row["rank_basis"] = row["rank_basis"] or add["rank_basis"]
+        else:
+            also = add["source_url"]
+        if also not in row["note"]:
+            row["note"] += f" | Also reported by: {also}"
+    return sorted(index_rows, key=lambda r: (int(r["year"]), r["unit_code"]))
+
+
+def _dispute_rows(shared_dir: Path) -> list[dict[str, str]]:
+    names = {r["gso_code"]: r["name"] for r in _read(shared_dir / "provinces_63.csv")}
+    return [
+        {
+            "indicator": d.indicator,
+            "unit_code": d.gso_code,
+            "unit": names[d.gso_code],
+            "year": d.year,
+            "figure": d.figure,
+            "rank": d.rank,
+            "source_title": source_title_from_url(d.url),
+            "source_url": d.url,
+            "source_class": d.source_class,
+            "note": d.note,
+        }
+        for d in DISPUTES
+    ]
+
+
 def published_convert(*, shared_dir: Path, out_dir: Path = PUBLISHED_DIR) -> dict[str, int]:
     """Write the project's published-data files from the research collection; return rows per file."""
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -184,8 +378,13 @@ def published_convert(*, shared_dir: Path, out_dir: Path = PUBLISHED_DIR) -> dic
     written: dict[str, int] = {}
     for name, code in INDEX_FILES.items():
         rows = _index_rows(code, _read(shared_dir / name), seed)
+        if code == "pci":
+            rows = _pci_merged(rows, _addition_rows(shared_dir))
         _write(out_dir / name, LONG_COLUMNS, rows)
         written[name] = len(rows)
+    disputes = _dispute_rows(shared_dir)
+    _write(out_dir / DISPUTES_FILE, DISPUTE_COLUMNS, disputes)
+    written[DISPUTES_FILE] = len(disputes)
     subindex_rows = [
         {
             "unit_code": r["gso_code"],
@@ -197,6 +396,7 @@ def published_convert(*, shared_dir: Path, out_dir: Path = PUBLISHED_DIR) -> dic
             "qualifier": "eq",
             "note": f"PCI sub-index “{r['subindex']}” as printed",
             **_url_source(r["source_url"]),
+            "source_class": r["source_class"],
         }
         for r in _read(shared_dir / "pci_subindices.csv")
     ]
@@ -214,6 +414,7 @@ def published_convert(*, shared_dir: Path, out_dir: Path = PUBLISHED_DIR) -> dic
             "note": f"Component as printed: “{r['component']}”"
             + (f"; out of {r['max_score']} points" if r["max_score"] else ""),
             **_url_source(r["source_url"]),
+            "source_class": r["source_class"],
         }
         for r in _read(shared_dir / "par_components.csv")
     ]
@@ -250,6 +451,7 @@ def published_convert(*, shared_dir: Path, out_dir: Path = PUBLISHED_DIR) -> dic
             "value": r["value"],
             "source_title": source_title_from_url(r["source_url"]),
             "source_url": r["source_url"],
+            "source_class": r["source_class"],
             "note": r["source_note"],
         }
         for r in _read(shared_dir / "index_averages.csv")
@@ -263,6 +465,7 @@ def published_convert(*, shared_dir: Path, out_dir: Path = PUBLISHED_DIR) -> dic
 class PublishedLoad:
     reports: dict[str, ImportReport] = field(default_factory=dict)
     averages: dict[str, int] = field(default_factory=lambda: {"created": 0, "updated": 0, "unchanged": 0})
+    disputes: dict[str, int] = field(default_factory=lambda: {"created": 0, "updated": 0, "unchanged": 0})
 
     @property
     def ok(self) -> bool:
@@ -285,10 +488,67 @@ def published_load(*, data_dir: Path = PUBLISHED_DIR, user: object | None = None
             note=f"loadpublished: {name}",
             units=units,
             publish=True,
+            channel=f"loadpublished: {name}",
         )
     if result.ok:
         result.averages = averages_load(path=data_dir / AVERAGES_FILE)
+        result.disputes = disputes_load(path=data_dir / DISPUTES_FILE)
     return result
+
+
+def _source_get(row: dict[str, str]) -> Source:
+    """Return the source of a row by title and URL, created or given the row's class when it differs."""
+    source, created = Source.objects.get_or_create(
+        title=row["source_title"],
+        url=row["source_url"],
+        defaults={"publisher": urlsplit(row["source_url"]).netloc, "source_class": row.get("source_class", "")},
+    )
+    if not created and row.get("source_class") and source.source_class != row["source_class"]:
+        source.source_class = row["source_class"]
+        source._change_reason = "loadpublished: source class"  # history data, not UI text
+        source.save(update_fields=["source_class"])
+    return source
+
+
+@transaction.atomic
+def disputes_load(*, path: Path) -> dict[str, int]:
+    """Create or update the disputed readings of disputed.csv against the published values (idempotent).
+
+    A dispute whose value is not stored is an error: the file and the value files disagree.
+    """
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    if not path.exists():
+        return counts
+    for row in _read(path):
+        try:
+            value = Value.objects.get(
+                indicator__code=row["indicator"],
+                unit__code=row["unit_code"],
+                unit__level="province",
+                year=int(row["year"]),
+                correction_of__isnull=True,
+            )
+        except Value.DoesNotExist as exc:
+            raise ValueError(
+                f"{path.name}: no stored value {row['indicator']} {row['unit']} {row['year']} to dispute"
+            ) from exc
+        wanted = {
+            "figure": Decimal(row["figure"]) if row["figure"] else None,
+            "rank": int(row["rank"]) if row["rank"] else None,
+            "note": row["note"],
+        }
+        dispute, created = DisputedFigure.objects.get_or_create(value=value, source=_source_get(row), defaults=wanted)
+        if created:
+            counts["created"] += 1
+        elif all(getattr(dispute, name) == new for name, new in wanted.items()):
+            counts["unchanged"] += 1
+        else:
+            for name, new in wanted.items():
+                setattr(dispute, name, new)
+            dispute._change_reason = f"loadpublished: {path.name}"
+            dispute.save()
+            counts["updated"] += 1
+    return counts
 
 
 @transaction.atomic
@@ -297,9 +557,7 @@ def averages_load(*, path: Path) -> dict[str, int]:
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     indicators = {i.code: i for i in Indicator.objects.filter(code__in=INDEX_CODES.values())}
     for row in _read(path):
-        source, _created = Source.objects.get_or_create(
-            title=row["source_title"], url=row["source_url"], defaults={"publisher": urlsplit(row["source_url"]).netloc}
-        )
+        source = _source_get(row)
         wanted = {"value": row["value"], "source": source, "note": row["note"]}
         average, created = PublishedAverage.objects.get_or_create(
             indicator=indicators[row["indicator"]],

@@ -67,6 +67,7 @@ _TEXT_FIELDS = (
     "source_publisher",
     "source_date",
     "source_details",
+    "source_class",
 )
 
 

@@ -114,6 +114,7 @@ def values_import(
     note: str = "",
     units: "UnitIndex | None" = None,
     publish: bool = False,
+    channel: str = "",
 ) -> ImportReport:
     """Validate a CSV/XLSX file of values and, unless dry_run or any row is wrong, write all of it.
 
@@ -122,7 +123,10 @@ def values_import(
     files. A staff ``user`` may import only rows of their province scope (one row outside refuses
     the file); rows of a locked year refuse it too. Imported values are drafts, and changes of
     published values become their pending corrections, unless ``publish`` (the loaders of published
-    figures), which writes them approved. Return the report; never raise for bad input.
+    figures), which writes them approved: a changed published figure is then corrected in place,
+    keeping the figure it replaces (``previous_value``/``previous_rank``, ``corrected_at``), as an
+    approved correction does. ``channel`` is the history's change reason (default "import: <file>").
+    Return the report; never raise for bad input.
     """
     report = ImportReport(file_name=file_name, dry_run=dry_run)
     try:
@@ -154,8 +158,18 @@ def values_import(
     report.errors += _permission_errors(report.planned, user=user)
     report.errors.sort(key=lambda e: (e.line, e.column))
     report.new_sources = validator.new_source_labels(report.planned)
-    if report.ok and not dry_run and any(p.action != "unchanged" for p in report.planned):
-        _write(report, validator=validator, user=user, source=source, note=note, layout=report.layout, publish=publish)
+    changes = any(p.action != "unchanged" for p in report.planned) or validator.source_classes_changed()
+    if report.ok and not dry_run and changes:
+        _write(
+            report,
+            validator=validator,
+            user=user,
+            source=source,
+            note=note,
+            layout=report.layout,
+            publish=publish,
+            channel=channel or f"import: {report.file_name}",
+        )
     return report
 
 
@@ -209,11 +223,11 @@ def _write(
     note: str,
     layout: str,
     publish: bool,
+    channel: str,
 ) -> None:
     now = timezone.now()
     counts = report.counts
-    # Stored in the history as data, like "form" and "year sheet": never in the user's language.
-    channel = f"import: {report.file_name}"
+    # ``channel`` is stored in the history as data, like "form" and "year sheet": never in the user's language.
     status = ValueStatus.APPROVED if publish else ValueStatus.DRAFT
     try:
         with transaction.atomic():
@@ -241,6 +255,11 @@ def _write(
                     correction.correction_of = p.existing
                     new.append(correction)
                     continue
+                corrected = p.existing.status == ValueStatus.APPROVED and ("value" in p.old or "rank" in p.old)
+                if corrected:
+                    # A published figure replaced by the loader of published figures: recorded as a correction.
+                    p.existing.previous_value, p.existing.previous_rank = p.existing.value, p.existing.rank
+                    p.existing.corrected_at = now
                 p.apply(p.existing, source=sources[p.source_key], user=user, batch=batch, now=now)
                 p.existing.status = status
                 p.existing.version += 1
@@ -251,7 +270,7 @@ def _write(
             bulk_update_with_history(
                 changed,
                 Value,
-                [*Planned.UPDATE_FIELDS, "status", "version"],
+                [*Planned.UPDATE_FIELDS, "status", "version", "previous_value", "previous_rank", "corrected_at"],
                 batch_size=500,
                 default_user=user,
                 default_change_reason=channel,

@@ -14,7 +14,17 @@ from django.utils.translation import gettext as _
 
 from indicators.importing.columns import close_codes
 from indicators.importing.rows import Candidate, Cell, is_empty, rank_parse, year_parse
-from indicators.models import ImportBatch, Indicator, MeasureUnit, Qualifier, RankBasis, Source, Value, value_errors
+from indicators.models import (
+    ImportBatch,
+    Indicator,
+    MeasureUnit,
+    Qualifier,
+    RankBasis,
+    Source,
+    SourceClass,
+    Value,
+    value_errors,
+)
 from indicators.numbers import Convention, NumberFormatError, parse_number
 from provinces.models import AdministrativeUnit, Level
 from provinces.resolver import UnitAmbiguous, UnitIndex, UnitResolveError
@@ -365,9 +375,14 @@ class Validator:
                     c.texts["source_url"], _("“%(url)s” is not a web address (http:// or https://).") % {"url": url}
                 )
                 return None
+        source_class = self._choice(c, "source_class", SourceClass, {"news": SourceClass.MAJOR_NEWS})
+        if c.text("source_class") and source_class is None:
+            return None
         key = ((title or url)[:400], url)
         if key not in self.sources:
             self.sources[key] = self._source_details(c)
+        if source_class:
+            self.sources[key]["source_class"] = source_class
         return key
 
     def _source_details(self, c: Candidate) -> dict[str, object]:
@@ -429,8 +444,23 @@ class Validator:
             f"{title} <{url}>" if url else title for (title, url) in used if "object" not in self.sources[(title, url)]
         ]
 
+    def source_classes_changed(self) -> list[Source]:
+        """Return the stored sources whose class the file states differently (after classify)."""
+        return [
+            entry["object"]
+            for entry in self.sources.values()
+            if "object" in entry
+            and entry.get("source_class")
+            and entry["object"].pk
+            and entry["object"].source_class != entry["source_class"]
+        ]
+
     def sources_save(self, planned: list[Planned]) -> dict[tuple[str, str], Source]:
-        """Create the sources that do not exist yet and return every source by (title, url)."""
+        """Create the sources that do not exist yet, set the classes the file states, return them by (title, url)."""
+        for source in self.source_classes_changed():
+            source.source_class = self.sources[(source.title, source.url)]["source_class"]
+            source._change_reason = "import: source class"  # history data, not UI text
+            source.save(update_fields=["source_class"])
         result = {}
         for key in {p.source_key for p in planned}:
             entry = self.sources[key]

@@ -29,9 +29,16 @@ class Command(BaseCommand):
         if convert is not None:
             if not convert.is_dir():
                 raise CommandError(f"{convert} is not a folder.")
-            for name, count in published_convert(shared_dir=convert, out_dir=data_dir).items():
+            try:
+                converted = published_convert(shared_dir=convert, out_dir=data_dir)
+            except ValueError as exc:  # an unknown province name, or two files disagreeing on a figure
+                raise CommandError(str(exc)) from exc
+            for name, count in converted.items():
                 self.stdout.write(f"converted {name}: {count} rows")
-        result = published_load(data_dir=data_dir)
+        try:
+            result = published_load(data_dir=data_dir)
+        except ValueError as exc:  # disputed.csv names a value the value files do not hold
+            raise CommandError(str(exc)) from exc
         for name, report in result.reports.items():
             c = report.counts
             self.stdout.write(f"{name}: {c['create']} created, {c['update']} updated, {c['unchanged']} unchanged")
@@ -42,4 +49,8 @@ class Command(BaseCommand):
             raise CommandError("Some published files were refused; they wrote nothing (see above).")
         a = result.averages
         self.stdout.write(f"averages: {a['created']} created, {a['updated']} updated, {a['unchanged']} unchanged")
+        d = result.disputes
+        self.stdout.write(
+            f"disputed figures: {d['created']} created, {d['updated']} updated, {d['unchanged']} unchanged"
+        )
         self.stdout.write(self.style.SUCCESS("Published data loaded."))
