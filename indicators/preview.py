@@ -36,3 +36,13 @@ def values_previewed(*, user: User) -> Iterator[None]:
         yield
     finally:
         _preview_scope.reset(token)
+
+
+@contextmanager
+def values_not_previewed() -> Iterator[None]:
+    """Show only published values within the block, whatever preview the request asked for (the API's reads)."""
+    token = _preview_scope.set(None)
+    try:
+        yield
+    finally:
+        _preview_scope.reset(token)
