@@ -50,12 +50,7 @@ class RankingFilter(serializers.Serializer):
     year = _year(required=False, help_text=_("Default: the latest year with published values."))
     level = serializers.ChoiceField(Level.choices, default=Level.PROVINCE)
     region = serializers.ChoiceField(Region.choices, required=False, help_text=_("Provinces of one region."))
-    within = _id(help_text=_("Id of a province; needed for districts and communes."))
-
-    def validate(self, attrs: dict) -> dict:
-        if attrs["level"] != Level.PROVINCE and "within" not in attrs:
-            raise serializers.ValidationError({"within": _("Districts and communes are ranked within a province.")})
-        return attrs
+    within = _id(help_text=_("Id of a province: rank its districts or communes (without it: nationwide)."))
 
 
 class AverageFilter(serializers.Serializer):
@@ -67,7 +62,7 @@ class AverageFilter(serializers.Serializer):
 
 
 class UnitSerializer(serializers.ModelSerializer):
-    parent = serializers.PrimaryKeyRelatedField(read_only=True)
+    parent = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     successors = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     predecessors = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
@@ -97,7 +92,7 @@ class SeriesBreakSerializer(serializers.ModelSerializer):
 
 
 class IndicatorSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     levels = serializers.ListField(source="level_list", child=serializers.CharField(), read_only=True)
     series_breaks = SeriesBreakSerializer(many=True, read_only=True)
 

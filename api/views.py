@@ -171,8 +171,9 @@ class SourcesView(PublicList):
 
 
 def _unknown_indicator(code: str) -> Problem:
+    """Return the 404 for a filter naming an indicator the catalogue does not have."""
     return Problem(
-        status_code=status.HTTP_400_BAD_REQUEST,
+        status_code=status.HTTP_404_NOT_FOUND,
         kind=INVALID_INPUT,
         detail=_("Unknown indicator “%(code)s”.") % {"code": code},
         errors=[{"field": "indicator", "message": _("Unknown indicator “%(code)s”.") % {"code": code}}],
@@ -219,7 +220,7 @@ class RankingView(PublicRead, APIView):
             within = AdministrativeUnit.objects.filter(pk=wanted["within"], level=Level.PROVINCE).first()
             if within is None:
                 raise Problem(
-                    status_code=status.HTTP_400_BAD_REQUEST,
+                    status_code=status.HTTP_404_NOT_FOUND,
                     kind=INVALID_INPUT,
                     detail=_("within must be the id of a province."),
                     errors=[{"field": "within", "message": _("within must be the id of a province.")}],
