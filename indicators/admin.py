@@ -33,7 +33,16 @@ from indicators.permissions import (
     units_editable_by,
     values_visible_to,
 )
-from indicators.workflow import StaleValue, value_return, value_save, values_approve, values_submit
+from indicators.services import (
+    CHANNEL_FORM,
+    StaleValue,
+    WriteRefused,
+    value_restore,
+    value_return,
+    value_save,
+    values_approve,
+    values_submit,
+)
 from indicators.yearsheet import SheetRow, rows_by_group, yearsheet_rows, yearsheet_save
 from provinces.models import AdministrativeUnit, Level
 from provinces.text import fold
@@ -200,6 +209,10 @@ class ValueAdmin(RestorableHistoryAdmin):
         label = obj.get_status_display()
         return gettext("%(status)s (correction)") % {"status": label} if obj.correction_of_id else label
 
+    def get_form(self, request: HttpRequest, obj: Value | None = None, **kwargs: object) -> type[ValueAdminForm]:
+        form = super().get_form(request, obj, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})
+
     # -- scope ------------------------------------------------------------------------------
     def get_queryset(self, request: HttpRequest) -> QuerySet[Value]:
         # The changelist adds list_select_related only to a queryset without select_related: name them all.
@@ -247,11 +260,11 @@ class ValueAdmin(RestorableHistoryAdmin):
     def save_model(self, request: HttpRequest, obj: Value, form: ValueAdminForm, change: bool) -> None:
         if change and form.has_changed():
             obj.import_batch = None  # a hand edit: the import no longer wrote the current figure
-        expected = form.cleaned_data.get("expected_version")
-        channel = "restore" if hasattr(obj, "_history") else "form"  # simple_history's revert form
-        written = value_save(
-            value=obj, user=request.user, channel=channel, expected_version=expected if change else None
-        )
+        expected = form.cleaned_data.get("expected_version") if change else None
+        if hasattr(obj, "_history"):  # simple_history's revert form
+            written = value_restore(value=obj, user=request.user, expected_version=expected)
+        else:
+            written = value_save(value=obj, user=request.user, channel=CHANNEL_FORM, expected_version=expected)
         if written.pk != obj.pk:
             self.message_user(
                 request,
@@ -267,6 +280,9 @@ class ValueAdmin(RestorableHistoryAdmin):
         except StaleValue as exc:
             # Someone saved between this form's checks and its write: nothing of this save was written.
             self.message_user(request, stale_message(exc.changes, exc.by), messages.ERROR)
+        except WriteRefused as exc:
+            for message in exc.messages:
+                self.message_user(request, message, messages.ERROR)
         except IntegrityError:
             self.message_user(
                 request, gettext("Someone else saved the same figure meanwhile; nothing was saved."), messages.ERROR
@@ -435,6 +451,8 @@ class ValueAdmin(RestorableHistoryAdmin):
                     )
                 except StaleValue as exc:
                     formset.non_form_errors().append(f"{exc.value}: {stale_message(exc.changes, exc.by)}")
+                except WriteRefused as exc:
+                    _sheet_refusal(formset, rows, exc)
                 else:
                     self.message_user(request, _saved_message(counts), messages.SUCCESS)
                     return HttpResponseRedirect(sheet_url)
@@ -522,6 +540,18 @@ def _cell(value: object) -> str:
     text = str(value)
     # A spreadsheet would run a cell starting with these as a formula.
     return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not text[1:2].isdigit() else text
+
+
+def _sheet_refusal(formset: object, rows: list[SheetRow], refused: WriteRefused) -> None:
+    """Show the write service's refusal of a year sheet at the lines it names (rows are indicator codes)."""
+    forms_by_code = {row.indicator.code: form for row, form in zip(rows, formset.forms, strict=True)}
+    formset.non_form_errors().append(gettext("Nothing was saved: correct the rows marked below."))
+    for error in refused.errors:
+        form = forms_by_code.get(str(error.row))
+        if form is None:
+            formset.non_form_errors().append(str(error))
+        else:
+            form.add_error(error.field if error.field in ("value", "rank") else None, error.message)
 
 
 def _source_ids(data: object, rows: list) -> set[int]:
