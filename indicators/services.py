@@ -541,7 +541,7 @@ def values_delete(
     with transaction.atomic():
         current = {
             v.pk: v
-            for v in Value.objects.select_for_update()
+            for v in Value.objects.select_for_update(of=("self",))
             .filter(pk__in=[v.pk for v in values])
             .select_related("indicator", "unit__parent")
             .order_by("pk")
@@ -579,7 +579,7 @@ def _transition(
     )
     current = {
         v.pk: v
-        for v in Value.objects.select_for_update()
+        for v in Value.objects.select_for_update(of=("self",))
         .filter(pk__in=[v.pk for v in values])
         .select_related("indicator", "unit", "correction_of")
         .order_by("pk")
