@@ -37,15 +37,17 @@ class NotModified(exceptions.APIException):
 def field_errors(detail: Any, *, row: int | None = None, field: str = "") -> Iterator[dict[str, Any]]:
     """Flatten DRF's nested validation errors into {row, field, message} entries.
 
-    ``{"rows": [{}, {"value": ["…"]}]}`` gives ``{"row": 1, "field": "value", "message": "…"}``.
+    The errors of a batch's ``rows`` come per row (a list, or a dict keyed by the row's index):
+    ``{"rows": {1: {"value": ["…"]}}}`` gives ``{"row": 1, "field": "value", "message": "…"}``.
     """
     if isinstance(detail, dict):
         for name, inner in detail.items():
-            if name == "rows" and isinstance(inner, list) and not field:
-                for index, item in enumerate(inner):
-                    yield from field_errors(item, row=index)
+            if name == "rows" and not field and _per_row(inner):
+                items = inner.items() if isinstance(inner, dict) else enumerate(inner)
+                for index, item in items:
+                    yield from field_errors(item, row=int(index))
             else:
-                path = name if name != "non_field_errors" else ""
+                path = "" if name == "non_field_errors" else str(name)
                 yield from field_errors(inner, row=row, field=f"{field}.{path}".strip(".") if path else field)
     elif isinstance(detail, list):
         for item in detail:
@@ -55,6 +57,12 @@ def field_errors(detail: Any, *, row: int | None = None, field: str = "") -> Ite
         if row is not None:
             entry = {"row": row, **entry}
         yield entry
+
+
+def _per_row(errors: Any) -> bool:
+    if isinstance(errors, dict):
+        return all(str(key).isdigit() for key in errors)
+    return isinstance(errors, list) and any(isinstance(item, dict) for item in errors)
 
 
 def problem(*, status_code: int, detail: str, kind: str = "about:blank", errors: list | None = None) -> dict:

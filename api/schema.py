@@ -59,3 +59,32 @@ def read_responses(ok: object) -> dict:
         ),
         **problem_responses(_400="A parameter is wrong; errors name it.", **COMMON_PROBLEMS),
     }
+
+
+def write_responses(ok: object) -> dict:
+    """Return the responses of a batch write: the rows written, or a problem naming rows and fields."""
+    return {
+        (200, "application/json"): ok,
+        **problem_responses(
+            _400="The body is malformed (not JSON, a wrong type, a missing field); errors name row and field.",
+            _401="No valid token: writes need a staff member's API token.",
+            _403="The token's user may not write values.",
+            _409="A value was changed by someone else since its version was read; nothing was written.",
+            _415="Send JSON (Content-Type: application/json).",
+            _422="Rows name an unknown indicator, unit or source, or the write gate refused them (scope, locked "
+            "year, data rules); nothing was written.",
+            _429=COMMON_PROBLEMS["_429"],
+        ),
+    }
+
+
+def batch_limits_hook(result: dict, generator: object, request: object, public: bool) -> dict:
+    """Give the batch bodies their row limits (1 … API_MAX_WRITE_ROWS), which drf-spectacular does not emit."""
+    from django.conf import settings
+
+    schemas = result.get("components", {}).get("schemas", {})
+    for name in ("ValueWriteRequest", "ValueUpdateRequest"):
+        rows = schemas.get(name, {}).get("properties", {}).get("rows")
+        if rows is not None:
+            rows.update(minItems=1, maxItems=settings.API_MAX_WRITE_ROWS)
+    return result

@@ -1,10 +1,22 @@
 """What the API reads and writes: query filters (validated, so bad input is a 400 naming the parameter) and rows."""
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from indicators.models import MAX_YEAR, MIN_YEAR, AverageScope, Indicator, IndicatorGroup, SeriesBreak, Source, Value
+from indicators.models import (
+    MAX_YEAR,
+    MIN_YEAR,
+    AverageScope,
+    Indicator,
+    IndicatorGroup,
+    Qualifier,
+    RankBasis,
+    SeriesBreak,
+    Source,
+    Value,
+)
 from provinces.models import AdministrativeUnit, Level, Region
 
 MAX_ID = 2**63 - 1  # ids are 64-bit: larger numbers are refused, not sent to the database
@@ -228,3 +240,63 @@ class RankingSerializer(serializers.Serializer):
     average = RankingAverageSerializer()
     regional_average = RankingAverageSerializer(allow_null=True)
     results = RankingRowSerializer(many=True)
+
+
+# Writes --------------------------------------------------------------------------------------------
+
+
+class ValueWriteRowSerializer(serializers.Serializer):
+    """One figure to write; a value already stored for indicator × unit × year needs the version last read."""
+
+    indicator = serializers.SlugField(max_length=60, help_text=_("Indicator code."))
+    unit = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text=_("Unit id."))
+    year = _year()
+    value = serializers.DecimalField(max_digits=18, decimal_places=4, required=False, allow_null=True)
+    rank = serializers.IntegerField(min_value=1, max_value=2**31 - 1, required=False, allow_null=True)
+    rank_basis = serializers.ChoiceField([("", ""), *RankBasis.choices], required=False, allow_blank=True)
+    qualifier = serializers.ChoiceField(Qualifier.choices, required=False)
+    source = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, required=False, allow_null=True,
+        help_text=_("Source id; required for a new value, kept when omitted on a stored one."),
+    )  # fmt: skip
+    note = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+    expected_version = serializers.IntegerField(
+        min_value=1, max_value=2**31 - 1, required=False, allow_null=True,
+        help_text=_("The version read (values endpoint, or a previous write's answer); required to change a stored value."),
+    )  # fmt: skip
+
+
+class ValueUpdateRowSerializer(ValueWriteRowSerializer):
+    expected_version = serializers.IntegerField(
+        min_value=1, max_value=2**31 - 1, help_text=_("The version read: PUT changes stored values only.")
+    )
+
+
+class ValueWriteSerializer(serializers.Serializer):
+    rows = ValueWriteRowSerializer(many=True, allow_empty=False, min_length=1)
+
+    def validate_rows(self, rows: list) -> list:
+        limit = settings.API_MAX_WRITE_ROWS
+        if len(rows) > limit:
+            raise serializers.ValidationError(_("At most %(limit)d rows per request.") % {"limit": limit})
+        return rows
+
+
+class ValueUpdateSerializer(ValueWriteSerializer):
+    rows = ValueUpdateRowSerializer(many=True, allow_empty=False, min_length=1)
+
+
+class WrittenValueSerializer(serializers.ModelSerializer):
+    """A row as written: a draft, or the pending correction of a published value (``correction_of``)."""
+
+    row = serializers.IntegerField(help_text=_("Index of the request row."))
+    indicator = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    value = serializers.DecimalField(max_digits=18, decimal_places=4, read_only=True, allow_null=True)
+
+    class Meta:
+        model = Value
+        fields = ["row", "id", "indicator", "unit", "year", "value", "rank", "status", "version", "correction_of"]
+
+
+class WriteResultSerializer(serializers.Serializer):
+    rows = WrittenValueSerializer(many=True)

@@ -9,10 +9,13 @@ from typing import Any
 
 import pandas as pd
 from django.http import HttpRequest
+from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -20,7 +23,7 @@ from rest_framework.views import APIView
 from api import conditional, selectors
 from api.pagination import ApiCursorPagination
 from api.problems import INVALID_INPUT, NotModified, Problem
-from api.schema import read_responses
+from api.schema import read_responses, write_responses
 from api.serializers import (
     AverageFilter,
     AverageSerializer,
@@ -33,7 +36,11 @@ from api.serializers import (
     UnitSerializer,
     ValueFilter,
     ValueSerializer,
+    ValueUpdateSerializer,
+    ValueWriteSerializer,
+    WriteResultSerializer,
 )
+from api.writes import api_values_write
 from indicators.models import Indicator
 from indicators.preview import values_not_previewed
 from provinces.models import AdministrativeUnit, Level
@@ -52,6 +59,8 @@ class PublicRead:
             return super().dispatch(request, *args, **kwargs)
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        # Messages in the client's language (Accept-Language: en), Vietnamese by default; the data have no language.
+        translation.activate(translation.get_language_from_request(request))
         super().initial(request, *args, **kwargs)
         if request.method in {"GET", "HEAD"}:
             self.validators = conditional.validators(request)
@@ -67,7 +76,7 @@ class PublicRead:
         renderer = getattr(request, "accepted_renderer", None)
         if response.status_code == 200 and renderer is not None and renderer.format == "csv":
             response["Content-Disposition"] = f'attachment; filename="{self.csv_name}.csv"'
-        patch_vary_headers(response, ("Accept",))
+        patch_vary_headers(response, ("Accept", "Accept-Language"))
         return response
 
     @property
@@ -139,17 +148,55 @@ class IndicatorView(PublicRead, generics.RetrieveAPIView):
     csv_columns = _columns(IndicatorSerializer)
 
 
-@extend_schema(parameters=[ValueFilter], responses=read_responses(ValueSerializer(many=True)), summary="Values")
+@extend_schema_view(
+    get=extend_schema(
+        parameters=[ValueFilter],
+        responses=read_responses(ValueSerializer(many=True)),
+        summary="Values",
+        description="Every published figure with its source: never drafts, submissions or pending corrections. "
+        "Mirror the data by following `next` (or the `Link` header), later asking with `changed_since` "
+        "and `If-None-Match`.",
+    ),
+    post=extend_schema(
+        request=ValueWriteSerializer,
+        responses=write_responses(WriteResultSerializer),
+        summary="Write values (staff token)",
+        description="Write a batch of figures as drafts, all or nothing, through the same checks as the admin and "
+        "imports: role, province scope, locked years, versions, data rules. A value already stored needs "
+        "`expected_version`; a published value gets a pending correction. Refusals name the row and field.",
+    ),
+    put=extend_schema(
+        request=ValueUpdateSerializer,
+        responses=write_responses(WriteResultSerializer),
+        summary="Change stored values (staff token)",
+        description="As POST, for stored values only: every row must give `expected_version`.",
+    ),
+)
 class ValuesView(PublicList):
-    """Every published figure with its source: never drafts, submissions or pending corrections.
-
-    Mirror the data by following ``next`` (or the ``Link`` header) and later asking with
-    ``changed_since`` and ``If-None-Match``.
-    """
+    """Published values (GET, anyone) and batch writes of drafts (POST/PUT, staff tokens)."""
 
     serializer_class = ValueSerializer
     filter_class = ValueFilter
     csv_columns = _columns(ValueSerializer)
+
+    def get_permissions(self) -> list:
+        return [IsAuthenticated()] if self.request.method in {"POST", "PUT"} else super().get_permissions()
+
+    def post(self, request: Request) -> Response:
+        return self._write(request, ValueWriteSerializer)
+
+    def put(self, request: Request) -> Response:
+        return self._write(request, ValueUpdateSerializer)
+
+    def _write(self, request: Request, serializer_class: type) -> Response:
+        if not isinstance(request.data, dict):
+            raise ValidationError({"rows": [_('Send an object: {"rows": [...]}.')]})
+        serializer = serializer_class(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        written = api_values_write(rows=serializer.validated_data["rows"], user=request.user)
+        for index, value in enumerate(written):
+            value.row = index
+        return Response(WriteResultSerializer({"rows": written}).data)
 
     def get_queryset(self):
         wanted = self.filters()

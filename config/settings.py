@@ -241,6 +241,7 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.batch_limits_hook"],
 }
 # Open data: any site may read the API from a browser (GET only); writes are never allowed cross-origin.
 CORS_URLS_REGEX = r"^/api/v1/.*$"
