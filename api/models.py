@@ -31,7 +31,12 @@ class ApiToken(models.Model):
     """
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        # Only staff authenticate with a token (api.authentication); offer only them.
+        limit_choices_to={"is_staff": True, "is_active": True},
     )
     name = models.CharField(_("name"), max_length=100, help_text=_("Which system uses it, e.g. the province portal."))
     prefix = models.CharField(_("beginning"), max_length=12, editable=False, help_text=_("To recognise the token."))

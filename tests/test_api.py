@@ -124,9 +124,20 @@ def test_values_pages_follow_the_cursor_to_the_end(client, world):
     assert sorted(seen) == sorted(v.pk for k, v in world["values"].items() if k in {"hanoi", "danang", "ba_dinh"})
 
 
-def test_values_list_runs_a_fixed_number_of_queries(client, world, django_assert_max_num_queries):
-    with django_assert_max_num_queries(3):
-        _results(client.get("/api/v1/values/?limit=1000"))
+@pytest.mark.parametrize(
+    ("url", "queries"),
+    [
+        ("/api/v1/values/?limit=1000", 1),
+        ("/api/v1/units/?limit=1000", 3),  # units, successors, predecessors
+        ("/api/v1/indicators/", 2),  # indicators (with parents), series breaks
+        ("/api/v1/sources/", 1),
+        ("/api/v1/rankings/?indicator=par_index", 5),  # indicator, years, units, values, official averages
+        ("/api/v1/averages/", 3),  # official, computed national, computed regional
+    ],
+)
+def test_reads_run_a_fixed_number_of_queries(client, world, django_assert_max_num_queries, url, queries):
+    with django_assert_max_num_queries(queries):
+        assert client.get(url).status_code == 200
 
 
 def test_unpublished_values_are_absent_from_every_read_endpoint(client, world, django_user_model):

@@ -51,6 +51,15 @@ def test_the_admin_creates_a_token_and_shows_it_once(client, django_user_model):
     assert _write_status(client, raw) == 400
 
 
+def test_tokens_are_only_for_active_staff(client, django_user_model):
+    client.force_login(make_staff(django_user_model, "national", "national-admin"))
+    citizen = django_user_model.objects.create_user("citizen", "citizen@example.org")
+    response = client.post("/admin/api/apitoken/add/", {"user": citizen.pk, "name": "x"})
+    assert response.status_code == 200
+    assert "user" in response.context["adminform"].form.errors
+    assert not ApiToken.objects.exists()
+
+
 def test_a_province_editor_may_not_manage_tokens(client, django_user_model):
     client.force_login(make_staff(django_user_model, "editor", "province-editor"))
     assert client.get("/admin/api/apitoken/add/").status_code == 403
