@@ -145,8 +145,7 @@ class ValueAdminForm(forms.ModelForm):
         return cleaned
 
     def _workflow_clean(self, cleaned: dict) -> None:
-        from indicators.permissions import is_locked
-        from indicators.workflow import changes_since
+        from indicators.services import changes_since, is_locked
 
         indicator, year = cleaned.get("indicator"), cleaned.get("year")
         if indicator is not None and year is not None and is_locked(group=indicator.group, year=year):
