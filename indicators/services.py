@@ -20,7 +20,9 @@ approver's comment. Changing an approved value writes its pending correction (``
 and the approved row serves the public until the correction is approved.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -49,6 +51,30 @@ CHANNEL_ADMIN = "admin"
 def import_channel(file_name: str) -> str:
     """Return the channel of an import: ``"import: <file name>"``."""
     return f"import: {file_name}"
+
+
+_channel: ContextVar[str | None] = ContextVar("history_channel", default=None)
+
+
+@contextmanager
+def history_channel(channel: str) -> Iterator[None]:
+    """Record ``channel`` on every history record made in the block that names no channel of its own.
+
+    For writes that go through model saves the services do not make themselves: the sources an
+    import creates, the catalogue loader's indicators.
+    """
+    token = _channel.set(channel)
+    try:
+        yield
+    finally:
+        _channel.reset(token)
+
+
+def history_channel_fill(sender: type, history_instance: object, **kwargs: object) -> None:
+    """Fill in the channel of a history record from ``history_channel`` (connected in IndicatorsConfig.ready)."""
+    channel = _channel.get()
+    if channel and not history_instance.history_change_reason:
+        history_instance.history_change_reason = channel
 
 
 # -- what callers pass and get back ----------------------------------------------------------------

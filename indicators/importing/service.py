@@ -22,6 +22,7 @@ from indicators.services import (
     ValueInput,
     WriteRefused,
     changes_since,
+    history_channel,
     import_channel,
     locked_pairs,
     stale_text,
@@ -266,8 +267,9 @@ def _write(
     expected: dict[str, int | None],
 ) -> None:
     counts = report.counts
+    channel = import_channel(report.file_name)
     try:
-        with transaction.atomic():
+        with transaction.atomic(), history_channel(channel):
             sources = validator.sources_save(report.planned)
             if source is not None and source.pk is None:
                 source = sources.get((source.title, source.url))
@@ -296,8 +298,7 @@ def _write(
                 if p.action != "unchanged"
             ]
             # Scope, locks, data rules and each version again, under row locks: the one write gate.
-            values_write(rows=rows, user=user, channel=import_channel(report.file_name), publish=publish,
-                         import_batch=batch)  # fmt: skip
+            values_write(rows=rows, user=user, channel=channel, publish=publish, import_batch=batch)
     except WriteRefused as exc:
         report.errors += [RowError(e.row, e.field, e.message) for e in exc.errors]
         return
