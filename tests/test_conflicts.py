@@ -165,3 +165,31 @@ def test_two_concurrent_import_confirms_on_postgresql_cannot_both_win(django_use
     value.refresh_from_db()
     assert value.version == 2
     assert value.value == (Decimal("81") if reports["a.csv"].written else Decimal("82"))
+
+
+# -- the version is required on every change path (issue 10, defect 7) ---------------------------------
+def test_a_form_post_with_an_empty_expected_version_is_refused(world):
+    value = world["value"]
+    url = reverse("admin:indicators_value_change", args=[value.pk])
+    post = value_post(world["par"], world["own"], world["source"], value="99", expected_version="")
+
+    response = world["first"].post(url, post)
+
+    assert response.status_code == 200
+    assert "give the version you read" in response.content.decode()
+    value.refresh_from_db()
+    assert (value.value, value.version) == (80, 1)
+
+
+def test_a_year_sheet_post_with_an_emptied_version_is_refused(world):
+    query = {"unit": world["own"].pk, "year": 2023}
+    data, rows = _form_data(world["first"].get(SHEET_URL, query), "en")
+    _fill(data, rows, "par_index", value="99", version="")
+
+    response = world["first"].post(f"{SHEET_URL}?unit={world['own'].pk}&year=2023", data)
+
+    assert response.status_code == 200
+    assert "give the version you read" in response.content.decode()
+    assert 'value="99"' in response.content.decode()  # what was typed is kept
+    world["value"].refresh_from_db()
+    assert (world["value"].value, world["value"].version) == (80, 1)
