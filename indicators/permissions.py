@@ -59,4 +59,5 @@ def can_change_value(user: User, value: Value) -> bool:
 
 def can_delete_value(user: User, value: Value) -> bool:
     """Return whether the user may delete the value: a draft in scope, or anything for a national administrator."""
-    return permits(user, "delete", value) and value_delete_refusal(user, value) is None
+    refusal = value_delete_refusal(user, value, permitted=permits(user, "delete", value), locked=value_locked(value))
+    return refusal is None

@@ -539,12 +539,26 @@ def value_restore(*, value: Value, user: AbstractBaseUser, expected_version: int
 
 
 # -- deletes -------------------------------------------------------------------------------------------
-def value_delete_refusal(user: AbstractBaseUser | None, value: Value, *, locks: set | None = None) -> str | None:
-    """Return why the user may not delete the value, or None: a draft in scope, anything for a national admin."""
-    if user is not None and not Value.objects.restrict(user, "delete").filter(pk=value.pk).exists():
+def value_delete_refusal(
+    user: AbstractBaseUser | None,
+    value: Value,
+    *,
+    locks: set | None = None,
+    permitted: bool | None = None,
+    locked: bool | None = None,
+) -> str | None:
+    """Return why the user may not delete the value, or None: a draft in scope, anything for a national admin.
+
+    ``permitted`` (restrict(user, "delete") holds the value) and ``locked`` may be given when known.
+    """
+    if permitted is None:
+        permitted = user is None or Value.objects.restrict(user, "delete").filter(pk=value.pk).exists()
+    if not permitted:
         return _("%(value)s: not yours to delete.") % {"value": value}
-    locks = locked_pairs() if locks is None else locks
-    if (value.indicator.group, value.year) in locks:
+    if locked is None:
+        locks = locked_pairs() if locks is None else locks
+        locked = (value.indicator.group, value.year) in locks
+    if locked:
         return _("%(value)s: %(year)s is locked for this indicator group.") % {"value": value, "year": value.year}
     national = user is None or user.is_superuser or user.has_perm("accounts.restore_history")
     if value.status == ValueStatus.APPROVED and not national:
