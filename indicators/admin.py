@@ -470,7 +470,7 @@ class ValueAdmin(RestorableHistoryAdmin):
             return TemplateResponse(request, "admin/indicators/value/yearsheet.html", context)
         unit, year = choose.cleaned_data["unit"], choose.cleaned_data["year"]
         sheet_url = f"{reverse('admin:indicators_value_yearsheet')}?unit={unit.pk}&year={year}"
-        rows = yearsheet_rows(unit=unit, year=year)
+        rows = yearsheet_rows(unit=unit, year=year, user=request.user)
         if request.method == "POST" and request.POST.get("_workflow") in ("submit", "approve"):
             return self._yearsheet_workflow(request, rows, request.POST["_workflow"], sheet_url)
         if request.method == "POST" and not may_edit:
