@@ -26,10 +26,9 @@ from indicators.models import Indicator, SeriesBreak, Source, Value, ValueStatus
 from indicators.permissions import (
     can_change_value,
     can_delete_value,
-    has_all_provinces,
     is_national_admin,
     locked_pairs,
-    unit_in_scope,
+    permits,
     units_editable_by,
     values_visible_to,
 )
@@ -49,6 +48,7 @@ from indicators.services import (
 )
 from indicators.yearsheet import SheetRow, rows_by_group, yearsheet_rows, yearsheet_save
 from provinces.models import AdministrativeUnit, Level
+from provinces.scope import unit_scope_q
 from provinces.text import fold
 
 
@@ -364,7 +364,7 @@ class ValueAdmin(RestorableHistoryAdmin):
 
     @admin.action(description=_("Export the selected values as CSV (including unpublished)"), permissions=["export"])
     def export_selected(self, request: HttpRequest, queryset: QuerySet[Value]) -> HttpResponse:
-        return values_staff_csv(self._loaded(queryset))
+        return values_staff_csv(self._loaded(queryset.restrict(request.user, "export")))
 
     def has_submit_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("indicators.submit_value")
@@ -421,12 +421,9 @@ class ValueAdmin(RestorableHistoryAdmin):
     ) -> HttpResponse:
         if obj is not None:
             user = request.user
-            in_scope = unit_in_scope(user, obj.unit)
             context["workflow"] = {
-                "submit": obj.status == ValueStatus.DRAFT and in_scope and user.has_perm("indicators.submit_value"),
-                "approve": obj.status == ValueStatus.SUBMITTED
-                and in_scope
-                and user.has_perm("indicators.approve_value"),
+                "submit": obj.status == ValueStatus.DRAFT and permits(user, "submit", obj),
+                "approve": obj.status == ValueStatus.SUBMITTED and permits(user, "approve", obj),
                 "correction": getattr(obj, "correction", None) if obj.status == ValueStatus.APPROVED else None,
             }
         return super().render_change_form(request, context, add, change, form_url, obj)
@@ -451,7 +448,8 @@ class ValueAdmin(RestorableHistoryAdmin):
         may_edit = self.has_add_permission(request) and self.has_change_permission(request)
         unit_id = request.GET.get("unit", "")
         if (
-            not has_all_provinces(request.user)
+            unit_scope_q(request.user)  # scoped staff only: national staff see every unit
+            and unit_id.isascii()
             and unit_id.isdigit()
             and len(unit_id) < 18
             and not units_editable_by(request.user).filter(pk=unit_id).exists()
@@ -472,7 +470,7 @@ class ValueAdmin(RestorableHistoryAdmin):
             return TemplateResponse(request, "admin/indicators/value/yearsheet.html", context)
         unit, year = choose.cleaned_data["unit"], choose.cleaned_data["year"]
         sheet_url = f"{reverse('admin:indicators_value_yearsheet')}?unit={unit.pk}&year={year}"
-        rows = yearsheet_rows(unit=unit, year=year)
+        rows = yearsheet_rows(unit=unit, year=year, user=request.user)
         if request.method == "POST" and request.POST.get("_workflow") in ("submit", "approve"):
             return self._yearsheet_workflow(request, rows, request.POST["_workflow"], sheet_url)
         if request.method == "POST" and not may_edit:

@@ -145,18 +145,10 @@ class ValueAdminForm(forms.ModelForm):
         return cleaned
 
     def _workflow_clean(self, cleaned: dict) -> None:
-        from indicators.permissions import is_locked
-        from indicators.workflow import changes_since
+        from indicators.services import changes_since
 
-        indicator, year = cleaned.get("indicator"), cleaned.get("year")
-        if indicator is not None and year is not None and is_locked(group=indicator.group, year=year):
-            raise forms.ValidationError(
-                _(
-                    "%(group)s %(year)s is locked: its values cannot be changed until a national administrator unlocks it."
-                )
-                % {"group": indicator.get_group_display(), "year": year}
-            )
-        unit = cleaned.get("unit")
+        # Scope, locks and the data rules are the write service's: _post_clean shows its errors.
+        indicator, year, unit = cleaned.get("indicator"), cleaned.get("year"), cleaned.get("unit")
         if indicator is not None and unit is not None and year is not None:
             # The unique constraint names correction_of (not a form field), so Django skips it here.
             others = Value.objects.filter(indicator=indicator, unit=unit, year=year, correction_of__isnull=True)

@@ -13,7 +13,8 @@ from contextvars import ContextVar
 
 from django.db.models import Q
 
-from accounts.scope import User, unit_scope_q
+from accounts.scope import User
+from provinces.scope import unit_scope_q
 
 _preview_scope: ContextVar[Q | None] = ContextVar("preview_scope", default=None)
 

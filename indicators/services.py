@@ -20,7 +20,9 @@ approver's comment. Changing an approved value writes its pending correction (``
 and the approved row serves the public until the correction is approved.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -49,6 +51,30 @@ CHANNEL_ADMIN = "admin"
 def import_channel(file_name: str) -> str:
     """Return the channel of an import: ``"import: <file name>"``."""
     return f"import: {file_name}"
+
+
+_channel: ContextVar[str | None] = ContextVar("history_channel", default=None)
+
+
+@contextmanager
+def history_channel(channel: str) -> Iterator[None]:
+    """Record ``channel`` on every history record made in the block that names no channel of its own.
+
+    For writes that go through model saves the services do not make themselves: the sources an
+    import creates, the catalogue loader's indicators.
+    """
+    token = _channel.set(channel)
+    try:
+        yield
+    finally:
+        _channel.reset(token)
+
+
+def history_channel_fill(sender: type, history_instance: object, **kwargs: object) -> None:
+    """Fill in the channel of a history record from ``history_channel`` (connected in IndicatorsConfig.ready)."""
+    channel = _channel.get()
+    if channel and not history_instance.history_change_reason:
+        history_instance.history_change_reason = channel
 
 
 # -- what callers pass and get back ----------------------------------------------------------------
@@ -513,12 +539,26 @@ def value_restore(*, value: Value, user: AbstractBaseUser, expected_version: int
 
 
 # -- deletes -------------------------------------------------------------------------------------------
-def value_delete_refusal(user: AbstractBaseUser | None, value: Value, *, locks: set | None = None) -> str | None:
-    """Return why the user may not delete the value, or None: a draft in scope, anything for a national admin."""
-    if user is not None and not Value.objects.restrict(user, "delete").filter(pk=value.pk).exists():
+def value_delete_refusal(
+    user: AbstractBaseUser | None,
+    value: Value,
+    *,
+    locks: set | None = None,
+    permitted: bool | None = None,
+    locked: bool | None = None,
+) -> str | None:
+    """Return why the user may not delete the value, or None: a draft in scope, anything for a national admin.
+
+    ``permitted`` (restrict(user, "delete") holds the value) and ``locked`` may be given when known.
+    """
+    if permitted is None:
+        permitted = user is None or Value.objects.restrict(user, "delete").filter(pk=value.pk).exists()
+    if not permitted:
         return _("%(value)s: not yours to delete.") % {"value": value}
-    locks = locked_pairs() if locks is None else locks
-    if (value.indicator.group, value.year) in locks:
+    if locked is None:
+        locks = locked_pairs() if locks is None else locks
+        locked = (value.indicator.group, value.year) in locks
+    if locked:
         return _("%(value)s: %(year)s is locked for this indicator group.") % {"value": value, "year": value.year}
     national = user is None or user.is_superuser or user.has_perm("accounts.restore_history")
     if value.status == ValueStatus.APPROVED and not national:

@@ -47,11 +47,12 @@ class SheetEntry:
         return self.value is None and self.rank is None
 
 
-def yearsheet_rows(*, unit: AdministrativeUnit, year: int) -> list[SheetRow]:
+def yearsheet_rows(*, unit: AdministrativeUnit, year: int, user: AbstractBaseUser | None = None) -> list[SheetRow]:
     """Return one row per indicator applicable to the unit's level, grouped by indicator group.
 
     Groups come in the order of their first indicator's display order (headline indices
-    first), and indicators in display order within a group. Two queries whatever the size.
+    first), and indicators in display order within a group. Two queries whatever the size. Stored
+    values are those ``user`` may view (``restrict``); another province's sheet shows none.
     """
     indicators = [i for i in Indicator.objects.order_by("display_order", "code") if i.applies_to(unit.level)]
     group_rank: dict[str, int] = {}
@@ -60,7 +61,8 @@ def yearsheet_rows(*, unit: AdministrativeUnit, year: int) -> list[SheetRow]:
     indicators.sort(key=lambda i: group_rank[i.group])  # stable: display order kept inside a group
     existing: dict[int, Value] = {}
     # A pending correction of a published figure is what the sheet edits, so it wins over the published row.
-    for value in Value.objects.filter(unit=unit, year=year).select_related("source").order_by("correction_of"):
+    stored = Value.objects.restrict(user, "view").filter(unit=unit, year=year)  # user=None: every value
+    for value in stored.select_related("source").order_by("correction_of"):
         if value.correction_of_id is not None or value.indicator_id not in existing:
             existing[value.indicator_id] = value
     return [SheetRow(indicator=i, existing=existing.get(i.pk)) for i in indicators]

@@ -269,3 +269,32 @@ def test_values_delete_records_user_and_channel(world):
         world["editor"],
         "admin delete",
     )
+
+
+def test_the_import_confirm_refuses_out_of_scope_locked_and_stale_rows(world):
+    from indicators.importing import values_import
+
+    def confirm(unit, version_seen: dict | None = None):
+        line = f"unit_code,unit,year,indicator,value\n{unit.code},{unit.short_name},2023,par_index,55\n"
+        return values_import(content=line.encode(), file_name="f.csv", user=world["editor"], source=world["source"],
+                             seen_versions=version_seen)  # fmt: skip
+
+    outside = confirm(world["other_district"])
+    assert [e.column for e in outside.errors] == ["unit"] and not outside.written
+    key = f"{world['par'].pk}:{world['own_district'].pk}:2023"
+    stale = confirm(world["own_district"], {key: 0})
+    assert [e.column for e in stale.errors] == ["version"] and not stale.written
+    _lock_par()
+    locked = confirm(world["own_district"])
+    assert [e.column for e in locked.errors] == ["year"] and not locked.written
+    assert Value.objects.get(pk=world["mine"].pk).value == Decimal("80")
+    assert not ImportBatch.objects.exists()
+
+
+def test_restore_refuses_a_locked_year_and_a_stale_version(world):
+    mine = world["mine"]
+    with pytest.raises(StaleValue):
+        value_restore(value=mine, user=world["national"], expected_version=3)
+    _lock_par()
+    with pytest.raises(WriteRefused, match="locked"):
+        value_restore(value=mine, user=world["national"], expected_version=1)

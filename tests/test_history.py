@@ -241,3 +241,27 @@ def test_sources_indicators_and_locks_record_user_and_channel(client, world):
     assert len(records) == 5
     assert {r.history_change_reason for r in records} >= {"admin", "admin delete", "lock", "unlock"}
     assert all(r.history_user == world["national"] and r.history_change_reason for r in records)
+
+
+def test_sources_created_by_an_import_record_the_import_as_their_channel(client, world):
+    from indicators.models import Source
+
+    client.force_login(world["editor"])
+    content = "unit_code,unit,year,indicator,value,source_title,source_url\n01,Hà Nội,2023,par_index,75,Báo cáo mới,https://example.org/moi\n"
+    response = client.post(
+        reverse("admin:indicators_importbatch_upload"),
+        {"file": SimpleUploadedFile("nguon.csv", content.encode())},
+    )
+    client.get(response["Location"])
+    assert client.post(response["Location"]).status_code == 302
+    record = Source.history.get(title="Báo cáo mới")
+    assert (record.history_user, record.history_change_reason) == (world["editor"], "import: nguon.csv")
+
+
+def test_the_catalogue_loader_records_its_channel(db):
+    from indicators.catalogue import catalogue_load
+    from indicators.models import Indicator
+
+    catalogue_load()
+    reasons = set(Indicator.history.values_list("history_change_reason", flat=True))
+    assert reasons == {"loadcatalogue"}

@@ -18,6 +18,7 @@ from django.db import transaction
 
 from indicators.importing.service import ImportReport, values_import
 from indicators.models import AverageScope, Indicator, PublishedAverage, Source
+from indicators.services import history_channel
 from provinces.models import REGION_BY_OFFICIAL_NAME
 from provinces.resolver import UnitIndex
 
@@ -297,9 +298,12 @@ def averages_load(*, path: Path) -> dict[str, int]:
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     indicators = {i.code: i for i in Indicator.objects.filter(code__in=INDEX_CODES.values())}
     for row in _read(path):
-        source, _created = Source.objects.get_or_create(
-            title=row["source_title"], url=row["source_url"], defaults={"publisher": urlsplit(row["source_url"]).netloc}
-        )
+        with history_channel("loadpublished"):
+            source, _created = Source.objects.get_or_create(
+                title=row["source_title"],
+                url=row["source_url"],
+                defaults={"publisher": urlsplit(row["source_url"]).netloc},
+            )
         wanted = {"value": row["value"], "source": source, "note": row["note"]}
         average, created = PublishedAverage.objects.get_or_create(
             indicator=indicators[row["indicator"]],
