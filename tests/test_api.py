@@ -331,3 +331,9 @@ def test_schema_and_interactive_docs_are_served_without_inline_scripts(client):
     assert "api/docs.js" in html
     assert "<script>" not in html
     assert "script-src 'self'" in docs["Content-Security-Policy"]
+
+
+def test_messages_are_vietnamese_unless_english_is_asked_for(client, world):
+    vietnamese = client.get("/api/v1/values/?indicator=no_such_index").json()["detail"]
+    english = client.get("/api/v1/values/?indicator=no_such_index", HTTP_ACCEPT_LANGUAGE="en").json()["detail"]
+    assert (vietnamese, english) == ("Không có chỉ số “no_such_index”.", "Unknown indicator “no_such_index”.")

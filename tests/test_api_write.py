@@ -12,6 +12,7 @@ import pytest
 from django.db.models import F
 
 from indicators.models import IndicatorGroup, Value, ValueStatus, YearLock
+from indicators.services import values_approve, values_submit
 from tests.api_tokens import bearer, make_token
 from tests.factories import make_value
 from tests.staff import make_staff, two_provinces
@@ -201,3 +202,21 @@ def test_a_batch_runs_a_bounded_number_of_queries(client, world, django_assert_m
         response = _send(client, "post", rows, world["tokens"]["national-admin"])
     assert response.status_code == 200, response.content
     assert Value.objects.count() == 10
+
+
+def test_pushed_drafts_go_through_the_workflow_and_reach_a_mirroring_client(client, world, django_user_model):
+    """Done when: a province system pushes drafts; once approved in the staff workflow, a mirror sees them."""
+    first = client.get(URL)
+    assert first.json()["results"] == []
+    response = _send(client, "post", [_row(world, world["own"], value="86.12")], world["tokens"]["province-editor"])
+    assert response.status_code == 200, response.content
+    draft = Value.objects.get(pk=response.json()["rows"][0]["id"])
+    editor = draft.created_by
+    approver = make_staff(django_user_model, "approver-2", "province-approver", province=world["own"])
+    assert values_submit(values=[draft], user=editor, channel="form")[0] == 1
+    assert values_approve(values=[Value.objects.get(pk=draft.pk)], user=approver, channel="form")[0] == 1
+    changed = client.get(URL, {"changed_since": draft.created_at.isoformat()})
+    assert [(row["id"], row["value"], row["source_title"]) for row in changed.json()["results"]] == [
+        (draft.pk, 86.12, "Báo cáo PAR INDEX 2023")
+    ]
+    assert client.get(URL, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 200  # the poll sees the change
