@@ -45,10 +45,12 @@ static/vendor/plotly.min.js: package.json package-lock.json
 	cp node_modules/plotly.js-dist-min/plotly.min.js $@
 	cp node_modules/plotly.js-cartesian-dist-min/plotly-cartesian.min.js static/vendor/
 
+# Swagger UI's stylesheet names its source map, which collectstatic's hashed names need beside it.
 static/vendor/swagger-ui/swagger-ui-bundle.js: static/vendor/plotly.min.js
 	test -f node_modules/swagger-ui-dist/swagger-ui-bundle.js || npm ci --no-audit --no-fund --omit=dev --ignore-scripts
 	mkdir -p static/vendor/swagger-ui
-	cp node_modules/swagger-ui-dist/swagger-ui.css node_modules/swagger-ui-dist/LICENSE static/vendor/swagger-ui/
+	cp node_modules/swagger-ui-dist/swagger-ui.css node_modules/swagger-ui-dist/swagger-ui.css.map \
+		node_modules/swagger-ui-dist/LICENSE static/vendor/swagger-ui/
 	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js $@
 
 # The virtualenv is rebuilt only when the requirements change.
