@@ -4,29 +4,31 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 HOST ?= 127.0.0.1
+# Front-end files installed from the npm registry (see below); prerequisites are expanded when read, so defined first.
+VENDOR := static/vendor/plotly.min.js static/vendor/swagger-ui/swagger-ui-bundle.js
 
 .PHONY: run test setup venv migrate data check lint messages clean-db serve e2e lighthouse
 
-run: setup static/vendor/plotly.min.js
+run: setup $(VENDOR)
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: venv static/vendor/plotly.min.js
+test: venv $(VENDOR)
 	$(PY) -m pytest
 
 # Only the browser tests (Playwright + /usr/bin/chromium; also part of `make test`). Screenshots: tests/screenshots/.
-e2e: venv static/vendor/plotly.min.js
+e2e: venv $(VENDOR)
 	$(PY) -m pytest tests/e2e
 
 # Lighthouse scores of the main pages on a production-configured local server (needs npm's devDependencies
 # and /usr/bin/chromium); DATABASE_URL or db.sqlite3 with the data loaded (`make setup`). See bench/RESULTS.md.
-lighthouse: venv static/vendor/plotly.min.js
+lighthouse: venv $(VENDOR)
 	npm ci --no-audit --no-fund
 	$(PY) bench/lighthouse
 
 # Production: DEBUG=0 with SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL … set (docs/deploying.md). gunicorn's usual
 # 2 × cores + 1 workers (the pages are CPU-bound pandas/plotly work); WEB_CONCURRENCY=N overrides.
 WORKERS ?= $(or $(WEB_CONCURRENCY),$(shell echo $$((2 * $$(nproc) + 1))))
-serve: venv static/vendor/plotly.min.js
+serve: venv $(VENDOR)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput -v0
 	$(VENV)/bin/gunicorn config.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) \
@@ -34,12 +36,22 @@ serve: venv static/vendor/plotly.min.js
 
 setup: venv migrate data
 
-# plotly.js is served by the site itself (no CDN); installed from the npm registry, never committed.
+# plotly.js and Swagger UI (the API docs, /api/v1/docs/) are served by the site itself (no CDN); installed from
+# the npm registry, never committed. --ignore-scripts: these packages are prebuilt files and need no install
+# script (swagger-ui-dist's @scarf/scarf dependency would otherwise send install analytics).
 static/vendor/plotly.min.js: package.json package-lock.json
-	npm ci --no-audit --no-fund --omit=dev
+	npm ci --no-audit --no-fund --omit=dev --ignore-scripts
 	mkdir -p static/vendor
 	cp node_modules/plotly.js-dist-min/plotly.min.js $@
 	cp node_modules/plotly.js-cartesian-dist-min/plotly-cartesian.min.js static/vendor/
+
+# Swagger UI's stylesheet names its source map, which collectstatic's hashed names need beside it.
+static/vendor/swagger-ui/swagger-ui-bundle.js: static/vendor/plotly.min.js
+	test -f node_modules/swagger-ui-dist/swagger-ui-bundle.js || npm ci --no-audit --no-fund --omit=dev --ignore-scripts
+	mkdir -p static/vendor/swagger-ui
+	cp node_modules/swagger-ui-dist/swagger-ui.css node_modules/swagger-ui-dist/swagger-ui.css.map \
+		node_modules/swagger-ui-dist/LICENSE static/vendor/swagger-ui/
+	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js $@
 
 # The virtualenv is rebuilt only when the requirements change.
 venv: $(VENV)/.installed
@@ -74,7 +86,7 @@ messages: venv
 # Benchmarks (issue 7) on a SYNTHETIC database of their own: cchc_bench on the local PostgreSQL (dropped and
 # rebuilt; BENCH_DATABASE_URL to use another), never the project's database. Figures go to bench/RESULTS.md.
 .PHONY: bench
-bench: venv static/vendor/plotly.min.js
+bench: venv $(VENDOR)
 	$(PY) bench/generate
 	$(PY) bench/rankings
 	$(PY) bench/export

@@ -34,8 +34,8 @@ _VIEW = (
     "provinces.view_administrativeunit",
     "provinces.view_historicaladministrativeunit",
 )
-#: Everything of the project's own apps and of staff accounts.
-_ALL_APPS = ("indicators", "provinces", "accounts")
+#: Everything of the project's own apps and of staff accounts (api: the API tokens of every staff member).
+_ALL_APPS = ("indicators", "provinces", "accounts", "api")
 
 ROLES = {
     "national-admin": Role(

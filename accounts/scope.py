@@ -1,7 +1,9 @@
 """A staff member's province scope, as a filter on administrative units.
 
-Kept beside the accounts (not in indicators) so that the units admin can honour it in its
-autocomplete without provinces importing indicators. indicators.permissions builds on it.
+The accounts app owns the scope (the StaffProfile's province and ``accounts.all_provinces``) and
+registers ``unit_scope_q`` as the unit-scope hook of provinces.scope when it starts, so provinces
+imports nothing from here. Everything else asks through ``restrict(user, action)`` on its querysets
+(provinces.scope.RestrictedQuerySet), never through this module directly.
 """
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser

@@ -7,6 +7,7 @@ variables are reported clearly.
 
 import datetime
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -73,10 +74,17 @@ INSTALLED_APPS = [
     "accounts",
     "simple_history",
     "axes",
+    # The open data and integration API (/api/v1/, issue 17).
+    "rest_framework",
+    "drf_spectacular",
+    "corsheaders",
+    "api",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # CORS headers for /api/v1/ reads only (CORS_* below); before CommonMiddleware, as its docs ask.
+    "corsheaders.middleware.CorsMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -202,6 +210,45 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# The API (api/, docs/api.md). Reads are public and need no token; writes need a staff member's API token.
+# Throttle rates as N/second, N/minute, N/hour or N/day: per address for anonymous clients, per user for tokens.
+_RATE = r"^\d+/(s|sec|second|m|min|minute|h|hour|d|day)$"
+API_THROTTLE_ANON = os.environ.get("API_THROTTLE_ANON", "120/minute")
+API_THROTTLE_TOKEN = os.environ.get("API_THROTTLE_TOKEN", "1200/minute")
+for _name in ("API_THROTTLE_ANON", "API_THROTTLE_TOKEN"):
+    if not re.match(_RATE, globals()[_name]):
+        raise ImproperlyConfigured(f"{_name}={globals()[_name]!r} is not a rate such as 120/minute.")
+API_PAGE_SIZE = int(os.environ.get("API_PAGE_SIZE", "100"))
+API_MAX_PAGE_SIZE = int(os.environ.get("API_MAX_PAGE_SIZE", "1000"))
+# Largest number of rows accepted in one write request (all or nothing).
+API_MAX_WRITE_ROWS = int(os.environ.get("API_MAX_WRITE_ROWS", "2000"))
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.ApiTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "api.renderers.CsvRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "api.negotiation.StrictFormatNegotiation",
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttles.AnonymousThrottle", "api.throttles.TokenThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.problems.problem_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "COERCE_DECIMAL_TO_STRING": False,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Chỉ số CCHC — PAR Dashboard API",
+    "DESCRIPTION": "Public figures of Vietnam's administrative-reform indicators, and staff writes. See docs/api.md.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.batch_limits_hook"],
+}
+# Open data: any site may read the API from a browser (GET only); writes are never allowed cross-origin.
+CORS_URLS_REGEX = r"^/api/v1/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_HEADERS = ["accept", "accept-language", "if-none-match", "if-modified-since"]
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Link"]
 
 # Headers sent in development too, so a page that breaks them breaks on the developer's machine first.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -1,4 +1,4 @@
-"""URL configuration: the public dashboard (reports), the admin, the language switch and the health check."""
+"""URL configuration: the public dashboard (reports), the API, the admin, the language switch and the health check."""
 
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
@@ -19,5 +19,6 @@ urlpatterns = [
     path("favicon.ico", favicon),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include("api.urls")),
     path("", include("reports.urls")),
 ]

@@ -13,7 +13,8 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
@@ -73,6 +74,16 @@ class ImportBatchAdmin(admin.ModelAdmin):
     list_filter = ("file_format", "layout")
     search_fields = ("file_name", "note")
     date_hierarchy = "created_at"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ImportBatch]:
+        # A province's staff see their own imports and those that wrote only their province's values.
+        return super().get_queryset(request).restrict(request.user, "view")
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> ImportBatch | None:
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404  # another province's import: not found, rather than a hint that it exists
+        return obj
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # batches are made by imports only
@@ -137,7 +148,12 @@ class ImportBatchAdmin(admin.ModelAdmin):
             source=source,
             decimal=meta["decimal"],
             dry_run=not confirm,
+            # The confirm writes only if every value is still as the preview showed it.
+            seen_versions=meta.get("versions") if confirm else None,
         )
+        if not confirm:
+            meta["versions"] = report.versions
+            request.session[SESSION_KEY] = {**request.session.get(SESSION_KEY, {}), token: meta}
         if confirm and report.ok:
             self._forget(request, token)
             c = report.counts

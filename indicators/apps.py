@@ -7,6 +7,10 @@ class IndicatorsConfig(AppConfig):
     verbose_name = _("Indicators and values")
 
     def ready(self) -> None:
+        from simple_history.signals import pre_create_historical_record
+
         from indicators import signals
+        from indicators.services import history_channel_fill
 
         signals.connect()
+        pre_create_historical_record.connect(history_channel_fill, dispatch_uid="indicators-history-channel")

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from indicators.models import Direction, Indicator, IndicatorGroup, MeasureUnit, SeriesBreak
+from indicators.services import history_channel
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -150,6 +151,11 @@ def catalogue_load(*, data_dir: Path = DATA_DIR) -> LoadReport:
 
     Raise CatalogueError (and change nothing) when a file is malformed or a parent is unknown.
     """
+    with history_channel("loadcatalogue"):
+        return _catalogue_load(data_dir)
+
+
+def _catalogue_load(data_dir: Path) -> LoadReport:
     report = LoadReport(files=[p.name for p in sorted(data_dir.glob("indicators*.csv"))])
     rows = _read_catalogue(data_dir)
     status = {code: _save_indicator(code, fields, where=where) for code, (where, fields, _parent) in rows.items()}

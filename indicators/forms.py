@@ -106,6 +106,21 @@ class ValueAdminForm(forms.ModelForm):
         model = Value
         fields = ["indicator", "unit", "year", "value", "rank", "rank_basis", "qualifier", "source", "note"]
 
+    #: The user saving (set by the admin's get_form): the write service's checks are run for them.
+    user = None
+
+    def _post_clean(self) -> None:
+        super()._post_clean()
+        if self.errors or self.user is None:
+            return
+        from indicators.services import value_save_errors
+
+        # The write service's own checks (scope, locks, data rules, version), shown at their fields.
+        for error in value_save_errors(
+            value=self.instance, user=self.user, expected_version=self.cleaned_data.get("expected_version")
+        ):
+            self.add_error(error.field if error.field in self.fields else None, error.message)
+
     def _update_errors(self, errors: forms.ValidationError) -> None:
         # A number refused by its field is missing from the instance, so Value.clean would add
         # "give a value" under the field's own, clearer message: keep only the field's message.
@@ -130,18 +145,10 @@ class ValueAdminForm(forms.ModelForm):
         return cleaned
 
     def _workflow_clean(self, cleaned: dict) -> None:
-        from indicators.permissions import is_locked
-        from indicators.workflow import changes_since
+        from indicators.services import changes_since
 
-        indicator, year = cleaned.get("indicator"), cleaned.get("year")
-        if indicator is not None and year is not None and is_locked(group=indicator.group, year=year):
-            raise forms.ValidationError(
-                _(
-                    "%(group)s %(year)s is locked: its values cannot be changed until a national administrator unlocks it."
-                )
-                % {"group": indicator.get_group_display(), "year": year}
-            )
-        unit = cleaned.get("unit")
+        # Scope, locks and the data rules are the write service's: _post_clean shows its errors.
+        indicator, year, unit = cleaned.get("indicator"), cleaned.get("year"), cleaned.get("unit")
         if indicator is not None and unit is not None and year is not None:
             # The unique constraint names correction_of (not a form field), so Django skips it here.
             others = Value.objects.filter(indicator=indicator, unit=unit, year=year, correction_of__isnull=True)

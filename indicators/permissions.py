@@ -1,62 +1,48 @@
-"""Who may read and write which values: the one place where a staff member's province scope is decided.
+"""Object-level questions the admin asks, answered by the one scope mechanism.
 
-Admin querysets, object permissions, autocompletes, filters, the year sheet, bulk actions, the import
-and the staff export all ask here. Model permissions (the role's group, accounts.roles) say *what* a
-user may do; the scope says *where*: every province for users with ``accounts.all_provinces`` (national
-administrators, viewers) and superusers; otherwise the province of their StaffProfile, its districts and
-communes, and the provinces it succeeded in 2025 with theirs. A user without either has no scope.
+Model permissions (the role's group, accounts.roles) say *what* a user may do; the scope says
+*where*: every province for users with ``accounts.all_provinces`` (national administrators, viewers)
+and superusers; otherwise the province of their StaffProfile, its districts and communes, and the
+provinces it succeeded in 2025 with theirs. Both are combined in one place only:
+``Value.objects.restrict(user, action)`` (provinces.scope.RestrictedQuerySet). The helpers here are
+thin conveniences over it and over the write services' own checks (indicators.services).
 """
 
 from django.db.models import QuerySet
 
-from accounts.scope import User, has_all_provinces, is_national_admin, scope_provinces, unit_scope_q
-from indicators.models import Value, ValueStatus, YearLock
+from accounts.scope import User, is_national_admin
+from indicators.models import Value
+from indicators.services import is_locked, locked_pairs, value_delete_refusal
 from provinces.models import AdministrativeUnit
 
 __all__ = [
     "can_change_value",
     "can_delete_value",
-    "has_all_provinces",
     "is_locked",
     "is_national_admin",
     "locked_pairs",
-    "unit_in_scope",
-    "unit_scope_q",
+    "permits",
     "units_editable_by",
     "values_visible_to",
 ]
 
 
 def units_editable_by(user: User) -> QuerySet[AdministrativeUnit]:
-    """Return the units whose values the user may read and write (when the role allows the action)."""
-    return AdministrativeUnit.objects.filter(unit_scope_q(user))
+    """Return the units of the user's scope (whose values they may read and write when the role allows)."""
+    return AdministrativeUnit.objects.in_scope_of(user)
 
 
 def values_visible_to(user: User, queryset: QuerySet[Value] | None = None) -> QuerySet[Value]:
     """Return the values the user may see in the admin and staff exports, published or not."""
-    queryset = Value.objects.all() if queryset is None else queryset
-    return queryset.filter(unit_scope_q(user, prefix="unit__"))
+    return (Value.objects.all() if queryset is None else queryset).restrict(user, "view")
 
 
-def unit_in_scope(user: User, unit: AdministrativeUnit) -> bool:
-    """Return whether one unit is in the user's scope (no query when the unit's parents are loaded)."""
-    provinces = scope_provinces(user)
-    if provinces is None:
-        return True
-    chain = [unit.pk, unit.parent_id]
-    if unit.parent_id is not None:
-        chain.append(unit.parent.parent_id)
-    return any(pk in provinces for pk in chain if pk is not None)
-
-
-def is_locked(*, group: str, year: int) -> bool:
-    """Return whether the year of an indicator group is locked."""
-    return YearLock.objects.filter(group=group, year=year).exists()
-
-
-def locked_pairs() -> set[tuple[str, int]]:
-    """Return every locked (indicator group, year)."""
-    return set(YearLock.objects.values_list("group", "year"))
+def permits(user: User, action: str, value: Value) -> bool:
+    """Return whether ``Value.objects.restrict(user, action)`` holds this value (asked once per value and action)."""
+    cache = value.__dict__.setdefault("_permits", {})
+    if (user.pk, action) not in cache:
+        cache[user.pk, action] = Value.objects.restrict(user, action).filter(pk=value.pk).exists()
+    return cache[user.pk, action]
 
 
 def value_locked(value: Value) -> bool:
@@ -68,13 +54,10 @@ def value_locked(value: Value) -> bool:
 
 def can_change_value(user: User, value: Value) -> bool:
     """Return whether the user may edit the value's figure (an approved one through a correction)."""
-    return user.has_perm("indicators.change_value") and unit_in_scope(user, value.unit) and not value_locked(value)
+    return permits(user, "change", value) and not value_locked(value)
 
 
 def can_delete_value(user: User, value: Value) -> bool:
     """Return whether the user may delete the value: a draft in scope, or anything for a national administrator."""
-    if not (user.has_perm("indicators.delete_value") and unit_in_scope(user, value.unit)):
-        return False
-    if value_locked(value):
-        return False
-    return value.status != ValueStatus.APPROVED or is_national_admin(user)
+    refusal = value_delete_refusal(user, value, permitted=permits(user, "delete", value), locked=value_locked(value))
+    return refusal is None

@@ -13,7 +13,8 @@ from contextvars import ContextVar
 
 from django.db.models import Q
 
-from accounts.scope import User, unit_scope_q
+from accounts.scope import User
+from provinces.scope import unit_scope_q
 
 _preview_scope: ContextVar[Q | None] = ContextVar("preview_scope", default=None)
 
@@ -32,6 +33,16 @@ def preview_scope() -> Q | None:
 def values_previewed(*, user: User) -> Iterator[None]:
     """Preview the unpublished values in the user's scope (every province for national staff) within the block."""
     token = _preview_scope.set(unit_scope_q(user, prefix="unit__"))
+    try:
+        yield
+    finally:
+        _preview_scope.reset(token)
+
+
+@contextmanager
+def values_not_previewed() -> Iterator[None]:
+    """Show only published values within the block, whatever preview the request asked for (the API's reads)."""
+    token = _preview_scope.set(None)
     try:
         yield
     finally:

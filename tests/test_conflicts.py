@@ -1,6 +1,8 @@
 """Two staff editing the same value or year sheet: the second, stale save is refused with what
 changed meanwhile, keeps what the second person typed, and writes nothing (compare-and-set)."""
 
+from decimal import Decimal
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -57,7 +59,7 @@ def test_the_second_stale_year_sheet_save_is_refused_keeping_what_was_typed(worl
 
     assert response.status_code == 200
     page = response.content.decode()
-    assert "saved this value while you were editing it" in page and "80 → 81" in page
+    assert "changed this value (now version 2) since you read it" in page and "80 → 81" in page
     assert 'value="82.5"' in page
     assert Value.objects.get().value == 81
 
@@ -115,3 +117,79 @@ def test_two_concurrent_saves_on_postgresql_cannot_both_win(django_user_model):
         thread.join(10)
     assert sorted(outcomes) == ["first saved", "second refused"]
     assert Value.objects.get(pk=value.pk).version == 2
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_concurrent_import_confirms_on_postgresql_cannot_both_win(django_user_model):
+    """Both files were previewed at version 1 and are confirmed at once: one is written, the other refused."""
+    import threading
+
+    from django.db import connection
+
+    from indicators.importing import values_import
+    from tests.conftest import is_postgres
+
+    if not is_postgres():
+        pytest.skip("needs concurrent writers: SQLite serialises whole-database writes")
+    world = two_provinces()
+    editor = make_staff(django_user_model, "editor", "province-editor", world["own"])
+    value = make_value(indicator=world["par"], unit=world["own"], year=2023, value="80", source=world["source"],
+                       status="draft")  # fmt: skip
+    files = {name: f"unit,year,indicator,value\nHà Nội,2023,par_index,{number}\n".encode()
+             for name, number in (("a.csv", "81"), ("b.csv", "82"))}  # fmt: skip
+    seen = {}
+    for name, content in files.items():
+        preview = values_import(content=content, file_name=name, user=editor, source=world["source"], dry_run=True)
+        assert preview.ok, preview.errors
+        seen[name] = preview.versions
+    start, reports = threading.Barrier(2), {}
+
+    def confirm(name: str) -> None:
+        start.wait()
+        try:
+            reports[name] = values_import(content=files[name], file_name=name, user=editor, source=world["source"],
+                                          seen_versions=seen[name])  # fmt: skip
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=confirm, args=(name,)) for name in files]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+
+    assert sorted(r.written for r in reports.values()) == [False, True]
+    [loser] = [r for r in reports.values() if not r.written]
+    assert [e.column for e in loser.errors] == ["version"]
+    value.refresh_from_db()
+    assert value.version == 2
+    assert value.value == (Decimal("81") if reports["a.csv"].written else Decimal("82"))
+
+
+# -- the version is required on every change path (issue 10, defect 7) ---------------------------------
+def test_a_form_post_with_an_empty_expected_version_is_refused(world):
+    value = world["value"]
+    url = reverse("admin:indicators_value_change", args=[value.pk])
+    post = value_post(world["par"], world["own"], world["source"], value="99", expected_version="")
+
+    response = world["first"].post(url, post)
+
+    assert response.status_code == 200
+    assert "give the version you read" in response.content.decode()
+    value.refresh_from_db()
+    assert (value.value, value.version) == (80, 1)
+
+
+def test_a_year_sheet_post_with_an_emptied_version_is_refused(world):
+    query = {"unit": world["own"].pk, "year": 2023}
+    data, rows = _form_data(world["first"].get(SHEET_URL, query), "en")
+    _fill(data, rows, "par_index", value="99", version="")
+
+    response = world["first"].post(f"{SHEET_URL}?unit={world['own'].pk}&year=2023", data)
+
+    assert response.status_code == 200
+    assert "give the version you read" in response.content.decode()
+    assert 'value="99"' in response.content.decode()  # what was typed is kept
+    world["value"].refresh_from_db()
+    assert (world["value"].value, world["value"].version) == (80, 1)

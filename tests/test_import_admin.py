@@ -1,5 +1,7 @@
 """The admin import pages: upload → preview → confirm, with a staff user."""
 
+from decimal import Decimal
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -102,3 +104,85 @@ def test_anonymous_users_cannot_upload(client, setting):
 def test_batch_list_links_to_upload(staff_client, setting):
     response = staff_client.get(reverse("admin:indicators_importbatch_changelist"))
     assert response.status_code == 200 and UPLOAD in response.content.decode()
+
+
+# -- the gate: scope, versions seen at preview, batches (issue 10) -------------------------------------
+@pytest.fixture
+def province_editor(client, django_user_model, setting):
+    from tests.staff import make_staff
+
+    editor = make_staff(django_user_model, "editor", "province-editor", setting["ha_noi"])
+    client.force_login(editor)
+    client.cookies["django_language"] = "en"
+    return editor
+
+
+def test_an_out_of_scope_row_is_refused_without_showing_anything_stored_about_it(client, setting, province_editor):
+    other_source = make_source(title="Báo cáo nội bộ Đắk Lắk")
+    make_value(indicator=setting["par"], unit=setting["dak_lak"], year=2023, value="13.5791",
+               source=other_source, status="draft")  # fmt: skip
+    response = upload(client, "Tỉnh;Mã;Năm;Chỉ số;Giá trị\nĐắk Lắk;66;2023;par_index;66,6\n", source=setting["source"])
+
+    preview = client.get(response["Location"])
+
+    page = preview.content.decode()
+    assert "outside your province" in page
+    assert "13.5791" not in page and "13,5791" not in page and "Báo cáo nội bộ" not in page
+    assert preview.context["updates"] == [] and preview.context["creates"] == []
+    assert client.post(response["Location"]).status_code == 200
+    assert Value.objects.get(unit=setting["dak_lak"]).value == Decimal("13.5791")
+
+
+def test_a_confirm_is_refused_when_a_value_changed_since_its_preview(client, setting, province_editor):
+    from indicators.services import value_save
+
+    stored = make_value(indicator=setting["par"], unit=setting["ha_noi"], year=2023, value="80", status="draft")
+    response = upload(client, "unit,year,indicator,value\nHà Nội,2023,par_index,91.5\n", source=setting["source"])
+    assert client.get(response["Location"]).context["counts"]["update"] == 1
+    stored.value = Decimal("85")
+    value_save(value=stored, user=province_editor, channel="form", expected_version=1)  # someone edits meanwhile
+
+    confirmed = client.post(response["Location"])
+
+    assert confirmed.status_code == 200
+    errors = confirmed.context["report"].errors
+    assert [(e.line, e.column) for e in errors] == [(2, "version")]
+    assert "changed since the preview" in errors[0].message and "80 → 85" in errors[0].message
+    stored.refresh_from_db()
+    assert (stored.value, stored.version) == (Decimal("85"), 2)
+    assert not ImportBatch.objects.exists()
+
+
+def test_a_confirm_is_refused_when_a_value_was_created_since_its_preview(client, setting, province_editor):
+    response = upload(client, "unit,year,indicator,value\nHà Nội,2023,par_index,91.5\n", source=setting["source"])
+    assert client.get(response["Location"]).context["counts"]["create"] == 1
+    make_value(indicator=setting["par"], unit=setting["ha_noi"], year=2023, value="70", status="draft")
+
+    confirmed = client.post(response["Location"])
+
+    assert [e.column for e in confirmed.context["report"].errors] == ["version"]
+    assert Value.objects.get().value == Decimal("70")
+
+
+def test_an_import_advances_the_version_of_every_value_it_updates(client, setting, province_editor):
+    stored = make_value(indicator=setting["par"], unit=setting["ha_noi"], year=2023, value="80", status="draft")
+    for number in ("81", "82"):
+        response = upload(client, f"unit,year,indicator,value\nHà Nội,2023,par_index,{number}\n",
+                          source=setting["source"])  # fmt: skip
+        client.get(response["Location"])
+        assert client.post(response["Location"]).status_code == 302
+    stored.refresh_from_db()
+    assert (stored.value, stored.version) == (Decimal("82"), 3)
+    assert stored.history.first().history_change_reason == "import: ket-qua.csv"
+
+
+def test_editors_see_only_the_import_batches_of_their_province(client, setting, province_editor, django_user_model):
+    other = ImportBatch.objects.create(file_name="dak-lak.csv", file_format="csv")
+    make_value(indicator=setting["par"], unit=setting["dak_lak"], year=2023, import_batch=other)
+    own = ImportBatch.objects.create(file_name="ha-noi.csv", file_format="csv")
+    make_value(indicator=setting["par"], unit=setting["ha_noi"], year=2023, import_batch=own)
+
+    listed = client.get(reverse("admin:indicators_importbatch_changelist")).context["cl"].result_list
+
+    assert list(listed) == [own]
+    assert client.get(reverse("admin:indicators_importbatch_change", args=[other.pk])).status_code == 404

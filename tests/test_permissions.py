@@ -27,6 +27,9 @@ MATRIX = {
         "approve": (OK, OK),
         "import": (OK, OK),
         "export": (OK, OK),
+        "history": (OK, OK),
+        "import preview": (OK, OK),
+        "batches": (OK, OK),
     },
     "province-editor": {
         "read": (OK, NO),
@@ -37,6 +40,9 @@ MATRIX = {
         "approve": (NO, NO),
         "import": (OK, NO),
         "export": (OK, NO),
+        "history": (OK, NO),
+        "import preview": (OK, NO),
+        "batches": (OK, NO),
     },
     "province-approver": {
         "read": (OK, NO),
@@ -47,6 +53,9 @@ MATRIX = {
         "approve": (OK, NO),
         "import": (NO, NO),
         "export": (OK, NO),
+        "history": (OK, NO),
+        "import preview": (NO, NO),
+        "batches": (OK, NO),
     },
     "viewer": {
         "read": (OK, OK),
@@ -57,6 +66,9 @@ MATRIX = {
         "approve": (NO, NO),
         "import": (NO, NO),
         "export": (OK, OK),
+        "history": (OK, OK),
+        "import preview": (NO, NO),
+        "batches": (OK, OK),
     },
 }
 
@@ -167,6 +179,51 @@ def act_export(client, world, own):
     )
 
 
+def act_history(client, world, own):
+    value = _target(world, own)
+    value.value, value._change_reason = "81", "form"
+    value.save()
+    record = value.history.first()
+    pages = [
+        reverse("admin:indicators_value_history", args=[value.pk]),
+        reverse("admin:indicators_value_simple_history", args=[value.pk, record.history_id]),
+        reverse("admin:indicators_historicalvalue_change", args=[record.history_id]),
+    ]
+    shown = [client.get(url) for url in pages]
+    assert all(r.status_code in (200, 404) for r in shown)
+    assert len({r.status_code for r in shown}) == 1  # all three pages agree
+    return shown[0].status_code == 200
+
+
+def act_import_preview(client, world, own):
+    """Whether the preview of a file changing the value shows the stored figure (80 → 75)."""
+    value = _target(world, own)
+    upload = SimpleUploadedFile(
+        "values.csv",
+        f"unit_code,unit,year,indicator,value\n{value.unit.code},{value.unit.short_name},2023,par_index,75\n".encode(),
+    )
+    response = client.post(
+        reverse("admin:indicators_importbatch_upload"), {"file": upload, "source": world["source"].pk}
+    )
+    if _refused(response):
+        return False
+    text = client.get(response["Location"]).content.decode()
+    return "80 → 75" in text
+
+
+def act_batches(client, world, own):
+    value = _target(world, own)
+    batch = ImportBatch.objects.create(file_name="batch-of-the-target.csv", file_format="csv")
+    Value.objects.filter(pk=value.pk).update(import_batch=batch)
+    response = client.get(reverse("admin:indicators_importbatch_changelist"))
+    if _refused(response):
+        return False
+    listed = batch in response.context["cl"].result_list
+    page = client.get(reverse("admin:indicators_importbatch_change", args=[batch.pk]))
+    assert (page.status_code == 200) == listed
+    return listed
+
+
 ACTIONS = {
     "read": act_read,
     "create": act_create,
@@ -176,6 +233,9 @@ ACTIONS = {
     "approve": act_approve,
     "import": act_import,
     "export": act_export,
+    "history": act_history,
+    "import preview": act_import_preview,
+    "batches": act_batches,
 }
 
 

@@ -19,6 +19,7 @@ from django.db import transaction
 
 from indicators.importing.service import ImportReport, values_import
 from indicators.models import AverageScope, DisputedFigure, Indicator, PublishedAverage, Source, Value
+from indicators.services import history_channel
 from provinces.models import REGION_BY_OFFICIAL_NAME
 from provinces.resolver import UnitIndex
 
@@ -498,11 +499,12 @@ def published_load(*, data_dir: Path = PUBLISHED_DIR, user: object | None = None
 
 def _source_get(row: dict[str, str]) -> Source:
     """Return the source of a row by title and URL, created or given the row's class when it differs."""
-    source, created = Source.objects.get_or_create(
-        title=row["source_title"],
-        url=row["source_url"],
-        defaults={"publisher": urlsplit(row["source_url"]).netloc, "source_class": row.get("source_class", "")},
-    )
+    with history_channel("loadpublished"):  # history data, not UI text
+        source, created = Source.objects.get_or_create(
+            title=row["source_title"],
+            url=row["source_url"],
+            defaults={"publisher": urlsplit(row["source_url"]).netloc, "source_class": row.get("source_class", "")},
+        )
     if not created and row.get("source_class") and source.source_class != row["source_class"]:
         source.source_class = row["source_class"]
         source._change_reason = "loadpublished: source class"  # history data, not UI text

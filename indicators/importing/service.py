@@ -10,18 +10,25 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import DatabaseError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from indicators.importing.columns import layout_detect
 from indicators.importing.reading import FileRefused, Table, table_read
 from indicators.importing.rows import Candidate, candidates_build, convention_decide, is_empty
 from indicators.importing.validation import Planned, RowError, Validator
-from indicators.models import ImportBatch, Indicator, Source, Value, ValueStatus
+from indicators.models import ImportBatch, Indicator, Source
 from indicators.numbers import Convention
-from indicators.permissions import has_all_provinces, locked_pairs, units_editable_by
-from indicators.signals import values_changed
+from indicators.services import (
+    ValueInput,
+    WriteRefused,
+    changes_since,
+    history_channel,
+    import_channel,
+    locked_pairs,
+    stale_text,
+    units_allowed,
+    values_write,
+)
 from provinces.resolver import UnitIndex
 
 __all__ = ["ImportReport", "Planned", "RowError", "values_import"]
@@ -46,6 +53,9 @@ class ImportReport:
     new_sources: list[str] = field(default_factory=list)
     written: bool = False
     batch: ImportBatch | None = None
+    #: "indicator:unit:year" -> version of the stored value (None: none stored) for every planned row;
+    #: the admin keeps it with the preview and hands it back on confirm (``seen_versions``).
+    versions: dict[str, int | None] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -115,6 +125,7 @@ def values_import(
     units: "UnitIndex | None" = None,
     publish: bool = False,
     channel: str = "",
+    seen_versions: dict[str, int | None] | None = None,
 ) -> ImportReport:
     """Validate a CSV/XLSX file of values and, unless dry_run or any row is wrong, write all of it.
 
@@ -123,9 +134,13 @@ def values_import(
     files. A staff ``user`` may import only rows of their province scope (one row outside refuses
     the file); rows of a locked year refuse it too. Imported values are drafts, and changes of
     published values become their pending corrections, unless ``publish`` (the loaders of published
-    figures), which writes them approved: a changed published figure is then corrected in place,
-    keeping the figure it replaces (``previous_value``/``previous_rank``, ``corrected_at``), as an
-    approved correction does. ``channel`` is the history's change reason (default "import: <file>").
+    figures), which writes them approved. ``seen_versions`` (the preview's ``report.versions``)
+    refuses the file when a value changed since the preview, naming the rows; the write itself goes
+    through indicators.services.values_write, which checks scope, locks and versions again under row
+    locks. Rows outside the user's scope are refused without anything stored about them being shown.
+    ``channel`` is the history's change reason (default "import: <file>"); with ``publish`` a changed
+    published figure is corrected in place, keeping the figure it replaces (``previous_value``/
+    ``previous_rank``, ``corrected_at``), as an approved correction does.
     Return the report; never raise for bad input.
     """
     report = ImportReport(file_name=file_name, dry_run=dry_run)
@@ -153,41 +168,72 @@ def values_import(
         elif planned is not None:
             report.planned.append(planned)
     report.errors += validator.errors
-    report.errors.sort(key=lambda e: (e.line, e.column))
+    report.errors += _scope_errors(report, user=user)  # before classify: nothing stored is read for them
     validator.classify(report.planned, prefer_corrections=not publish)
-    report.errors += _permission_errors(report.planned, user=user)
+    report.errors += _lock_errors(report.planned)
+    report.versions = {_key(p): p.existing.version if p.existing is not None else None for p in report.planned}
+    if seen_versions is not None:
+        report.errors += _changed_since_preview(report.planned, seen_versions)
     report.errors.sort(key=lambda e: (e.line, e.column))
     report.new_sources = validator.new_source_labels(report.planned)
     changes = any(p.action != "unchanged" for p in report.planned) or validator.source_classes_changed()
     if report.ok and not dry_run and changes:
-        _write(
-            report,
-            validator=validator,
-            user=user,
-            source=source,
-            note=note,
-            layout=report.layout,
-            publish=publish,
-            channel=channel or f"import: {report.file_name}",
-        )
+        expected = seen_versions if seen_versions is not None else report.versions
+        _write(report, validator=validator, user=user, source=source, note=note, layout=report.layout,
+               publish=publish, expected=expected, channel=channel or import_channel(report.file_name))  # fmt: skip
     return report
 
 
-def _permission_errors(planned: list[Planned], *, user: object | None) -> list[RowError]:
-    """Return an error for every row outside the user's province scope or in a locked year."""
+def _key(planned: Planned) -> str:
+    return f"{planned.indicator.pk}:{planned.unit.pk}:{planned.year}"
+
+
+def _scope_errors(report: ImportReport, *, user: object | None) -> list[RowError]:
+    """Take the rows outside the user's province scope out of the plan, with one error each."""
+    allowed = units_allowed(user, (p.unit for p in report.planned))
+    outside = [p for p in report.planned if p.unit.pk not in allowed]
+    report.planned = [p for p in report.planned if p.unit.pk in allowed]
+    return [
+        RowError(
+            p.line,
+            "unit",
+            _("%(unit)s (code %(code)s) is outside your province; the file is refused as a whole.")
+            % {"unit": p.unit.short_name, "code": p.unit.code},
+        )
+        for p in outside
+    ]
+
+
+def _changed_since_preview(planned: list[Planned], seen: dict[str, int | None]) -> list[RowError]:
+    """Return an error for every row whose stored value changed (or appeared, or went) since the preview."""
     errors = []
-    if user is not None and not has_all_provinces(user):
-        allowed = set(units_editable_by(user).values_list("pk", flat=True))
-        errors += [
+    for p in planned:
+        then = seen.get(_key(p), -1)
+        now = p.existing.version if p.existing is not None else None
+        if then == now:
+            continue
+        what = ""
+        if p.existing is not None and then not in (None, -1):
+            changes, by = changes_since(p.existing, version=then)
+            what = stale_text(p.existing, changes, by)
+        elif p.existing is not None:
+            what = _("a value was stored meanwhile (version %(version)s).") % {"version": now}
+        else:
+            what = _("the stored value was deleted meanwhile.")
+        errors.append(
             RowError(
                 p.line,
-                "unit",
-                _("%(unit)s (code %(code)s) is outside your province; the file is refused as a whole.")
-                % {"unit": p.unit.short_name, "code": p.unit.code},
+                "version",
+                _("%(unit)s · %(year)s · %(code)s changed since the preview: %(what)s Preview the file again.")
+                % {"unit": p.unit.short_name, "year": p.year, "code": p.indicator.code, "what": what},
             )
-            for p in planned
-            if p.unit.pk not in allowed
-        ]
+        )
+    return errors
+
+
+def _lock_errors(planned: list[Planned]) -> list[RowError]:
+    """Return an error for every row that would change a locked year."""
+    errors = []
     locks = locked_pairs()
     errors += [
         RowError(
@@ -224,13 +270,12 @@ def _write(
     layout: str,
     publish: bool,
     channel: str,
+    expected: dict[str, int | None],
 ) -> None:
-    now = timezone.now()
     counts = report.counts
     # ``channel`` is stored in the history as data, like "form" and "year sheet": never in the user's language.
-    status = ValueStatus.APPROVED if publish else ValueStatus.DRAFT
     try:
-        with transaction.atomic():
+        with transaction.atomic(), history_channel(channel):
             sources = validator.sources_save(report.planned)
             if source is not None and source.pk is None:
                 source = sources.get((source.title, source.url))
@@ -245,37 +290,24 @@ def _write(
                 rows_unchanged=counts["unchanged"],
                 note=note,
             )
-            new = [p.as_value(source=sources[p.source_key], user=user, batch=batch) for p in report.by_action("create")]
-            changed = []
-            for p in report.by_action("update"):
-                if p.existing.status == ValueStatus.APPROVED and not publish:
-                    # A published figure stays public: the file's figure becomes its pending correction.
-                    correction = p.as_value(source=sources[p.source_key], user=user, batch=batch)
-                    correction.__dict__.update(p.merged(p.existing))
-                    correction.correction_of = p.existing
-                    new.append(correction)
-                    continue
-                corrected = p.existing.status == ValueStatus.APPROVED and ("value" in p.old or "rank" in p.old)
-                if corrected:
-                    # A published figure replaced by the loader of published figures: recorded as a correction.
-                    p.existing.previous_value, p.existing.previous_rank = p.existing.value, p.existing.rank
-                    p.existing.corrected_at = now
-                p.apply(p.existing, source=sources[p.source_key], user=user, batch=batch, now=now)
-                p.existing.status = status
-                p.existing.version += 1
-                changed.append(p.existing)
-            for value in new:
-                value.status = status
-            bulk_create_with_history(new, Value, batch_size=500, default_user=user, default_change_reason=channel)
-            bulk_update_with_history(
-                changed,
-                Value,
-                [*Planned.UPDATE_FIELDS, "status", "version", "previous_value", "previous_rank", "corrected_at"],
-                batch_size=500,
-                default_user=user,
-                default_change_reason=channel,
-            )
-            values_changed()  # bulk writes send no row signals: public page caches start afresh
+            rows = [
+                ValueInput(
+                    indicator=p.indicator,
+                    unit=p.unit,
+                    year=p.year,
+                    source=sources[p.source_key],
+                    expected_version=expected.get(_key(p)),
+                    row=p.line,
+                    **p.merged(p.existing),
+                )
+                for p in report.planned
+                if p.action != "unchanged"
+            ]
+            # Scope, locks, data rules and each version again, under row locks: the one write gate.
+            values_write(rows=rows, user=user, channel=channel, publish=publish, import_batch=batch)
+    except WriteRefused as exc:
+        report.errors += [RowError(e.row, e.field, e.message) for e in exc.errors]
+        return
     except DatabaseError as exc:
         report.file_error = _("The database refused the import, so nothing was written: %(error)s") % {"error": exc}
         return
