@@ -1,7 +1,5 @@
 """Admin for the indicator catalogue, sources and values."""
 
-import csv
-
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, models
@@ -14,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from indicators import admin_history, admin_imports  # noqa: F401  (the import pages and the change log)
+from indicators.exports import values_staff_export
 from indicators.forms import (
     ValueAdminForm,
     YearSheetChooseForm,
@@ -168,7 +167,7 @@ class ValueAdmin(RestorableHistoryAdmin):
     search_fields = ("indicator__code", "unit__code")
     search_help_text = _("Unit name (with or without diacritics), unit code or indicator code.")
     autocomplete_fields = ("indicator", "unit", "source")
-    actions = ("submit_selected", "approve_selected", "export_selected")
+    actions = ("submit_selected", "approve_selected", "export_selected", "export_selected_xlsx")
     workflow_fields = (
         "status",
         "review_comment",
@@ -292,7 +291,11 @@ class ValueAdmin(RestorableHistoryAdmin):
 
     @admin.action(description=_("Export the selected values as CSV (including unpublished)"), permissions=["export"])
     def export_selected(self, request: HttpRequest, queryset: QuerySet[Value]) -> HttpResponse:
-        return values_staff_csv(self._loaded(queryset))
+        return values_staff_export(self._loaded(queryset), export_format="csv")
+
+    @admin.action(description=_("Export the selected values as XLSX (including unpublished)"), permissions=["export"])
+    def export_selected_xlsx(self, request: HttpRequest, queryset: QuerySet[Value]) -> HttpResponse:
+        return values_staff_export(self._loaded(queryset), export_format="xlsx")
 
     def has_submit_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("indicators.submit_value")
@@ -471,57 +474,6 @@ class ValueAdmin(RestorableHistoryAdmin):
         if not done and not refused:
             self.message_user(request, gettext("Nothing to do on this sheet."), messages.WARNING)
         return HttpResponseRedirect(sheet_url)
-
-
-def values_staff_csv(values: QuerySet[Value]) -> HttpResponse:
-    """Return the given values, published or not, as a CSV for staff (formula-like cells quoted)."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="cchc_values_staff.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow(
-        [
-            "indicator",
-            "unit_code",
-            "unit",
-            "year",
-            "value",
-            "rank",
-            "qualifier",
-            "status",
-            "correction_of",
-            "source_title",
-            "source_url",
-            "note",
-        ]
-    )
-    for v in values.order_by("indicator__code", "year", "unit__sort_key"):
-        writer.writerow(
-            [
-                _cell(x)
-                for x in (
-                    v.indicator.code,
-                    v.unit.code,
-                    v.unit.short_name,
-                    v.year,
-                    "" if v.value is None else format(v.value.normalize(), "f"),
-                    v.rank or "",
-                    v.qualifier,
-                    v.status,
-                    v.correction_of_id or "",
-                    v.source.title,
-                    v.source.url,
-                    v.note,
-                )
-            ]
-        )
-    return response
-
-
-def _cell(value: object) -> str:
-    text = str(value)
-    # A spreadsheet would run a cell starting with these as a formula.
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not text[1:2].isdigit() else text
 
 
 def _source_ids(data: object, rows: list) -> set[int]:
