@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from config.params import id_param
 from indicators import admin_history, admin_imports  # noqa: F401  (the import pages and the change log)
 from indicators.exports import values_staff_export
 from indicators.forms import (
@@ -44,9 +45,25 @@ class RestorableHistoryAdmin(SimpleHistoryAdmin):
     def revert_disabled(self, request: HttpRequest, obj: object = None) -> bool:
         return not is_national_admin(request.user)
 
+    def history_view(self, request: HttpRequest, object_id: str, extra_context: dict | None = None) -> HttpResponse:
+        if id_param(object_id) is None:
+            raise Http404  # django-simple-history would query the text as an id
+        return super().history_view(request, object_id, extra_context)
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, object]:
+        """Return the add form's initial data from the query string, without related ids that are not ids.
+
+        The autocomplete widgets query their selected value as an id: ``?unit=²`` would answer 500.
+        """
+        initial = super().get_changeform_initial_data(request)
+        related = {f.name for f in self.model._meta.get_fields() if f.is_relation and f.many_to_one}
+        return {k: v for k, v in initial.items() if k not in related or id_param(str(v)) is not None}
+
     def history_form_view(
         self, request: HttpRequest, object_id: str, version_id: str, extra_context: dict | None = None
     ) -> HttpResponse:
+        if id_param(object_id) is None or id_param(version_id) is None:
+            raise Http404
         if request.method == "POST" and not is_national_admin(request.user):
             raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
@@ -114,9 +131,9 @@ class ProvinceFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Value]) -> QuerySet[Value]:
-        if not self.value() or not self.value().isdigit():
+        pk = id_param(self.value())
+        if pk is None:
             return queryset
-        pk = int(self.value())
         return queryset.filter(Q(unit_id=pk) | Q(unit__parent_id=pk) | Q(unit__parent__parent_id=pk))
 
 
@@ -207,7 +224,7 @@ class ValueAdmin(RestorableHistoryAdmin):
 
     def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Value | None:
         obj = super().get_object(request, object_id, from_field)
-        if obj is None and Value.objects.filter(pk=object_id if str(object_id).isdigit() else None).exists():
+        if obj is None and Value.objects.filter(pk=id_param(object_id)).exists():
             raise Http404  # another province's value: not found, rather than a hint that it exists
         return obj
 
@@ -380,11 +397,10 @@ class ValueAdmin(RestorableHistoryAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         may_edit = self.has_add_permission(request) and self.has_change_permission(request)
-        unit_id = request.GET.get("unit", "")
+        unit_id = id_param(request.GET.get("unit", ""))
         if (
             not has_all_provinces(request.user)
-            and unit_id.isdigit()
-            and len(unit_id) < 18
+            and unit_id is not None
             and not units_editable_by(request.user).filter(pk=unit_id).exists()
             and AdministrativeUnit.objects.filter(pk=unit_id).exists()
         ):
@@ -481,7 +497,7 @@ def _source_ids(data: object, rows: list) -> set[int]:
     ids = {row.existing.source_id for row in rows if row.existing is not None}
     if data is not None:
         keys = ["sheet-source", *(f"rows-{i}-source" for i in range(len(rows)))]
-        ids |= {int(data[k]) for k in keys if str(data.get(k, "")).isdigit() and len(data[k]) < 18}
+        ids |= {pk for k in keys if (pk := id_param(data.get(k))) is not None}
     return ids
 
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from config.params import id_param
 from indicators.models import MAX_YEAR, MIN_YEAR, MeasureUnit, Qualifier, RankBasis, Source, Value, value_errors
 from indicators.numbers import NumberFormatError, convention_for_language, parse_number
 from indicators.yearsheet import SheetEntry, SheetRow
@@ -194,6 +195,14 @@ class SourceIdField(forms.IntegerField):
         super().__init__(**kwargs)
         self.sources = sources
 
+    def to_python(self, value: object) -> int | None:
+        if value in self.empty_values:
+            return None
+        pk = id_param(str(value).strip())
+        if pk is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return pk
+
     def clean(self, value: object) -> Source | None:
         pk = super().clean(value)
         if pk is None:
@@ -205,16 +214,34 @@ class SourceIdField(forms.IntegerField):
         return self.sources[pk]
 
 
+class IdAutocompleteSelect(AutocompleteSelect):
+    """The admin autocomplete, ignoring a selected value that is not an id (it would be queried as one)."""
+
+    def optgroups(self, name: str, value: list[str], attrs: dict | None = None) -> list:
+        return super().optgroups(name, [v for v in value if id_param(v) is not None], attrs)
+
+
+class IdChoiceField(forms.ModelChoiceField):
+    """A model chosen by id: anything but an id in ASCII digits is an invalid choice, never a query."""
+
+    def to_python(self, value: object) -> models.Model | None:
+        if value in self.empty_values:
+            return None
+        if id_param(str(value)) is None:
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
 class YearSheetChooseForm(forms.Form):
     """Step 1 of the year sheet: a unit of any level and a year (read from the query string)."""
 
-    unit = forms.ModelChoiceField(label=_("unit"), queryset=AdministrativeUnit.objects.select_related("parent"))
+    unit = IdChoiceField(label=_("unit"), queryset=AdministrativeUnit.objects.select_related("parent"))
     year = forms.IntegerField(label=_("year"), min_value=MIN_YEAR, max_value=MAX_YEAR)
 
     def __init__(self, *args: object, admin_site: AdminSite, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         unit = self.fields["unit"]
-        unit.widget = AutocompleteSelect(Value._meta.get_field("unit"), admin_site)
+        unit.widget = IdAutocompleteSelect(Value._meta.get_field("unit"), admin_site)
         unit.widget.choices = unit.choices  # ModelChoiceField hands its choices only to its first widget
         self.fields["year"].widget.attrs.update(size=6)
 

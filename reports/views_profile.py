@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from indicators.params import year_param
 from provinces.models import Level, year_reference_date
 from reports.exports import csv_response
 from reports.formatting import format_value
@@ -190,8 +191,8 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     map_year, error = (years[-1] if years else None), ""
     raw_year = request.GET.get("year", "").strip()
     if raw_year:
-        if raw_year.isdigit() and int(raw_year) in years:
-            map_year = int(raw_year)
+        if year_param(raw_year) in years:
+            map_year = year_param(raw_year)
         else:
             error = _("No province figures for %(year)s; showing %(latest)s.") % {
                 "year": raw_year[:10],
