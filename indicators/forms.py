@@ -14,7 +14,17 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from config.params import id_param
-from indicators.models import MAX_YEAR, MIN_YEAR, MeasureUnit, Qualifier, RankBasis, Source, Value, value_errors
+from indicators.models import (
+    MAX_YEAR,
+    MIN_YEAR,
+    MeasureUnit,
+    Qualifier,
+    RankBasis,
+    Source,
+    Value,
+    value_errors,
+    year_error,
+)
 from indicators.numbers import NumberFormatError, convention_for_language, parse_number
 from indicators.yearsheet import SheetEntry, SheetRow
 from provinces.models import AdministrativeUnit
@@ -244,6 +254,13 @@ class YearSheetChooseForm(forms.Form):
         unit.widget = IdAutocompleteSelect(Value._meta.get_field("unit"), admin_site)
         unit.widget.choices = unit.choices  # ModelChoiceField hands its choices only to its first widget
         self.fields["year"].widget.attrs.update(size=6)
+
+    def clean_year(self) -> int:
+        year = self.cleaned_data["year"]
+        problem = year_error(year)
+        if problem:
+            raise forms.ValidationError(problem, code="implausible_year")
+        return year
 
 
 class YearSheetDefaultsForm(forms.Form):

@@ -16,6 +16,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
@@ -40,7 +41,7 @@ class InForceFilter(admin.SimpleListFilter):
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         day = {
-            "today": datetime.date.today(),
+            "today": timezone.localdate(),
             "before": REORGANISATION_DATE - datetime.timedelta(days=1),
             "from": REORGANISATION_DATE,
         }.get(self.value() or "")

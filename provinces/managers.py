@@ -4,6 +4,7 @@ import datetime
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from provinces.text import fold
 
@@ -23,7 +24,7 @@ class UnitQuerySet(models.QuerySet):
 
     def current(self) -> "UnitQuerySet":
         """Units in force today."""
-        return self.in_force_on(datetime.date.today())
+        return self.in_force_on(timezone.localdate())
 
     def search(self, query: str) -> "UnitQuerySet":
         """Units whose name or alias contains the query, with or without diacritics."""

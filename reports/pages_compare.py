@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 from django.http import QueryDict
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config.params import digits_param
@@ -91,7 +92,7 @@ def parse_compare(params: QueryDict, *, known_indicators: list[str]) -> CompareQ
 
 def unit_dates(query: CompareQuery) -> list[tuple[str, datetime.date]]:
     """Return each requested code with the date to read it at: its own, else 31 December of the year."""
-    default = year_reference_date(query.year) if query.year else datetime.date.today()
+    default = year_reference_date(query.year) if query.year else timezone.localdate()
     return [(code, day or default) for code, day in query.units]
 
 

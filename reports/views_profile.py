@@ -6,6 +6,7 @@ import re
 import pandas as pd
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indicators.params import year_param
@@ -41,11 +42,11 @@ CODE_PATTERN = re.compile(r"^\d{2,5}$")
 def parse_day(raw: str | None) -> tuple[datetime.date, str]:
     """Return the date of an ``on`` parameter (today when absent) and an error message when it is invalid."""
     if raw is None or raw.strip() == "":
-        return datetime.date.today(), ""
+        return timezone.localdate(), ""
     try:
         return datetime.date.fromisoformat(raw.strip()), ""
     except ValueError:
-        return datetime.date.today(), _("“%(raw)s” is not a date: write it as YYYY-MM-DD, for example 2024-06-01.") % {
+        return timezone.localdate(), _("“%(raw)s” is not a date: write it as YYYY-MM-DD, for example 2024-06-01.") % {
             "raw": raw[:40]
         }
 
@@ -108,7 +109,7 @@ def _unit_page(request: HttpRequest, *, level: str, code: str) -> HttpResponse:
             **context,
             "unit": found,
             "unit_label": unit_label(found),
-            "is_current": found.in_force_on(datetime.date.today()),
+            "is_current": found.in_force_on(timezone.localdate()),
             "lineage": lineage,
             "table": value_table(profile),
             "small_multiples": [c for c in page.charts if c.id != "rank-history"],
@@ -150,7 +151,7 @@ def compare(request: HttpRequest) -> HttpResponse:
             response = chart_csv(page, request.GET.get("chart", ""), filename=f"compare_{query.year}")
             if response is not None:
                 return response
-    day = year_reference_date(query.year) if query.year else datetime.date.today()
+    day = year_reference_date(query.year) if query.year else timezone.localdate()
     charts = {c.id: c for c in page.charts}
     return render(
         request,

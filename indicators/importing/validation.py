@@ -14,7 +14,17 @@ from django.utils.translation import gettext as _
 
 from indicators.importing.columns import close_codes
 from indicators.importing.rows import Candidate, Cell, is_empty, rank_parse, year_parse
-from indicators.models import ImportBatch, Indicator, MeasureUnit, Qualifier, RankBasis, Source, Value, value_errors
+from indicators.models import (
+    ImportBatch,
+    Indicator,
+    MeasureUnit,
+    Qualifier,
+    RankBasis,
+    Source,
+    Value,
+    value_errors,
+    year_error,
+)
 from indicators.numbers import Convention, NumberFormatError, parse_number
 from provinces.models import AdministrativeUnit, Level
 from provinces.resolver import UnitAmbiguous, UnitIndex, UnitResolveError
@@ -162,7 +172,6 @@ class Validator:
         self._seen: dict[tuple[int, int, int], int] = {}
         self._units = units  # built on the first row that needs it: one query for every unit
         self.sources: dict[tuple[str, str], dict[str, object]] = {}
-        self.this_year = datetime.date.today().year
 
     # -- errors -------------------------------------------------------------------------------
     def error(self, cell: Cell | None, message: str, *, line: int = 0, column: str = "") -> None:
@@ -216,12 +225,9 @@ class Validator:
         except (ValueError, TypeError):
             self.error(c.year, _("“%(text)s” is not a year (write it as 2023).") % {"text": c.year.text})
             return None
-        if year > self.this_year:
-            self.error(
-                c.year,
-                _("Year %(year)s has not ended yet or is in the future: no figures for it can have been published.")
-                % {"year": year},
-            )
+        problem = year_error(year)
+        if problem:
+            self.error(c.year, problem)
             return None
         return year
 
