@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from config.params import id_param
+from config.params import digits_param, id_param
 from indicators.models import (
     MAX_YEAR,
     MIN_YEAR,
@@ -93,6 +93,18 @@ def stale_message(changes: list[tuple[str, str, str]], by: str) -> str:
     ) % {"by": by, "what": what or _("the publication status")}
 
 
+class YearField(forms.IntegerField):
+    """A year typed in ASCII digits (Django's IntegerField takes "٢٠٢٣" too); whether it may hold figures is year_error's."""
+
+    def to_python(self, value: object) -> int | None:
+        if value in self.empty_values:
+            return None
+        text = str(value).strip()
+        if digits_param(text, max_length=4) is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return int(text)
+
+
 class ValueAdminForm(forms.ModelForm):
     """The Value change form: localized number input and the model's rules as field errors.
 
@@ -100,6 +112,7 @@ class ValueAdminForm(forms.ModelForm):
     is refused here with what changed (the admin's save repeats the check in the UPDATE itself).
     """
 
+    year = YearField(label=_("year"))
     value = LocalizedNumberField(label=_("value"), required=False)
     rank = forms.IntegerField(label=_("published rank"), required=False, min_value=1)
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -246,7 +259,7 @@ class YearSheetChooseForm(forms.Form):
     """Step 1 of the year sheet: a unit of any level and a year (read from the query string)."""
 
     unit = IdChoiceField(label=_("unit"), queryset=AdministrativeUnit.objects.select_related("parent"))
-    year = forms.IntegerField(label=_("year"), min_value=MIN_YEAR, max_value=MAX_YEAR)
+    year = YearField(label=_("year"), min_value=MIN_YEAR, max_value=MAX_YEAR)
 
     def __init__(self, *args: object, admin_site: AdminSite, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)

@@ -76,11 +76,17 @@ def hostile_data():
     return par
 
 
+def non_ascii_digits() -> st.SearchStrategy[str]:
+    """Return digits that str.isdigit() (and sometimes int()) accept but that are not ASCII: ², ①, ٣, １ …"""
+    return st.text(st.characters(categories=("Nd", "No"), exclude_characters="0123456789"), min_size=1, max_size=6)
+
+
 def query_pairs() -> st.SearchStrategy[str]:
     """Return raw query strings: known and random keys, tricky, random and invalid-UTF-8 values, junk."""
     key = st.one_of(st.sampled_from(KNOWN_KEYS), st.text(max_size=12))
     value = st.one_of(
         st.sampled_from(TRICKY_VALUES).map(quote),
+        non_ascii_digits().map(quote),
         st.text(st.characters(exclude_categories=("Cs",)), max_size=60).map(quote),
         st.integers(min_value=-(10**30), max_value=10**30).map(str),
         st.binary(max_size=20).map(quote_from_bytes),  # often not UTF-8 once decoded
@@ -298,9 +304,8 @@ STAFF_KEYS = ["unit", "year", "province", "status", "indicator", "q", "o", "p", 
 def staff_query_pairs() -> st.SearchStrategy[str]:
     """Return raw query strings for staff pages: their keys, and values with non-ASCII digits and huge ids."""
     key = st.one_of(st.sampled_from(STAFF_KEYS), st.text(max_size=8))
-    digits = st.text(st.characters(categories=("Nd", "No")), min_size=1, max_size=6)  # ², ①, ٣, １ …
     value = st.one_of(
-        digits.map(quote),
+        non_ascii_digits().map(quote),
         st.sampled_from([*TRICKY_VALUES, HUGE]).map(quote),
         st.integers(min_value=-(10**30), max_value=10**30).map(str),
         st.text(st.characters(exclude_categories=("Cs",)), max_size=30).map(quote),

@@ -186,3 +186,9 @@ def test_the_value_form_refuses_the_current_year_and_accepts_it_once_it_ended(fr
     frozen(JUST_AFTER_NEW_YEAR_IN_VIETNAM)
     # Not yet 2027 in UTC, but the year 2026 has ended in Vietnam.
     assert _form(indicator=papi, unit=new_province, year=2026, value="50", source=source).is_valid()
+
+
+@pytest.mark.parametrize("typed", ["٢٠٢٣", "２０２３", "²⁰²³", "2023.0", "+2023"])
+def test_the_value_form_reads_a_year_in_ascii_digits_only(papi, old_province, typed):
+    form = _form(indicator=papi, unit=old_province, year=typed, value="50", source=make_source())
+    assert not form.is_valid() and form.errors["year"] == ["Enter a whole number."]
