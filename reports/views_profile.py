@@ -1,7 +1,6 @@
 """Public pages about units and indicators: the unit profile, the comparison, the indicator pages."""
 
 import datetime
-import re
 
 import pandas as pd
 from django.http import Http404, HttpRequest, HttpResponse
@@ -9,6 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.params import digits_param
 from indicators.params import year_param
 from provinces.models import Level, year_reference_date
 from reports.exports import csv_response
@@ -36,7 +36,10 @@ from reports.selectors_indicator import (
 from reports.selectors_profile import series_break_frame, unit_at, unit_profile, unit_versions
 from reports.tables_profile import localised, safe_url, unit_label, unit_url
 
-CODE_PATTERN = re.compile(r"^\d{2,5}$")
+
+def unit_code_param(code: str) -> str | None:
+    """Return a GSO unit code from the URL (2 to 5 ASCII digits), else None."""
+    return code if digits_param(code, max_length=5) and len(code) >= 2 else None
 
 
 def parse_day(raw: str | None) -> tuple[datetime.date, str]:
@@ -86,9 +89,9 @@ def _unit_page(request: HttpRequest, *, level: str, code: str) -> HttpResponse:
     context = {"level": level, "level_label": Level(level).label, "code": code[:10], "day": day}
     if error:
         return render(request, "reports/province.html", {**context, "error": error}, status=400)
-    found = unit_at(level=level, code=code, day=day) if CODE_PATTERN.match(code) else None
+    found = unit_at(level=level, code=code, day=day) if unit_code_param(code) else None
     if found is None:
-        versions = unit_versions(level=level, code=code) if CODE_PATTERN.match(code) else []
+        versions = unit_versions(level=level, code=code) if unit_code_param(code) else []
         versions = [{"unit": u, "label": unit_label(u), "url": unit_url(u)} for u in versions]
         return render(request, "reports/province.html", {**context, "versions": versions}, status=404)
     profile = unit_profile(unit=found, day=day)

@@ -205,7 +205,14 @@ def test_a_request_body_over_the_limit_gets_a_clear_413(client, settings):
 
 
 def test_levels_and_codes_in_paths_that_do_not_exist_are_404(client, hostile_data):
-    for path in ("/units/province/01/", "/units/<script>/01/", "/provinces/%3Cscript%3E/", "/indicators/x%00/"):
+    for path in (
+        "/units/province/01/",
+        "/units/<script>/01/",
+        "/provinces/%3Cscript%3E/",
+        "/indicators/x%00/",
+        "/provinces/%D9%A0%D9%A1/",  # Arabic-Indic "01": a code is ASCII digits
+        "/units/district/%C2%B2%C2%B2%C2%B2/",
+    ):
         response = client.get(path)
         assert response.status_code in {400, 404}, path
 
