@@ -5,7 +5,7 @@ from typing import Any
 
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 
-from reports.exports import csv_lines
+from indicators.exports import csv_lines
 
 
 def _flat(value: Any) -> Any:

@@ -1,7 +1,5 @@
 """Admin for the indicator catalogue, sources and values."""
 
-import csv
-
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, models, transaction
@@ -13,7 +11,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from config.params import id_param
 from indicators import admin_history, admin_imports  # noqa: F401  (the import pages and the change log)
+from indicators.exports import values_staff_export
 from indicators.forms import (
     ValueAdminForm,
     YearSheetChooseForm,
@@ -65,9 +65,9 @@ class RestorableHistoryAdmin(SimpleHistoryAdmin):
         return self.model.history.all()
 
     def _history_check(self, request: HttpRequest, object_id: str) -> None:
-        pk = str(object_id)
-        if not pk.isascii() or not pk.isdigit() or len(pk) > 18:
-            raise Http404
+        pk = id_param(str(object_id))
+        if pk is None:
+            raise Http404  # django-simple-history would query the text as an id
         if self.get_queryset(request).filter(pk=pk).exists():
             return
         if self.model.objects.filter(pk=pk).exists() or not self.history_records(request).filter(id=pk).exists():
@@ -84,10 +84,21 @@ class RestorableHistoryAdmin(SimpleHistoryAdmin):
     def revert_disabled(self, request: HttpRequest, obj: object = None) -> bool:
         return not is_national_admin(request.user)
 
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, object]:
+        """Return the add form's initial data from the query string, without related ids that are not ids.
+
+        The autocomplete widgets query their selected value as an id: ``?unit=²`` would answer 500.
+        """
+        initial = super().get_changeform_initial_data(request)
+        related = {f.name for f in self.model._meta.get_fields() if f.is_relation and f.many_to_one}
+        return {k: v for k, v in initial.items() if k not in related or id_param(str(v)) is not None}
+
     def history_form_view(
         self, request: HttpRequest, object_id: str, version_id: str, extra_context: dict | None = None
     ) -> HttpResponse:
         self._history_check(request, object_id)
+        if id_param(str(version_id)) is None:
+            raise Http404
         if not self.history_records(request).filter(id=object_id, history_id=version_id).exists():
             raise Http404
         if request.method == "POST" and not is_national_admin(request.user):
@@ -175,9 +186,9 @@ class ProvinceFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Value]) -> QuerySet[Value]:
-        if not self.value() or not self.value().isdigit():
+        pk = id_param(self.value())
+        if pk is None:
             return queryset
-        pk = int(self.value())
         return queryset.filter(Q(unit_id=pk) | Q(unit__parent_id=pk) | Q(unit__parent__parent_id=pk))
 
 
@@ -228,7 +239,7 @@ class ValueAdmin(RestorableHistoryAdmin):
     search_fields = ("indicator__code", "unit__code")
     search_help_text = _("Unit name (with or without diacritics), unit code or indicator code.")
     autocomplete_fields = ("indicator", "unit", "source")
-    actions = ("submit_selected", "approve_selected", "export_selected")
+    actions = ("submit_selected", "approve_selected", "export_selected", "export_selected_xlsx")
     workflow_fields = (
         "status",
         "review_comment",
@@ -272,7 +283,7 @@ class ValueAdmin(RestorableHistoryAdmin):
 
     def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Value | None:
         obj = super().get_object(request, object_id, from_field)
-        if obj is None and Value.objects.filter(pk=object_id if str(object_id).isdigit() else None).exists():
+        if obj is None and Value.objects.filter(pk=id_param(object_id)).exists():
             raise Http404  # another province's value: not found, rather than a hint that it exists
         return obj
 
@@ -365,7 +376,11 @@ class ValueAdmin(RestorableHistoryAdmin):
 
     @admin.action(description=_("Export the selected values as CSV (including unpublished)"), permissions=["export"])
     def export_selected(self, request: HttpRequest, queryset: QuerySet[Value]) -> HttpResponse:
-        return values_staff_csv(self._loaded(queryset.restrict(request.user, "export")))
+        return values_staff_export(self._loaded(queryset.restrict(request.user, "export")), export_format="csv")
+
+    @admin.action(description=_("Export the selected values as XLSX (including unpublished)"), permissions=["export"])
+    def export_selected_xlsx(self, request: HttpRequest, queryset: QuerySet[Value]) -> HttpResponse:
+        return values_staff_export(self._loaded(queryset.restrict(request.user, "export")), export_format="xlsx")
 
     def has_submit_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("indicators.submit_value")
@@ -447,12 +462,10 @@ class ValueAdmin(RestorableHistoryAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         may_edit = self.has_add_permission(request) and self.has_change_permission(request)
-        unit_id = request.GET.get("unit", "")
+        unit_id = id_param(request.GET.get("unit", ""))
         if (
             unit_scope_q(request.user)  # scoped staff only: national staff see every unit
-            and unit_id.isascii()
-            and unit_id.isdigit()
-            and len(unit_id) < 18
+            and unit_id is not None
             and not units_editable_by(request.user).filter(pk=unit_id).exists()
             and AdministrativeUnit.objects.filter(pk=unit_id).exists()
         ):
@@ -546,57 +559,6 @@ class ValueAdmin(RestorableHistoryAdmin):
         return HttpResponseRedirect(sheet_url)
 
 
-def values_staff_csv(values: QuerySet[Value]) -> HttpResponse:
-    """Return the given values, published or not, as a CSV for staff (formula-like cells quoted)."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="cchc_values_staff.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow(
-        [
-            "indicator",
-            "unit_code",
-            "unit",
-            "year",
-            "value",
-            "rank",
-            "qualifier",
-            "status",
-            "correction_of",
-            "source_title",
-            "source_url",
-            "note",
-        ]
-    )
-    for v in values.order_by("indicator__code", "year", "unit__sort_key"):
-        writer.writerow(
-            [
-                _cell(x)
-                for x in (
-                    v.indicator.code,
-                    v.unit.code,
-                    v.unit.short_name,
-                    v.year,
-                    "" if v.value is None else format(v.value.normalize(), "f"),
-                    v.rank or "",
-                    v.qualifier,
-                    v.status,
-                    v.correction_of_id or "",
-                    v.source.title,
-                    v.source.url,
-                    v.note,
-                )
-            ]
-        )
-    return response
-
-
-def _cell(value: object) -> str:
-    text = str(value)
-    # A spreadsheet would run a cell starting with these as a formula.
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not text[1:2].isdigit() else text
-
-
 def _sheet_refusal(formset: object, rows: list[SheetRow], refused: WriteRefused) -> None:
     """Show the write service's refusal of a year sheet at the lines it names (rows are indicator codes)."""
     forms_by_code = {row.indicator.code: form for row, form in zip(rows, formset.forms, strict=True)}
@@ -614,7 +576,7 @@ def _source_ids(data: object, rows: list) -> set[int]:
     ids = {row.existing.source_id for row in rows if row.existing is not None}
     if data is not None:
         keys = ["sheet-source", *(f"rows-{i}-source" for i in range(len(rows)))]
-        ids |= {int(data[k]) for k in keys if str(data.get(k, "")).isdigit() and len(data[k]) < 18}
+        ids |= {pk for k in keys if (pk := id_param(data.get(k))) is not None}
     return ids
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from config.params import digits_param
 from indicators.models import Direction, Indicator, IndicatorGroup, MeasureUnit, SeriesBreak
 from indicators.services import history_channel
 
@@ -74,7 +75,7 @@ def _decimal(text: str, *, where: str) -> Decimal | None:
 
 
 def _integer(text: str, *, where: str) -> int:
-    if not text.isdigit():
+    if digits_param(text, max_length=9) is None:  # isdigit() would let "²" through to int()
         raise CatalogueError(f"{where}: “{text}” is not a whole number.")
     return int(text)
 

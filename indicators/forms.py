@@ -13,7 +13,18 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from indicators.models import MAX_YEAR, MIN_YEAR, MeasureUnit, Qualifier, RankBasis, Source, Value, value_errors
+from config.params import digits_param, id_param
+from indicators.models import (
+    MAX_YEAR,
+    MIN_YEAR,
+    MeasureUnit,
+    Qualifier,
+    RankBasis,
+    Source,
+    Value,
+    value_errors,
+    year_error,
+)
 from indicators.numbers import NumberFormatError, convention_for_language, parse_number
 from indicators.yearsheet import SheetEntry, SheetRow
 from provinces.models import AdministrativeUnit
@@ -82,6 +93,18 @@ def stale_message(changes: list[tuple[str, str, str]], by: str) -> str:
     ) % {"by": by, "what": what or _("the publication status")}
 
 
+class YearField(forms.IntegerField):
+    """A year typed in ASCII digits (Django's IntegerField takes "٢٠٢٣" too); whether it may hold figures is year_error's."""
+
+    def to_python(self, value: object) -> int | None:
+        if value in self.empty_values:
+            return None
+        text = str(value).strip()
+        if digits_param(text, max_length=4) is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return int(text)
+
+
 class ValueAdminForm(forms.ModelForm):
     """The Value change form: localized number input and the model's rules as field errors.
 
@@ -89,6 +112,7 @@ class ValueAdminForm(forms.ModelForm):
     is refused here with what changed (the admin's save repeats the check in the UPDATE itself).
     """
 
+    year = YearField(label=_("year"))
     value = LocalizedNumberField(label=_("value"), required=False)
     rank = forms.IntegerField(label=_("published rank"), required=False, min_value=1)
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -201,6 +225,14 @@ class SourceIdField(forms.IntegerField):
         super().__init__(**kwargs)
         self.sources = sources
 
+    def to_python(self, value: object) -> int | None:
+        if value in self.empty_values:
+            return None
+        pk = id_param(str(value).strip())
+        if pk is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return pk
+
     def clean(self, value: object) -> Source | None:
         pk = super().clean(value)
         if pk is None:
@@ -212,18 +244,43 @@ class SourceIdField(forms.IntegerField):
         return self.sources[pk]
 
 
+class IdAutocompleteSelect(AutocompleteSelect):
+    """The admin autocomplete, ignoring a selected value that is not an id (it would be queried as one)."""
+
+    def optgroups(self, name: str, value: list[str], attrs: dict | None = None) -> list:
+        return super().optgroups(name, [v for v in value if id_param(v) is not None], attrs)
+
+
+class IdChoiceField(forms.ModelChoiceField):
+    """A model chosen by id: anything but an id in ASCII digits is an invalid choice, never a query."""
+
+    def to_python(self, value: object) -> models.Model | None:
+        if value in self.empty_values:
+            return None
+        if id_param(str(value)) is None:
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
 class YearSheetChooseForm(forms.Form):
     """Step 1 of the year sheet: a unit of any level and a year (read from the query string)."""
 
-    unit = forms.ModelChoiceField(label=_("unit"), queryset=AdministrativeUnit.objects.select_related("parent"))
-    year = forms.IntegerField(label=_("year"), min_value=MIN_YEAR, max_value=MAX_YEAR)
+    unit = IdChoiceField(label=_("unit"), queryset=AdministrativeUnit.objects.select_related("parent"))
+    year = YearField(label=_("year"), min_value=MIN_YEAR, max_value=MAX_YEAR)
 
     def __init__(self, *args: object, admin_site: AdminSite, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         unit = self.fields["unit"]
-        unit.widget = AutocompleteSelect(Value._meta.get_field("unit"), admin_site)
+        unit.widget = IdAutocompleteSelect(Value._meta.get_field("unit"), admin_site)
         unit.widget.choices = unit.choices  # ModelChoiceField hands its choices only to its first widget
         self.fields["year"].widget.attrs.update(size=6)
+
+    def clean_year(self) -> int:
+        year = self.cleaned_data["year"]
+        problem = year_error(year)
+        if problem:
+            raise forms.ValidationError(problem, code="implausible_year")
+        return year
 
 
 class YearSheetDefaultsForm(forms.Form):

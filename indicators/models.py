@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -18,6 +19,27 @@ from indicators.managers import HistoricalValueQuerySet, ImportBatchQuerySet, Va
 from provinces.models import AdministrativeUnit, Level, Region
 
 MIN_YEAR, MAX_YEAR = 1990, 2100
+
+
+def latest_plausible_year() -> int:
+    """Return the latest year figures can exist for: the last year that has ended, in Vietnam's time.
+
+    ``timezone.localdate()`` is the date in TIME_ZONE (Asia/Ho_Chi_Minh); ``date.today()`` would be the
+    server clock's date, still the old year until 07:00 in Vietnam on a server running in UTC.
+    """
+    return timezone.localdate().year - 1
+
+
+def year_error(year: int) -> str | None:
+    """Return why a year cannot hold figures (outside MIN_YEAR–MAX_YEAR, or not ended yet), or None.
+
+    The one plausible-year rule of the value form, the year sheet and the import.
+    """
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        return _("Year %(year)s is outside %(min)s–%(max)s.") % {"year": year, "min": MIN_YEAR, "max": MAX_YEAR}
+    if year > latest_plausible_year():
+        return _("Year %(year)s has not ended yet: no figures for it can have been published.") % {"year": year}
+    return None
 
 
 def _plain(number: Decimal) -> str:
@@ -437,10 +459,8 @@ def value_errors(
     errors: dict[str, list[str]] = {}
     if value is None and rank is None:
         errors.setdefault("value", []).append(_("Give a value, a published rank, or both."))
-    if year is not None and not (MIN_YEAR <= year <= MAX_YEAR):
-        errors.setdefault("year", []).append(
-            _("Year %(year)s is outside %(min)s–%(max)s.") % {"year": year, "min": MIN_YEAR, "max": MAX_YEAR}
-        )
+    if year is not None and (problem := year_error(year)):
+        errors.setdefault("year", []).append(problem)
     if indicator is not None and value is not None:
         problem = indicator.range_error(value)
         if problem:

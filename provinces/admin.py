@@ -14,13 +14,15 @@ import datetime
 
 from django.contrib import admin
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from config.params import digits_param, id_param
 from provinces.models import REORGANISATION_DATE, AdministrativeUnit
 
 
@@ -39,7 +41,7 @@ class InForceFilter(admin.SimpleListFilter):
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         day = {
-            "today": datetime.date.today(),
+            "today": timezone.localdate(),
             "before": REORGANISATION_DATE - datetime.timedelta(days=1),
             "from": REORGANISATION_DATE,
         }.get(self.value() or "")
@@ -75,6 +77,18 @@ class AdministrativeUnitAdmin(SimpleHistoryAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).select_related("parent")
 
+    def history_view(self, request: HttpRequest, object_id: str, extra_context: dict | None = None) -> HttpResponse:
+        if id_param(object_id) is None:
+            raise Http404  # django-simple-history would query the text as an id
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(
+        self, request: HttpRequest, object_id: str, version_id: str, extra_context: dict | None = None
+    ) -> HttpResponse:
+        if id_param(object_id) is None or id_param(version_id) is None:
+            raise Http404
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
     def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str) -> tuple[QuerySet, bool]:
         """Match the folded name text (so "dak lak" finds Đắk Lắk) or the start of a GSO code.
 
@@ -87,7 +101,7 @@ class AdministrativeUnitAdmin(SimpleHistoryAdmin):
         if not term:
             return queryset, False
         matches = queryset.search(term)
-        if term.isdigit():
+        if digits_param(term, max_length=5):
             matches = matches | queryset.filter(code__startswith=term)
         return matches, False
 

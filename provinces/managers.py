@@ -3,6 +3,7 @@
 import datetime
 
 from django.db.models import Q
+from django.utils import timezone
 
 from provinces.scope import RestrictedQuerySet, unit_scope_q
 from provinces.text import fold
@@ -30,7 +31,7 @@ class UnitQuerySet(RestrictedQuerySet):
 
     def current(self) -> "UnitQuerySet":
         """Units in force today."""
-        return self.in_force_on(datetime.date.today())
+        return self.in_force_on(timezone.localdate())
 
     def search(self, query: str) -> "UnitQuerySet":
         """Units whose name or alias contains the query, with or without diacritics."""

@@ -1,127 +1,27 @@
-"""CSV and XLSX writers shared by every table, chart download and the bulk export.
+"""The public downloads: tables and charts as CSV/XLSX, and the streamed bulk export.
 
-CSV files open correctly in Excel: UTF-8 with a byte-order mark (without it Excel reads
-Vietnamese as Windows-1252 mojibake), a header of stable English snake_case names, numbers
-with a dot decimal and no grouping. Text cells that a spreadsheet would run as a formula
-(starting with = + - @, tab or carriage return) are prefixed with an apostrophe.
+Every cell goes through indicators.exports (BOM, numbers as numbers, formula-like text neutralised), the
+one cell writer that the staff export uses too; the bulk export's PostgreSQL COPY mirrors it in SQL.
 """
 
-import csv
-import io
 import os
 import threading
-from collections.abc import Iterable, Iterator, Sequence
-from datetime import date, datetime
-from decimal import Decimal
+from collections.abc import Iterator, Sequence
 
 from django.db import connection
 from django.db.models import QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
-BOM = "\ufeff"
-CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_text(text: str) -> str:
-    """Return text that a spreadsheet shows as text, never runs as a formula."""
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
-
-
-def cell_value(value: object) -> object:
-    """Return a value for a CSV or XLSX cell: numbers stay numbers, text is neutralised, missing is empty."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, Decimal):
-        # Trailing zeros of the 4-place storage are noise: 99.7000 → 99.7.
-        normalised = value.normalize()
-        return normalised.quantize(Decimal(1)) if normalised == normalised.to_integral_value() else normalised
-    if isinstance(value, int | float):
-        return "" if isinstance(value, float) and value != value else value
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return safe_text(str(value))
-
-
-def _csv_line(row: Sequence[object]) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerow([cell_value(v) for v in row])
-    return buffer.getvalue()
-
-
-def csv_lines(columns: Sequence[str], rows: Iterable[Sequence[object]]) -> Iterator[str]:
-    """Yield the CSV text line by line, the BOM and header first."""
-    yield BOM + _csv_line(columns)
-    for row in rows:
-        yield _csv_line(row)
-
-
-def csv_chunks(columns: Sequence[str], rows: Iterable[Sequence[object]], *, rows_per_chunk: int) -> Iterator[str]:
-    """Yield the same CSV text as csv_lines in chunks of rows_per_chunk rows.
-
-    One writer and buffer serve every row (csv_lines makes them per line), which is most of the
-    bulk export's time at millions of rows; memory stays bounded by the chunk.
-    """
-    yield BOM + _csv_line(columns)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    pending = 0
-    for row in rows:
-        writer.writerow([cell_value(v) for v in row])
-        pending += 1
-        if pending == rows_per_chunk:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-            pending = 0
-    if pending:
-        yield buffer.getvalue()
-
-
-def _attachment(filename: str) -> str:
-    return f'attachment; filename="{filename}"'
-
-
-def csv_response(*, filename: str, columns: Sequence[str], rows: Iterable[Sequence[object]]) -> HttpResponse:
-    """Return a CSV download of the rows."""
-    response = HttpResponse("".join(csv_lines(columns, rows)), content_type=CSV_CONTENT_TYPE)
-    response["Content-Disposition"] = _attachment(filename)
-    return response
-
-
-def xlsx_bytes(*, columns: Sequence[str], rows: Iterable[Sequence[object]], sheet_title: str = "data") -> bytes:
-    """Return an XLSX workbook with one sheet: a bold header row, then the rows (numbers as numbers)."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=sheet_title[:31] or "data")
-    header = []
-    for name in columns:
-        cell = WriteOnlyCell(sheet, value=name)
-        cell.font = Font(bold=True)
-        header.append(cell)
-    sheet.append(header)
-    for row in rows:
-        values = [cell_value(v) for v in row]
-        sheet.append([float(v) if isinstance(v, Decimal) else (None if v == "" else v) for v in values])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def xlsx_response(
-    *, filename: str, columns: Sequence[str], rows: Iterable[Sequence[object]], sheet_title: str = "data"
-) -> HttpResponse:
-    """Return an XLSX download of the rows."""
-    response = HttpResponse(
-        xlsx_bytes(columns=columns, rows=rows, sheet_title=sheet_title), content_type=XLSX_CONTENT_TYPE
-    )
-    response["Content-Disposition"] = _attachment(filename)
-    return response
+from indicators.exports import (
+    BOM,
+    CSV_CONTENT_TYPE,
+    FORMULA_STARTS,
+    attachment,
+    csv_chunks,
+    csv_line,
+    csv_response,
+    xlsx_response,
+)
 
 
 def table_response(
@@ -186,7 +86,7 @@ def _copy_cell(field: str, column: str) -> str:
     if field in _DATE_FIELDS:
         return f"to_char({column}, 'YYYY-MM-DD')"
     text = f"replace({column}, E'\\n', E'\\r\\ue000')"
-    starts = ", ".join("E'" + c.encode("unicode_escape").decode() + "'" for c in _FORMULA_STARTS)
+    starts = ", ".join("E'" + c.encode("unicode_escape").decode() + "'" for c in FORMULA_STARTS)
     quote = "''''"  # one apostrophe, as SQL writes it
     return f"NULLIF(CASE WHEN left({column}, 1) IN ({starts}) THEN {quote} || {text} ELSE {text} END, '')"
 
@@ -222,7 +122,7 @@ def values_export_copy_stream(values: QuerySet) -> Iterator[bytes]:
         except Exception as error:  # handed to the reader, which raises it
             failures.append(error)
 
-    yield (BOM + _csv_line(list(VALUE_EXPORT_FIELDS))).encode()
+    yield (BOM + csv_line(list(VALUE_EXPORT_FIELDS))).encode()
     thread = threading.Thread(target=produce, daemon=True)
     thread.start()
     newline = _EMBEDDED_NEWLINE.encode()
@@ -251,5 +151,5 @@ def values_export_response(values: QuerySet, *, filename: str = "values.csv") ->
     """Return the bulk export as a streamed CSV download (COPY on PostgreSQL, chunked csv elsewhere)."""
     stream = values_export_copy_stream(values) if connection.vendor == "postgresql" else values_export_stream(values)
     response = StreamingHttpResponse(stream, content_type=CSV_CONTENT_TYPE)
-    response["Content-Disposition"] = _attachment(filename)
+    response["Content-Disposition"] = attachment(filename)
     return response

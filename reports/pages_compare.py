@@ -11,9 +11,12 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 from django.http import QueryDict
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from indicators.models import MAX_YEAR, MIN_YEAR, MeasureUnit
+from config.params import digits_param
+from indicators.models import MeasureUnit
+from indicators.params import year_param
 from provinces.models import AdministrativeUnit, year_reference_date
 from reports.charts_profile import grouped_bar_figure, lines_figure, radar_figure, scatter_figure
 from reports.formatting import format_value
@@ -49,7 +52,7 @@ def parse_compare(params: QueryDict, *, known_indicators: list[str]) -> CompareQ
     query = CompareQuery()
     for item in _split(params, "units")[:50]:
         code, _sep, day = item.partition("@")
-        if not code.isdigit() or len(code) > 3:
+        if digits_param(code, max_length=3) is None:
             query.errors.append(_("“%(code)s” is not a province code (two digits, e.g. 01).") % {"code": item[:20]})
             continue
         try:
@@ -70,8 +73,8 @@ def parse_compare(params: QueryDict, *, known_indicators: list[str]) -> CompareQ
     query.indicators = [c for c in wanted if c in known_indicators][:MAX_INDICATORS]
     raw_year = params.get("year", "").strip()
     if raw_year:
-        if raw_year.isdigit() and MIN_YEAR <= int(raw_year) <= MAX_YEAR:
-            query.year = int(raw_year)
+        if year_param(raw_year) is not None:
+            query.year = year_param(raw_year)
         else:
             query.errors.append(
                 _("“%(year)s” is not a year; the latest year with data is shown.") % {"year": raw_year[:10]}
@@ -89,7 +92,7 @@ def parse_compare(params: QueryDict, *, known_indicators: list[str]) -> CompareQ
 
 def unit_dates(query: CompareQuery) -> list[tuple[str, datetime.date]]:
     """Return each requested code with the date to read it at: its own, else 31 December of the year."""
-    default = year_reference_date(query.year) if query.year else datetime.date.today()
+    default = year_reference_date(query.year) if query.year else timezone.localdate()
     return [(code, day or default) for code, day in query.units]
 
 

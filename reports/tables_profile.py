@@ -5,7 +5,6 @@ in the active language (1.746 and 99,7% in Vietnamese, 1,746 and 99.7% in Englis
 qualifier and rank-basis marks that keep a figure honest ("> 95", "as of", "implied", "derived").
 """
 
-import datetime
 import math
 from urllib.parse import urlsplit
 
@@ -79,7 +78,7 @@ def unit_label(unit: AdministrativeUnit) -> str:
 
 def unit_url(unit: AdministrativeUnit) -> str:
     """Return the profile URL of a unit, dated so that a reused code opens this very unit."""
-    day = unit.valid_to or unit.valid_from or datetime.date.today()
+    day = unit.valid_to or unit.valid_from or timezone.localdate()
     if unit.level == Level.PROVINCE:
         path = reverse("reports:province", kwargs={"code": unit.code})
     else:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
 from indicators.models import Indicator
+from indicators.params import year_param
 from indicators.selectors import public_values
 from provinces.models import REORGANISATION_DATE, AdministrativeUnit, Level, year_reference_date
 from reports import pages
@@ -55,8 +56,8 @@ def ranking_view(request: HttpRequest) -> HttpResponse:
     data.setdefault("indicator", indicator.code)
     if years and not data.get("year"):
         data["year"] = str(years[0])
-    year_text = data.get("year", "")
-    structure_year = int(year_text) if year_text.isdigit() and int(year_text) in years else (years or [2024])[0]
+    asked_year = year_param(data.get("year", ""))
+    structure_year = asked_year if asked_year in years else (years or [2024])[0]
     form = RankingForm(data, indicators=indicators, years=years, provinces=province_choices(year=structure_year))
     context.update(form=form, years=years)
     export_format = request.GET.get("format", "")

@@ -1,13 +1,15 @@
 """Public pages about units and indicators: the unit profile, the comparison, the indicator pages."""
 
 import datetime
-import re
 
 import pandas as pd
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.params import digits_param
+from indicators.params import year_param
 from provinces.models import Level, year_reference_date
 from reports.exports import csv_response
 from reports.formatting import format_value
@@ -35,17 +37,20 @@ from reports.selectors_profile import series_break_frame, unit_at, unit_profile,
 from reports.sources import source_badge
 from reports.tables_profile import localised, safe_url, unit_label, unit_url
 
-CODE_PATTERN = re.compile(r"^\d{2,5}$")
+
+def unit_code_param(code: str) -> str | None:
+    """Return a GSO unit code from the URL (2 to 5 ASCII digits), else None."""
+    return code if digits_param(code, max_length=5) and len(code) >= 2 else None
 
 
 def parse_day(raw: str | None) -> tuple[datetime.date, str]:
     """Return the date of an ``on`` parameter (today when absent) and an error message when it is invalid."""
     if raw is None or raw.strip() == "":
-        return datetime.date.today(), ""
+        return timezone.localdate(), ""
     try:
         return datetime.date.fromisoformat(raw.strip()), ""
     except ValueError:
-        return datetime.date.today(), _("“%(raw)s” is not a date: write it as YYYY-MM-DD, for example 2024-06-01.") % {
+        return timezone.localdate(), _("“%(raw)s” is not a date: write it as YYYY-MM-DD, for example 2024-06-01.") % {
             "raw": raw[:40]
         }
 
@@ -85,9 +90,9 @@ def _unit_page(request: HttpRequest, *, level: str, code: str) -> HttpResponse:
     context = {"level": level, "level_label": Level(level).label, "code": code[:10], "day": day}
     if error:
         return render(request, "reports/province.html", {**context, "error": error}, status=400)
-    found = unit_at(level=level, code=code, day=day) if CODE_PATTERN.match(code) else None
+    found = unit_at(level=level, code=code, day=day) if unit_code_param(code) else None
     if found is None:
-        versions = unit_versions(level=level, code=code) if CODE_PATTERN.match(code) else []
+        versions = unit_versions(level=level, code=code) if unit_code_param(code) else []
         versions = [{"unit": u, "label": unit_label(u), "url": unit_url(u)} for u in versions]
         return render(request, "reports/province.html", {**context, "versions": versions}, status=404)
     profile = unit_profile(unit=found, day=day)
@@ -108,7 +113,7 @@ def _unit_page(request: HttpRequest, *, level: str, code: str) -> HttpResponse:
             **context,
             "unit": found,
             "unit_label": unit_label(found),
-            "is_current": found.in_force_on(datetime.date.today()),
+            "is_current": found.in_force_on(timezone.localdate()),
             "lineage": lineage,
             "table": value_table(profile),
             "small_multiples": [c for c in page.charts if c.id != "rank-history"],
@@ -150,7 +155,7 @@ def compare(request: HttpRequest) -> HttpResponse:
             response = chart_csv(page, request.GET.get("chart", ""), filename=f"compare_{query.year}")
             if response is not None:
                 return response
-    day = year_reference_date(query.year) if query.year else datetime.date.today()
+    day = year_reference_date(query.year) if query.year else timezone.localdate()
     charts = {c.id: c for c in page.charts}
     return render(
         request,
@@ -191,8 +196,8 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     map_year, error = (years[-1] if years else None), ""
     raw_year = request.GET.get("year", "").strip()
     if raw_year:
-        if raw_year.isdigit() and int(raw_year) in years:
-            map_year = int(raw_year)
+        if year_param(raw_year) in years:
+            map_year = year_param(raw_year)
         else:
             error = _("No province figures for %(year)s; showing %(latest)s.") % {
                 "year": raw_year[:10],

@@ -1,6 +1,7 @@
 """Staff accounts: roles from the migration, createstaff, login throttling per username and
 address, password rules, session expiry, logout and password change."""
 
+import datetime
 from io import StringIO
 
 import pytest
@@ -9,6 +10,7 @@ from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from accounts.client_address import trusted_proxies_parse
 from accounts.roles import ROLES
 from tests.factories import make_unit
 from tests.staff import PASSWORD, make_staff
@@ -101,3 +103,99 @@ def test_createstaff_without_a_password_says_how_to_set_one(django_user_model):
     call_command("createstaff", "later", "--role", "viewer", "--no-input", stdout=out)
     assert not django_user_model.objects.get(username="later").has_usable_password()
     assert "manage.py changepassword later" in out.getvalue()
+
+
+PROXY = "127.0.0.1"
+
+
+def _login_via(client, username: str, password: str, *, remote: str, forwarded: str | None = None):
+    extra = {"REMOTE_ADDR": remote}
+    if forwarded is not None:
+        extra["HTTP_X_FORWARDED_FOR"] = forwarded
+    return client.post(LOGIN, {"username": username, "password": password}, **extra)
+
+
+def _lock_out(client, username: str, **where: str) -> None:
+    for _attempt in range(settings.AXES_FAILURE_LIMIT):
+        _login_via(client, username, "wrong password", **where)
+
+
+def test_behind_a_trusted_proxy_the_lockout_is_per_forwarded_client(client, django_user_model, settings):
+    settings.TRUSTED_PROXIES = trusted_proxies_parse(PROXY)
+    make_staff(django_user_model, "alice", "viewer", password=PASSWORD)
+    _lock_out(client, "alice", remote=PROXY, forwarded="203.0.113.9")
+
+    assert _login_via(client, "alice", PASSWORD, remote=PROXY, forwarded="203.0.113.9").status_code == 429
+    # The same user from another client behind the same proxy still logs in.
+    assert _login_via(client, "alice", PASSWORD, remote=PROXY, forwarded="198.51.100.7").status_code == 302
+    # A client cannot hide behind an address it writes itself: the proxy appends the real one on the right.
+    client.logout()
+    forged = _login_via(client, "alice", PASSWORD, remote=PROXY, forwarded="198.51.100.7, 203.0.113.9")
+    assert forged.status_code == 429
+
+
+def test_without_a_trusted_proxy_the_forwarded_header_is_ignored(client, django_user_model, settings):
+    settings.TRUSTED_PROXIES = []
+    make_staff(django_user_model, "alice", "viewer", password=PASSWORD)
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        _login_via(client, "alice", "wrong password", remote="203.0.113.9", forwarded=f"10.9.9.{attempt}")
+    # Changing the header at each attempt did not spread the failures over several "clients".
+    assert _login_via(client, "alice", PASSWORD, remote="203.0.113.9", forwarded="10.1.1.1").status_code == 429
+
+
+def test_a_forged_forwarded_header_from_an_untrusted_address_is_ignored(client, django_user_model, settings):
+    settings.TRUSTED_PROXIES = trusted_proxies_parse(PROXY)
+    make_staff(django_user_model, "alice", "viewer", password=PASSWORD)
+    # An attacker connecting directly claims to be the administrator's address: only the attacker is locked.
+    _lock_out(client, "alice", remote="198.51.100.66", forwarded="203.0.113.9")
+    assert _login_via(client, "alice", PASSWORD, remote="198.51.100.66").status_code == 429
+    assert _login_via(client, "alice", PASSWORD, remote=PROXY, forwarded="203.0.113.9").status_code == 302
+
+
+def test_the_lockout_of_one_user_and_address_locks_no_other(client, django_user_model, settings):
+    settings.TRUSTED_PROXIES = trusted_proxies_parse("10.0.0.0/8")
+    for name in ("alice", "bob"):
+        make_staff(django_user_model, name, "viewer", password=PASSWORD)
+    _lock_out(client, "alice", remote="10.0.0.5", forwarded="203.0.113.9")
+    assert _login_via(client, "bob", PASSWORD, remote="10.0.0.5", forwarded="203.0.113.9").status_code == 302
+    client.logout()
+    assert _login_via(client, "alice", PASSWORD, remote="10.0.0.6", forwarded="203.0.113.10").status_code == 302
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Return a settable clock that django-axes and Django read as the current time."""
+    import axes.attempts
+    import axes.handlers.proxy
+    from django.utils import timezone
+
+    state = {"now": timezone.now()}
+
+    def now():
+        return state["now"]
+
+    for module in (timezone, axes.attempts, axes.handlers.proxy):
+        monkeypatch.setattr(module, "now", now)
+    return state
+
+
+def test_attempts_during_a_lockout_do_not_extend_it(client, django_user_model, clock):
+    make_staff(django_user_model, "alice", "viewer", password=PASSWORD)
+    start = clock["now"]
+    _lock_out(client, "alice", remote="10.0.0.1")
+    # Someone keeps trying during the lockout, until just before it ends.
+    for minutes in (1, 5, 10, settings.AXES_COOLOFF_TIME.total_seconds() / 60 - 1):
+        clock["now"] = start + datetime.timedelta(minutes=minutes)
+        assert _login_via(client, "alice", "wrong password", remote="10.0.0.1").status_code == 429
+    clock["now"] = start + settings.AXES_COOLOFF_TIME + datetime.timedelta(seconds=1)
+    assert _login_via(client, "alice", PASSWORD, remote="10.0.0.1").status_code == 302
+
+
+def test_trusted_proxies_accepts_addresses_and_networks_and_names_a_bad_entry():
+    assert [str(n) for n in trusted_proxies_parse(" 127.0.0.1, 10.0.0.0/8,::1 ")] == [
+        "127.0.0.1/32",
+        "10.0.0.0/8",
+        "::1/128",
+    ]
+    with pytest.raises(ValueError, match="'nginx'"):
+        trusted_proxies_parse("127.0.0.1,nginx")

@@ -131,7 +131,7 @@ def test_values_pages_follow_the_cursor_to_the_end(client, world):
         ("/api/v1/units/?limit=1000", 3),  # units, successors, predecessors
         ("/api/v1/indicators/", 2),  # indicators (with parents), series breaks
         ("/api/v1/sources/", 1),
-        ("/api/v1/rankings/?indicator=par_index", 5),  # indicator, years, units, values, official averages
+        ("/api/v1/rankings/?indicator=par_index", 6),  # indicator, years, units, values, official averages, disputes
         ("/api/v1/averages/", 3),  # official, computed national, computed regional
     ],
 )

@@ -7,8 +7,10 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from indicators.exports import cell_value, csv_lines, safe_text
+from indicators.models import Value
 from provinces.models import Region
-from reports.exports import EXPORT_CHUNK_SIZE, cell_value, csv_lines, safe_text
+from reports.exports import EXPORT_CHUNK_SIZE
 from reports.tables import EXPORT_COLUMNS
 from tests.factories import make_indicator, make_source, make_unit, make_value
 
@@ -37,7 +39,21 @@ def read_csv(response) -> list[list[str]]:
     return list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
 
 
-@pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"])
+# Dangerous whatever follows the first character (a digit too), and in their fullwidth forms.
+PAYLOADS = [
+    "=1+cmd|' /C calc'!A0",
+    '=2*HYPERLINK("http://evil.example","x")',
+    "+1+1",
+    "-2+3",
+    "\uff1d1+1",
+    "\uff0b1",
+    "\uff0d1",
+    "\uff20SUM(A1)",
+    "|cmd",
+]
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx", *PAYLOADS])
 def test_formula_starts_are_neutralised(text):
     assert safe_text(text) == "'" + text
 
@@ -122,3 +138,58 @@ def test_ranking_and_bulk_exports_carry_each_sources_class(client, par):
     assert ranking[0][-1] == "source_class" and ranking[1][-1] == "republisher"
     bulk = read_csv(client.get(reverse("reports:export-values")))
     assert dict(zip(bulk[0], bulk[1], strict=True))["source_class"] == "republisher"
+
+
+def _payload_world(par):
+    """Return units whose value's source title and note are each one payload; one value is negative."""
+    units = []
+    for i, text in enumerate(PAYLOADS):
+        unit = make_unit(code=f"{i + 10}", short_name=f"Tỉnh {i}")
+        make_value(indicator=par, unit=unit, year=2023, value=str(50 + i), source=make_source(title=text), note=text)
+        units.append(unit)
+    return units
+
+
+def _xlsx_rows(response) -> list[dict[str, object]]:
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    return [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
+
+
+def test_public_csv_and_xlsx_neutralise_every_payload_and_keep_numbers(client, par):
+    _payload_world(par)
+    base = reverse("reports:ranking") + "?indicator=par_index&year=2023"
+    rows = read_csv(client.get(base + "&format=csv"))
+    body = [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
+    assert sorted(r["source_title"] for r in body) == sorted("'" + p for p in PAYLOADS)
+    assert all(float(r["value"]) >= 50 for r in body)  # numbers are not escaped
+    sheet = _xlsx_rows(client.get(base + "&format=xlsx"))
+    assert sorted(r["source_title"] for r in sheet) == sorted("'" + p for p in PAYLOADS)
+    assert all(isinstance(r["value"], int | float) for r in sheet)
+
+
+@pytest.mark.parametrize("export_format", ["csv", "xlsx"])
+def test_staff_export_neutralises_every_payload_and_writes_numbers_as_numbers(
+    client, django_user_model, par, export_format
+):
+    from tests.staff import make_staff
+
+    client.force_login(make_staff(django_user_model, "xem", "viewer"))
+    units = _payload_world(par)
+    negative = make_value(indicator=par, unit=make_unit(code="99"), year=2022, value="-2.5", note="-2.5")
+    selected = [*Value.objects.filter(indicator=par, unit__in=units).values_list("pk", flat=True), negative.pk]
+    action = "export_selected" if export_format == "csv" else "export_selected_xlsx"
+    response = client.post(
+        reverse("admin:indicators_value_changelist"), {"action": action, "_selected_action": selected, "index": 0}
+    )
+    assert f"cchc_values_staff.{export_format}" in response["Content-Disposition"]
+    if export_format == "csv":
+        rows = read_csv(response)
+        body = [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
+    else:
+        body = _xlsx_rows(response)
+    by_note = {r["note"]: r for r in body}
+    for text in PAYLOADS:
+        assert by_note["'" + text]["source_title"] == "'" + text
+    # The negative figure is a number (not escaped); the same characters in a note are text (escaped).
+    assert by_note["'-2.5"]["value"] in ("-2.5", -2.5)
+    assert {r["year"] for r in body} <= {"2022", "2023", 2022, 2023}

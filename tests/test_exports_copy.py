@@ -24,6 +24,8 @@ def test_copy_export_is_byte_for_byte_the_csv_writers(client):
     make_value(indicator=par, unit=commune, year=2023, value="80", note='@note\r\nwith lines, and "quotes"')
     make_value(indicator=count, unit=province, year=2024, value="120", source=source, note="+1\ttab")
     make_value(indicator=par, unit=province, year=2024, value=None, rank=7, rank_basis="order_implied")
+    make_value(indicator=count, unit=commune, year=2024, value="3", note="\uff1d1+1")
+    make_value(indicator=count, unit=province, year=2023, value="-2", note="|cmd")
     python = "".join(values_export_stream(public_values())).encode()
     copied = b"".join(values_export_copy_stream(public_values()))
     assert copied == python

@@ -78,11 +78,17 @@ def hostile_data():
     return par
 
 
+def non_ascii_digits() -> st.SearchStrategy[str]:
+    """Return digits that str.isdigit() (and sometimes int()) accept but that are not ASCII: ², ①, ٣, １ …"""
+    return st.text(st.characters(categories=("Nd", "No"), exclude_characters="0123456789"), min_size=1, max_size=6)
+
+
 def query_pairs() -> st.SearchStrategy[str]:
     """Return raw query strings: known and random keys, tricky, random and invalid-UTF-8 values, junk."""
     key = st.one_of(st.sampled_from(KNOWN_KEYS), st.text(max_size=12))
     value = st.one_of(
         st.sampled_from(TRICKY_VALUES).map(quote),
+        non_ascii_digits().map(quote),
         st.text(st.characters(exclude_categories=("Cs",)), max_size=60).map(quote),
         st.integers(min_value=-(10**30), max_value=10**30).map(str),
         st.binary(max_size=20).map(quote_from_bytes),  # often not UTF-8 once decoded
@@ -201,6 +207,129 @@ def test_a_request_body_over_the_limit_gets_a_clear_413(client, settings):
 
 
 def test_levels_and_codes_in_paths_that_do_not_exist_are_404(client, hostile_data):
-    for path in ("/units/province/01/", "/units/<script>/01/", "/provinces/%3Cscript%3E/", "/indicators/x%00/"):
+    for path in (
+        "/units/province/01/",
+        "/units/<script>/01/",
+        "/provinces/%3Cscript%3E/",
+        "/indicators/x%00/",
+        "/provinces/%D9%A0%D9%A1/",  # Arabic-Indic "01": a code is ASCII digits
+        "/units/district/%C2%B2%C2%B2%C2%B2/",
+    ):
         response = client.get(path)
         assert response.status_code in {400, 404}, path
+
+
+# Digits that str.isdigit() and int() accept but that are not ASCII: superscript two, circled one,
+# Arabic-Indic three, fullwidth one; and an id too large for any database column.
+UNICODE_DIGITS = ["%C2%B2", "%E2%91%A0", "%D9%A3", "%EF%BC%91"]
+HUGE = "9" * 30
+
+
+@pytest.mark.parametrize("digit", UNICODE_DIGITS)
+@pytest.mark.parametrize(
+    "template",
+    [
+        "/rankings/?indicator=par_index&year={d}",
+        "/rankings/?indicator=par_index&year=2023&format=csv&year={d}",
+        "/indicators/par_index/?year={d}",
+        "/compare/?units=01,66&indicators=par_index&year={d}",
+        "/compare/?units={d}{d},66&indicators=par_index",
+        "/provinces/01/?year={d}",
+    ],
+)
+def test_non_ascii_digits_in_public_parameters_get_the_page_with_a_message(client, hostile_data, template, digit):
+    response = client.get(template.format(d=digit))
+    assert response.status_code in {200, 400, 404}, template
+
+
+@pytest.fixture
+def editor_client(client, django_user_model):
+    from tests.staff import make_staff
+
+    own = make_unit(code="42", short_name="Hà Tĩnh")
+    client.force_login(make_staff(django_user_model, "bien.tap", "province-editor", province=own))
+    client.own = own
+    return client
+
+
+@pytest.mark.parametrize("who", ["staff_client", "editor_client"])
+@pytest.mark.parametrize("digit", [*UNICODE_DIGITS, "abc", HUGE, "-1", "1.5"])
+def test_non_ascii_digits_and_huge_ids_in_staff_pages_never_answer_500(request, hostile_data, who, digit):
+    client = request.getfixturevalue(who)
+    client.raise_request_exception = False  # collect every answer, not just the first exception
+    answers = {}
+    for url in (
+        f"/admin/indicators/value/yearsheet/?unit={digit}&year=2023",
+        f"/admin/indicators/value/yearsheet/?unit=1&year={digit}",
+        f"/admin/indicators/value/{digit}/change/",
+        f"/admin/indicators/value/{digit}/history/",
+        f"/admin/indicators/value/?province={digit}",
+        f"/admin/indicators/value/?year={digit}",
+        f"/admin/indicators/source/{digit}/change/",
+        f"/admin/provinces/administrativeunit/{digit}/change/",
+        f"/admin/provinces/administrativeunit/{digit}/history/",
+        f"/admin/provinces/administrativeunit/1/history/{digit}/",
+        f"/admin/indicators/source/{digit}/history/",
+        f"/admin/indicators/value/1/history/{digit}/",
+        f"/admin/indicators/historicalvalue/{digit}/change/",
+        f"/admin/indicators/importbatch/{digit}/change/",
+    ):
+        response = client.get(url)
+        answers[url] = response.status_code
+    assert {url: code for url, code in answers.items() if code not in {200, 302, 400, 403, 404}} == {}
+
+
+@pytest.mark.parametrize("source", ["=²", "²", "①", HUGE, "abc"])
+def test_a_bad_year_sheet_source_gets_the_sheet_with_a_message(staff_client, hostile_data, source):
+    from indicators.models import IndicatorGroup, MeasureUnit
+
+    unit = make_unit(code="42", short_name="Hà Tĩnh")
+    make_indicator(code="online_services", group=IndicatorGroup.DIGITAL, measure_unit=MeasureUnit.COUNT, max_value=None)
+    url = f"/admin/indicators/value/yearsheet/?unit={unit.pk}&year=2023"
+    shown = staff_client.get(url)
+    assert shown.status_code == 200
+    formset = shown.context["formset"]
+    data = {f"rows-{key}": str(value) for key, value in formset.management_form.initial.items()}
+    data["sheet-source"] = source
+    for i in range(formset.total_form_count()):
+        data[f"rows-{i}-source"] = source
+    response = staff_client.post(url, data)
+    assert response.status_code == 200
+
+
+STAFF_PATHS = [
+    "/admin/indicators/value/",
+    "/admin/indicators/value/yearsheet/",
+    "/admin/indicators/value/add/",
+    "/admin/indicators/source/",
+    "/admin/indicators/importbatch/",
+    "/admin/indicators/historicalvalue/",
+    "/admin/provinces/administrativeunit/",
+    "/admin/auth/user/",
+]
+STAFF_KEYS = ["unit", "year", "province", "status", "indicator", "q", "o", "p", "e", "_changelist_filters"]
+
+
+def staff_query_pairs() -> st.SearchStrategy[str]:
+    """Return raw query strings for staff pages: their keys, and values with non-ASCII digits and huge ids."""
+    key = st.one_of(st.sampled_from(STAFF_KEYS), st.text(max_size=8))
+    value = st.one_of(
+        non_ascii_digits().map(quote),
+        st.sampled_from([*TRICKY_VALUES, HUGE]).map(quote),
+        st.integers(min_value=-(10**30), max_value=10**30).map(str),
+        st.text(st.characters(exclude_categories=("Cs",)), max_size=30).map(quote),
+    )
+    pair = st.tuples(key.map(quote), value).map(lambda kv: f"{kv[0]}={kv[1]}")
+    return st.lists(pair, max_size=4).map("&".join)
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(path=st.sampled_from(STAFF_PATHS), query=staff_query_pairs())
+def test_no_query_string_gives_a_server_error_on_any_staff_page(editor_client, hostile_data, path, query):
+    response = editor_client.get(path, QUERY_STRING=query)
+    assert response.status_code in {200, 301, 302, 400, 403, 404}, f"{path}?{query} → {response.status_code}"

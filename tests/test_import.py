@@ -346,3 +346,21 @@ def test_an_unknown_source_class_refuses_the_file_naming_the_cell(world):
     assert not report.ok and not report.written
     assert "line 2" in messages(report) and "source_class" in messages(report) and "blog" in messages(report)
     assert not Value.objects.exists()
+
+
+def test_the_current_year_is_refused_until_it_has_ended_in_vietnam(world, monkeypatch):
+    import datetime
+
+    from django.utils import timezone
+
+    make_unit(code="04", short_name="Cao Bằng", valid_to=None)
+    content = "unit,year,indicator,value\nCao Bằng,2026,par_index,80\n"
+    # 23:30 on 31 December 2026 in Vietnam: the year has not ended.
+    monkeypatch.setattr(timezone, "now", lambda: datetime.datetime(2026, 12, 31, 16, 30, tzinfo=datetime.UTC))
+    report = run(content)
+    assert "Year 2026 has not ended yet" in messages(report)
+    assert not Value.objects.exists()
+    # 00:30 on 1 January 2027 in Vietnam, still 2026 in UTC: 2026 has ended.
+    monkeypatch.setattr(timezone, "now", lambda: datetime.datetime(2026, 12, 31, 17, 30, tzinfo=datetime.UTC))
+    report = run(content)
+    assert not report.errors and Value.objects.filter(year=2026).count() == 1

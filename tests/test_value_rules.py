@@ -146,3 +146,49 @@ def test_a_malformed_number_gets_one_clear_message(papi, old_province):
 
     assert not form.is_valid()
     assert form.errors["value"] == ["“4.0.1” is not a number: thousands must be grouped by three digits."]
+
+
+# 00:30 on 1 January 2027 in Vietnam is still 31 December 2026 in UTC (and on a server clock in UTC).
+JUST_AFTER_NEW_YEAR_IN_VIETNAM = datetime.datetime(2026, 12, 31, 17, 30, tzinfo=datetime.UTC)
+JUST_BEFORE_NEW_YEAR_IN_VIETNAM = datetime.datetime(2026, 12, 31, 16, 30, tzinfo=datetime.UTC)
+
+
+@pytest.fixture
+def frozen(monkeypatch):
+    """Return a function that sets the current time (Django's timezone.now) for the test."""
+    from django.utils import timezone
+
+    def freeze(moment: datetime.datetime) -> None:
+        monkeypatch.setattr(timezone, "now", lambda: moment)
+
+    return freeze
+
+
+def test_a_year_is_plausible_only_once_it_has_ended_in_vietnam(frozen):
+    from indicators.models import latest_plausible_year, year_error
+
+    frozen(JUST_BEFORE_NEW_YEAR_IN_VIETNAM)
+    assert latest_plausible_year() == 2025
+    assert year_error(2025) is None
+    assert year_error(2026) == "Year 2026 has not ended yet: no figures for it can have been published."
+    frozen(JUST_AFTER_NEW_YEAR_IN_VIETNAM)
+    assert latest_plausible_year() == 2026 and year_error(2026) is None
+    assert "has not ended yet" in year_error(2027)
+    assert year_error(1989) == "Year 1989 is outside 1990–2100."
+
+
+def test_the_value_form_refuses_the_current_year_and_accepts_it_once_it_ended(frozen, papi, new_province):
+    source = make_source()
+    frozen(JUST_BEFORE_NEW_YEAR_IN_VIETNAM)
+    assert _form(indicator=papi, unit=new_province, year=2025, value="50", source=source).is_valid()
+    current = _form(indicator=papi, unit=new_province, year=2026, value="50", source=source)
+    assert not current.is_valid() and "has not ended yet" in str(current.errors["year"])
+    frozen(JUST_AFTER_NEW_YEAR_IN_VIETNAM)
+    # Not yet 2027 in UTC, but the year 2026 has ended in Vietnam.
+    assert _form(indicator=papi, unit=new_province, year=2026, value="50", source=source).is_valid()
+
+
+@pytest.mark.parametrize("typed", ["٢٠٢٣", "２０２３", "²⁰²³", "2023.0", "+2023"])
+def test_the_value_form_reads_a_year_in_ascii_digits_only(papi, old_province, typed):
+    form = _form(indicator=papi, unit=old_province, year=typed, value="50", source=make_source())
+    assert not form.is_valid() and form.errors["year"] == ["Enter a whole number."]

@@ -357,3 +357,21 @@ def test_a_save_that_collides_with_another_users_save_is_reported_not_a_server_e
     assert response.status_code == 200
     assert "changed by someone else" in " ".join(response.context["formset"].non_form_errors())
     assert 'value="97"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_sheet_of_a_year_that_has_not_ended_is_refused_with_the_shared_rule(client, staff_user, monkeypatch):
+    import datetime
+
+    from django.utils import timezone
+
+    unit = make_unit(short_name="Cao Bằng", code="04", valid_to=None)
+    client.cookies["django_language"] = "en"
+    monkeypatch.setattr(timezone, "now", lambda: datetime.datetime(2026, 12, 31, 16, 30, tzinfo=datetime.UTC))
+    client.force_login(staff_user)  # the session's expiry follows the frozen clock
+    response = client.get(URL, {"unit": unit.pk, "year": 2026})
+    assert "formset" not in response.context
+    assert "Year 2026 has not ended yet" in response.content.decode()
+    # Half an hour later it is 2027 in Vietnam (not yet in UTC): the sheet of 2026 opens.
+    monkeypatch.setattr(timezone, "now", lambda: datetime.datetime(2026, 12, 31, 17, 30, tzinfo=datetime.UTC))
+    assert "formset" in client.get(URL, {"unit": unit.pk, "year": 2026}).context

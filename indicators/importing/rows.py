@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from config.params import digits_param
 from indicators.importing.columns import LONG, Layout
 from indicators.numbers import MISSING_MARKERS, Convention
 
@@ -192,7 +193,7 @@ def rank_parse(text: object) -> int | None:
         number = int(text)
     else:
         body = str(text).strip().split("/")[0].strip()
-        if not body.isdigit():
+        if digits_param(body, max_length=9) is None:  # ASCII digits: isdigit() takes "²" and "①" too
             raise ValueError(text)
         number = int(body)
     if number < 1:
@@ -211,6 +212,6 @@ def year_parse(text: object) -> int:
     body = str(text).strip()
     if body.endswith(".0"):
         body = body[:-2]
-    if not (body.isdigit() and len(body) == 4):
+    if digits_param(body, max_length=4) is None or len(body) != 4:
         raise ValueError(text)
     return int(body)

@@ -24,6 +24,7 @@ from indicators.models import (
     SourceClass,
     Value,
     value_errors,
+    year_error,
 )
 from indicators.numbers import Convention, NumberFormatError, parse_number
 from provinces.models import AdministrativeUnit, Level
@@ -172,7 +173,6 @@ class Validator:
         self._seen: dict[tuple[int, int, int], int] = {}
         self._units = units  # built on the first row that needs it: one query for every unit
         self.sources: dict[tuple[str, str], dict[str, object]] = {}
-        self.this_year = datetime.date.today().year
 
     # -- errors -------------------------------------------------------------------------------
     def error(self, cell: Cell | None, message: str, *, line: int = 0, column: str = "") -> None:
@@ -226,12 +226,9 @@ class Validator:
         except (ValueError, TypeError):
             self.error(c.year, _("“%(text)s” is not a year (write it as 2023).") % {"text": c.year.text})
             return None
-        if year > self.this_year:
-            self.error(
-                c.year,
-                _("Year %(year)s has not ended yet or is in the future: no figures for it can have been published.")
-                % {"year": year},
-            )
+        problem = year_error(year)
+        if problem:
+            self.error(c.year, problem)
             return None
         return year
 
