@@ -318,15 +318,15 @@ def _key_objects(row: ValueInput) -> tuple[Indicator, AdministrativeUnit, int]:
     return row.indicator, row.unit, row.year
 
 
-def _stored_locked(rows: list[ValueInput], *, publish: bool) -> dict[tuple[int, int, int], Value]:
+def _stored_locked(rows: list[ValueInput], *, publish: bool, lock: bool = True) -> dict[tuple[int, int, int], Value]:
     """Return the stored row each input changes, locked until the transaction ends (pk order: no deadlock).
 
     The pending correction of a published value is the row a staff write changes; a publishing
     write (the loaders of published figures) changes the published row itself.
     """
-    queryset = Value.objects.select_for_update().filter(
-        indicator_id__in={r.indicator.pk for r in rows}, year__in={r.year for r in rows}
-    )
+    queryset = Value.objects.filter(indicator_id__in={r.indicator.pk for r in rows}, year__in={r.year for r in rows})
+    if lock:
+        queryset = queryset.select_for_update()
     units = {r.unit.pk for r in rows}
     if len(units) <= 500:
         queryset = queryset.filter(unit_id__in=units)
@@ -462,7 +462,7 @@ def value_save_errors(*, value: Value, user: AbstractBaseUser | None, expected_v
         if stored is None:
             return [WriteError("", "", _("This value was deleted meanwhile."))]
     else:
-        stored = _stored_locked([_input_of(value, None)], publish=False).get(
+        stored = _stored_locked([_input_of(value, None)], publish=False, lock=False).get(
             (value.indicator_id, value.unit_id, value.year)
         )
     units = [value.unit] if stored is None else [value.unit, stored.unit]
