@@ -19,7 +19,7 @@ import pandas as pd
 from provinces.models import REORGANISATION_DATE, year_reference_date
 from provinces.text import fold
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 LAYOUT_FILES = {63: DATA_DIR / "tile_layout_63.csv", 34: DATA_DIR / "tile_layout_34.csv"}
 # Grid size per structure: roughly twice as many cells as provinces, shaped like the country (tall, narrow).
 GRID_SIZES = {63: (17, 10), 34: (12, 7)}

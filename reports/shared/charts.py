@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import plotly.graph_objects as go
 
-from reports.formatting import format_value, plot_separators
+from reports.shared.formatting import format_value, plot_separators
 
 # Okabe–Ito colours: distinguishable with every common colour-vision deficiency.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]

@@ -1,32 +1,25 @@
-"""Public pages of the dashboard: home, rankings (with CSV/XLSX), search and the bulk export.
+"""The ranking page: one indicator-year as table, bar chart and tile map, or as CSV/XLSX."""
 
-The profile, compare and indicator pages live in views_profile.py and their neighbours.
-"""
-
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
 from indicators.models import Indicator
 from indicators.params import year_param
-from indicators.selectors import public_values
 from provinces.models import REORGANISATION_DATE, AdministrativeUnit, Level, year_reference_date
-from reports import pages
-from reports.exports import table_response, values_export_response
-from reports.filters import RankingForm, province_choices
-from reports.selectors import headline_indicators, headlines, ranking, unit_search, years_with_data
-from reports.sources import source_badge
-from reports.tables import EXPORT_COLUMNS, RankingTable, export_rows, ranking_rows
+from reports.rankings.forms import RankingForm, province_choices
+from reports.rankings.page import export_basename, ranking_charts, region_label
+from reports.rankings.selectors import ranking, years_with_data
+from reports.rankings.tables import EXPORT_COLUMNS, RankingTable, export_rows, ranking_rows
+from reports.shared.averages import average_text
+from reports.shared.downloads import table_response
+from reports.shared.sources import source_badge
 
 DEFAULT_INDICATOR = "par_index"
+
+
 EXPORT_FORMATS = {"csv", "xlsx"}
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    """Render the latest top and bottom provinces of each headline index."""
-    cards = pages.headline_cards(headlines(indicators=headline_indicators()))
-    return render(request, "reports/home.html", {"cards": cards})
 
 
 def _query_with(request: HttpRequest, **changes: str) -> str:
@@ -90,12 +83,10 @@ def _ranking_response(
     RequestConfig(request, paginate=False).configure(table)
     table.keep_missing_last()
     if export_format:
-        basename = pages.export_basename(
-            indicator=indicator, year=year, level=level, region=region, within=cleaned["within"]
-        )
+        basename = export_basename(indicator=indicator, year=year, level=level, region=region, within=cleaned["within"])
         cells = export_rows(list(table.data.data), indicator=indicator, year=year)
         return table_response(export_format=export_format, basename=basename, columns=EXPORT_COLUMNS, rows=cells)
-    bar, tiles = pages.ranking_charts(result, rows, highlight=highlight, csv_url=_query_with(request, format="csv"))
+    bar, tiles = ranking_charts(result, rows, highlight=highlight, csv_url=_query_with(request, format="csv"))
     context.update(
         ranking=result,
         table=table,
@@ -104,10 +95,10 @@ def _ranking_response(
         year=year,
         level=level,
         within=within,
-        region_name=pages.region_label(region),
-        average=pages.average_text(result.average, indicator=indicator),
+        region_name=region_label(region),
+        average=average_text(result.average, indicator=indicator),
         average_source_badge=source_badge(result.average.source_class),
-        regional_average=pages.average_text(result.regional_average, indicator=indicator, scope="region")
+        regional_average=average_text(result.regional_average, indicator=indicator, scope="region")
         if result.regional_average
         else "",
         has_published_ranks=any(r["published_rank"] is not None for r in rows),
@@ -115,17 +106,3 @@ def _ranking_response(
         xlsx_url=_query_with(request, format="xlsx"),
     )
     return render(request, "reports/ranking.html", context)
-
-
-def search(request: HttpRequest) -> HttpResponse:
-    """Render the units whose names match the query, typed with or without diacritics."""
-    query = request.GET.get("q", "").strip()[:100]
-    results = unit_search(query=query) if query else []
-    for row in results:
-        row["url"] = pages.search_result_url(row)
-    return render(request, "reports/search.html", {"search_query": query, "results": results})
-
-
-def export_values(request: HttpRequest) -> StreamingHttpResponse:
-    """Stream every public value with its unit, indicator and source as one CSV file."""
-    return values_export_response(public_values(), filename="cchc_values.csv")

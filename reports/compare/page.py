@@ -18,10 +18,10 @@ from config.params import digits_param
 from indicators.models import MeasureUnit
 from indicators.params import year_param
 from provinces.models import AdministrativeUnit, year_reference_date
-from reports.charts_profile import grouped_bar_figure, lines_figure, radar_figure, scatter_figure
-from reports.formatting import format_value
-from reports.pages_profile import PageCharts, wide_rows
-from reports.tables_profile import localised, unit_label, unit_url
+from reports.shared.cells import localised, unit_label, unit_url
+from reports.shared.figures import grouped_bar_figure, lines_figure, radar_figure, scatter_figure
+from reports.shared.formatting import format_value
+from reports.shared.page_charts import PageCharts, wide_rows
 
 MIN_UNITS, MAX_UNITS = 2, 8
 MAX_INDICATORS = 6

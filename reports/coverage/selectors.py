@@ -1,34 +1,33 @@
-"""The coverage page (/coverage/): what the dashboard holds and, above all, what is missing.
+"""The coverage page's reads: which indicator has figures for which years and provinces, from which kinds of source.
 
 For each indicator and year: how many units have a value, a published rank, a derived rank and a
 source with a web address, the share of the provinces in force that year that have a figure, and
 from which kinds of source (official, news, republished, other); for one chosen indicator a
 province × year grid in which every gap is visible; and a CSV list of the missing province-years
 (/coverage/missing.csv), a work list for whoever holds the official tables. A fixed number of
-queries whatever the amount of data.
-"""
+queries whatever the amount of data."""
 
 import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Indicator, MeasureUnit, RankBasis, SourceClass
 from indicators.selectors import public_values
 from provinces.models import AdministrativeUnit, Level, Region, year_reference_date
-from reports.exports import csv_response
-from reports.formatting import format_value
-from reports.sources import source_badge
+from reports.shared.formatting import format_value
+from reports.shared.sources import source_badge
 
 DEFAULT_INDICATOR = "par_index"
+
 
 #: Cell states of the grid, from the most to the least complete; the template's legend follows this order.
 FULL, VALUE_ONLY, RANK_ONLY, DERIVED_ONLY, MISSING, NOT_IN_FORCE = (
     "full", "value", "rank", "derived", "missing", "not-in-force",
 )  # fmt: skip
+
+
 LEGEND = [
     (FULL, _("value and published rank")),
     (VALUE_ONLY, _("value, no rank")),
@@ -220,39 +219,3 @@ def missing_province_years(*, indicators: list[Indicator]) -> list[list[object]]
                         ]
                     )
     return rows
-
-
-def coverage_missing_csv(request: HttpRequest) -> HttpResponse:
-    """Download the missing province-years as CSV: of one indicator (?indicator=code) or of every indicator."""
-    indicators = list(Indicator.objects.order_by("display_order", "code"))
-    code = request.GET.get("indicator", "").strip()
-    if code:
-        indicators = [i for i in indicators if i.code == code]
-        if not indicators:
-            return HttpResponse(
-                _("There is no indicator with the code “%(code)s”.") % {"code": code[:60]},
-                status=404,
-                content_type="text/plain; charset=utf-8",
-            )
-    name = f"coverage_missing_{code}.csv" if code else "coverage_missing.csv"
-    return csv_response(filename=name, columns=MISSING_COLUMNS, rows=missing_province_years(indicators=indicators))
-
-
-def coverage(request: HttpRequest) -> HttpResponse:
-    """Render the coverage counts and the province × year grid of the chosen indicator."""
-    indicators = {i.pk: i for i in Indicator.objects.order_by("display_order", "code")}
-    by_code = {i.code: i for i in indicators.values()}
-    summary = coverage_summary(indicators=indicators)
-    with_data = list(dict.fromkeys(row.indicator for row in summary))
-    code = request.GET.get("indicator", "").strip()
-    chosen = by_code.get(code or DEFAULT_INDICATOR) or (with_data[0] if with_data and not code else None)
-    context = {
-        "summary": summary,
-        "indicators_with_data": with_data,
-        "chosen": chosen,
-        "unknown_code": code if code and chosen is None else "",
-        "grid": coverage_grid(indicator=chosen) if chosen else None,
-        "legend": LEGEND,
-        "source_classes": [(source_badge(c), label) for c, label in SourceClass.choices],
-    }
-    return render(request, "reports/coverage.html", context)

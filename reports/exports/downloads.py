@@ -1,16 +1,15 @@
 """The public downloads: tables and charts as CSV/XLSX, and the streamed bulk export.
 
 Every cell goes through indicators.exports (BOM, numbers as numbers, formula-like text neutralised), the
-one cell writer that the staff export uses too; the bulk export's PostgreSQL COPY mirrors it in SQL.
-"""
+one cell writer that the staff export uses too; the bulk export's PostgreSQL COPY mirrors it in SQL."""
 
 import os
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 
 from django.db import connection
 from django.db.models import QuerySet
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 
 from indicators.exports import (
     BOM,
@@ -19,19 +18,7 @@ from indicators.exports import (
     attachment,
     csv_chunks,
     csv_line,
-    csv_response,
-    xlsx_response,
 )
-
-
-def table_response(
-    *, export_format: str, basename: str, columns: Sequence[str], rows: Sequence[Sequence[object]]
-) -> HttpResponse:
-    """Return the rows as a CSV or XLSX download named basename.csv / basename.xlsx."""
-    if export_format == "xlsx":
-        return xlsx_response(filename=f"{basename}.xlsx", columns=columns, rows=rows, sheet_title=basename)
-    return csv_response(filename=f"{basename}.csv", columns=columns, rows=rows)
-
 
 # The bulk export: every public value with its unit, indicator and source, one row each
 # (column name in the file → field path).
@@ -58,6 +45,8 @@ VALUE_EXPORT_FIELDS = {
     "source_class": "source__source_class",
     "note": "note",
 }
+
+
 EXPORT_CHUNK_SIZE = 2000
 
 
@@ -69,11 +58,19 @@ def values_export_stream(values: QuerySet) -> Iterator[str]:
 
 # Fields written as numbers or dates; every other field is text, neutralised like safe_text, empty for ''.
 _NUMBER_FIELDS = {"year", "rank"}
+
+
 _DECIMAL_FIELDS = {"value"}
+
+
 _DATE_FIELDS = {"unit__valid_from", "unit__valid_to", "source__published_on"}
+
+
 # Stands for a newline inside a field while PostgreSQL's row ends (\n) become the CSV's \r\n; its carriage
 # return makes PostgreSQL quote the field, as Python's csv quotes a field with a newline.
 _EMBEDDED_NEWLINE = "\r\ue000"
+
+
 _COPY_BUFFER = 256 * 1024
 
 

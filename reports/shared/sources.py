@@ -8,7 +8,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
 from indicators.models import WEAK_SOURCE_CLASSES, SourceClass
-from reports.links import safe_source_url
+from reports.shared.links import safe_source_url
 
 
 def source_class_label(source_class: str) -> str:

@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 
 from indicators.models import Qualifier, RankBasis
 from provinces.models import AdministrativeUnit, Level
-from reports.formatting import format_value
-from reports.sources import disputes_html, is_weak, source_badge, weak_mark
+from reports.shared.formatting import format_value
+from reports.shared.sources import disputes_html, is_weak, source_badge, weak_mark
 
 
 def is_missing(value: object) -> bool:

@@ -12,10 +12,10 @@ from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Indicator, RankBasis
 from provinces.models import Region
-from reports.formatting import format_change, format_value
-from reports.links import profile_url, safe_source_url
-from reports.selectors import Ranking
-from reports.sources import disputes_html, is_weak, source_link, weak_mark
+from reports.rankings.selectors import Ranking
+from reports.shared.formatting import format_change, format_value
+from reports.shared.links import profile_url, safe_source_url
+from reports.shared.sources import disputes_html, is_weak, source_link, weak_mark
 
 # Stable English column names of the ranking export (CSV and XLSX); never localised.
 EXPORT_COLUMNS = [

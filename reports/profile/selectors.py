@@ -4,8 +4,7 @@ A profile is one administrative unit (a code *at a date*, since codes were reuse
 2025), its lineage across the reorganisation, every public value of it and of its
 predecessors or successors, the national and regional averages around those values, its
 computed and published ranks, and the latest values of its subordinate units. Every function
-runs a fixed number of queries, whatever the number of years, indicators or units.
-"""
+runs a fixed number of queries, whatever the number of years, indicators or units."""
 
 import datetime
 from dataclasses import dataclass, field
@@ -13,33 +12,17 @@ from dataclasses import dataclass, field
 import pandas as pd
 from django.db.models import Q
 
-from indicators.models import AverageScope, Direction, Indicator, PublishedAverage, SeriesBreak
+from indicators.models import AverageScope, Direction, Indicator, PublishedAverage
 from indicators.selectors import public_values
 from provinces.models import AdministrativeUnit
-from reports.ranking import grouped_competition_ranks
-from reports.selectors import disputes_by_value
+from reports.reads import VALUE_FIELDS, disputes_by_value, series_break_frame, values_frame
+from reports.shared.ranking import grouped_competition_ranks
 
 #: A computed average over fewer units than this says more about who reported than about the
 #: country or region, so it is not drawn (official averages are always drawn).
 MIN_UNITS_FOR_COMPUTED_AVERAGE = 3
 
-VALUE_FIELDS = {
-    "unit_id": "unit_id",
-    "indicator": "indicator__code",
-    "year": "year",
-    "value": "value",
-    "rank": "rank",
-    "rank_basis": "rank_basis",
-    "qualifier": "qualifier",
-    "note": "note",
-    "source_title": "source__title",
-    "source_url": "source__url",
-    "source_class": "source__source_class",
-    "value_id": "id",
-    # A published figure that replaced an earlier one (indicators.workflow): the public note "corrected on … (was …)".
-    "corrected_at": "corrected_at",
-    "previous_value": "previous_value",
-}
+
 INDICATOR_FIELDS = [
     "code",
     "group",
@@ -117,29 +100,10 @@ def unit_profile(*, unit: AdministrativeUnit, day: datetime.date) -> UnitProfile
     )
 
 
-def values_frame(queryset) -> pd.DataFrame:
-    """Return values as a DataFrame with the VALUE_FIELDS columns (numbers as floats)."""
-    rows = list(queryset.values_list(*VALUE_FIELDS.values()))
-    frame = pd.DataFrame(rows, columns=list(VALUE_FIELDS))
-    frame["value"] = frame["value"].astype("Float64")
-    frame["rank"] = frame["rank"].astype("Int64")
-    frame["year"] = frame["year"].astype(int)
-    return frame
-
-
 def indicator_frame(*, codes: list[str]) -> pd.DataFrame:
     """Return the catalogue rows of these indicators, in display order."""
     rows = Indicator.objects.filter(code__in=codes).order_by("display_order", "code").values_list(*INDICATOR_FIELDS)
     return pd.DataFrame(list(rows), columns=INDICATOR_FIELDS)
-
-
-def series_break_frame(*, codes: list[str]) -> pd.DataFrame:
-    """Return the series breaks of these indicators."""
-    columns = ["indicator", "year", "note_vi", "note_en"]
-    rows = SeriesBreak.objects.filter(indicator__code__in=codes).values_list(
-        "indicator__code", "year", "note_vi", "note_en"
-    )
-    return pd.DataFrame(list(rows), columns=columns)
 
 
 def peer_values(*, level: str, codes: list[str], years: list[int]) -> pd.DataFrame:
@@ -214,7 +178,7 @@ def _computed_averages(peers: pd.DataFrame, *, scope: str) -> pd.DataFrame:
 def rank_history(*, peers: pd.DataFrame, indicators: pd.DataFrame, unit_ids: list[int]) -> pd.DataFrame:
     """Return the computed rank of each of the units per indicator-year, among the units with a value.
 
-    Ranks follow reports.ranking.competition_ranks (1-2-2-4, direction-aware) within the units of
+    Ranks follow reports.shared.ranking.competition_ranks (1-2-2-4, direction-aware) within the units of
     the same level that have a value that year; ``ranked_units`` says how many that is. No rank is
     computed for neutral indicators (counts that measure size, not performance) nor among fewer
     than MIN_UNITS_FOR_COMPUTED_AVERAGE units ("1st of 1" says nothing).

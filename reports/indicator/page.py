@@ -5,13 +5,13 @@ from django.utils.translation import gettext as _
 
 from indicators.models import Direction, Indicator, IndicatorGroup, MeasureUnit
 from provinces.models import AdministrativeUnit, year_reference_date
-from reports.charts import tile_map_figure
-from reports.charts_profile import distribution_figure, movers_figure
-from reports.formatting import format_change, format_value
-from reports.pages_profile import PageCharts
-from reports.ranking import competition_ranks
-from reports.tables_profile import unit_url
-from reports.tilemap import tile_layout
+from reports.shared.cells import unit_url
+from reports.shared.charts import tile_map_figure
+from reports.shared.figures import distribution_figure, movers_figure
+from reports.shared.formatting import format_change, format_value
+from reports.shared.page_charts import PageCharts
+from reports.shared.ranking import competition_ranks
+from reports.shared.tilemap import tile_layout
 
 MOVERS_SHOWN = 5
 

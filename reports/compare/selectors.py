@@ -12,7 +12,7 @@ from django.db.models import Max, Q
 from indicators.models import Indicator
 from indicators.selectors import public_values
 from provinces.models import AdministrativeUnit, Level
-from reports.selectors_profile import values_frame
+from reports.reads import values_frame
 
 #: The PAR Index component areas (par_c1 … par_c8), drawn on the radar chart.
 PAR_COMPONENTS = Q(parent__code="par_index") | Q(code__startswith="par_c")

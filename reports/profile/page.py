@@ -5,55 +5,15 @@ hands the result here. Each chart comes with its display table (strings in the a
 and its raw CSV rows (unlocalised numbers), so the figure, the table and the download agree.
 """
 
-from dataclasses import dataclass, field
-
 import pandas as pd
 from django.utils.translation import gettext as _
 
 from indicators.models import AverageScope, MeasureUnit
-from reports.charts import ChartContext, chart_context
-from reports.charts_profile import lines_figure, rank_figure
-from reports.formatting import format_value
-from reports.selectors_profile import UnitProfile
-from reports.tables_profile import is_missing, localised, rank_text, unit_label, value_cell
-
-
-@dataclass
-class PageCharts:
-    """The charts of a page and, per chart id, the raw rows of its CSV download."""
-
-    csv_base: str
-    charts: list[ChartContext] = field(default_factory=list)
-    csv: dict[str, tuple[list[str], list[list[object]]]] = field(default_factory=dict)
-
-    def add(
-        self,
-        *,
-        chart_id: str,
-        title: str,
-        figure: object,
-        columns: list[str],
-        rows: list[list[object]],
-        csv_columns: list[str],
-        csv_rows: list[list[object]],
-        empty_message: str = "",
-        note: str = "",
-    ) -> ChartContext:
-        """Add one chart with its display table and CSV rows; return its context."""
-        separator = "&" if "?" in self.csv_base else "?"
-        chart = chart_context(
-            chart_id=chart_id,
-            title=title,
-            figure=figure,
-            columns=columns,
-            rows=rows,
-            csv_url=f"{self.csv_base}{separator}chart={chart_id}&format=csv" if figure is not None else "",
-            empty_message=empty_message,
-            note=note,
-        )
-        self.charts.append(chart)
-        self.csv[chart_id] = (csv_columns, csv_rows)
-        return chart
+from reports.profile.selectors import UnitProfile
+from reports.shared.cells import is_missing, localised, rank_text, unit_label, value_cell
+from reports.shared.figures import lines_figure, rank_figure
+from reports.shared.formatting import format_value
+from reports.shared.page_charts import PageCharts, wide_rows
 
 
 def indicator_meta(profile: UnitProfile) -> dict[str, dict]:
@@ -164,23 +124,6 @@ def breaks_of(profile: UnitProfile, code: str) -> list[tuple[int, str]]:
     """Return the (year, note) series breaks of one indicator."""
     rows = profile.series_breaks[profile.series_breaks["indicator"] == code]
     return [(int(r["year"]), localised(r["note_vi"], r["note_en"])) for _, r in rows.iterrows()]
-
-
-def wide_rows(frame: pd.DataFrame, *, fmt) -> tuple[list[str], list[list[object]], list[list[object]]]:
-    """Return series labels and the year-by-series rows (display and raw) of a long frame."""
-    points = [
-        (s, int(y), float(v))
-        for s, y, v in zip(frame["series"], frame["year"], frame["value"], strict=True)
-        if not is_missing(v)
-    ]
-    series = list(dict.fromkeys(s for s, _year, _value in points))
-    cells = {(s, y): v for s, y, v in points}
-    display, raw = [], []
-    for year in sorted({y for _series, y, _value in points}):
-        numbers = [cells.get((s, year)) for s in series]
-        display.append([year] + ["" if v is None else fmt(v) for v in numbers])
-        raw.append([year, *numbers])
-    return series, display, raw
 
 
 def profile_charts(profile: UnitProfile, *, csv_base: str) -> PageCharts:
