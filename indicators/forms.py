@@ -22,6 +22,7 @@ from indicators.models import (
     RankBasis,
     Source,
     Value,
+    plain_decimal,
     value_errors,
     year_error,
 )
@@ -40,9 +41,7 @@ def number_display(value: Decimal | None) -> str:
     """
     if value is None:
         return ""
-    text = format(value.normalize(), "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
+    text = plain_decimal(value)
     return text.replace(".", ",") if convention_for_language(get_language()) == "comma" else text
 
 

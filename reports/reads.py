@@ -1,9 +1,12 @@
 """Reads several pages share (the rest of a page's reads live in its own selectors.py): values as a frame, series breaks, the disputes of values."""
 
+import datetime
+
 import pandas as pd
 
 from indicators.models import DisputedFigure, SeriesBreak
 from indicators.selectors import public_values
+from provinces.models import AdministrativeUnit, Level
 
 DISPUTE_FIELDS = {
     "value_id": "value_id",
@@ -63,3 +66,13 @@ def series_break_frame(*, codes: list[str]) -> pd.DataFrame:
         "indicator__code", "year", "note_vi", "note_en"
     )
     return pd.DataFrame(list(rows), columns=columns)
+
+
+def province_choices(*, day: datetime.date) -> list[tuple[str, str]]:
+    """Return (code, name) of the provinces in force on the day, in Vietnamese order."""
+    return list(
+        AdministrativeUnit.objects.filter(level=Level.PROVINCE)
+        .in_force_on(day)
+        .vietnamese_order()
+        .values_list("code", "short_name")
+    )

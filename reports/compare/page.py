@@ -14,13 +14,15 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.i18n import localised
 from config.params import digits_param
 from indicators.models import MeasureUnit
 from indicators.params import year_param
 from provinces.models import AdministrativeUnit, year_reference_date
-from reports.shared.cells import localised, unit_label, unit_url
+from reports.shared.cells import unit_label
 from reports.shared.figures import grouped_bar_figure, lines_figure, radar_figure, scatter_figure
 from reports.shared.formatting import format_value
+from reports.shared.links import unit_url
 from reports.shared.page_charts import PageCharts, wide_rows
 
 MIN_UNITS, MAX_UNITS = 2, 8

@@ -33,16 +33,6 @@ def provinces_at(
     return found, missing
 
 
-def province_choices(*, day: datetime.date) -> list[tuple[str, str]]:
-    """Return (code, name) of the provinces in force on the day, in Vietnamese order."""
-    return list(
-        AdministrativeUnit.objects.filter(level=Level.PROVINCE)
-        .in_force_on(day)
-        .vietnamese_order()
-        .values_list("code", "short_name")
-    )
-
-
 def indicator_choices() -> pd.DataFrame:
     """Return the catalogue rows of the indicators that have at least one province value."""
     codes = public_values().filter(unit__level=Level.PROVINCE).values("indicator_id")

@@ -6,20 +6,19 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.i18n import localised
 from provinces.models import year_reference_date
 from reports.compare.page import MAX_UNITS, MIN_UNITS, compare_charts, parse_compare, unit_dates
 from reports.compare.selectors import (
     component_values,
     indicator_choices,
     latest_year,
-    province_choices,
     provinces_at,
     unit_values,
     year_values,
 )
-from reports.reads import series_break_frame
-from reports.shared.cells import localised
-from reports.shared.page_charts import PageCharts, chart_csv, page_base
+from reports.reads import province_choices, series_break_frame
+from reports.shared.page_charts import PageCharts, chart_download, page_base
 
 
 def compare(request: HttpRequest) -> HttpResponse:
@@ -49,10 +48,8 @@ def compare(request: HttpRequest) -> HttpResponse:
             x=query.x,
             y=query.y,
         )
-        if request.GET.get("format") == "csv":
-            response = chart_csv(page, request.GET.get("chart", ""), filename=f"compare_{query.year}")
-            if response is not None:
-                return response
+        if (download := chart_download(request, page, filename=f"compare_{query.year}")) is not None:
+            return download
     day = year_reference_date(query.year) if query.year else timezone.localdate()
     charts = {c.id: c for c in page.charts}
     return render(

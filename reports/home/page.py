@@ -9,7 +9,7 @@ from provinces.models import Level
 from reports.home.selectors import Headline
 from reports.shared.averages import average_text
 from reports.shared.formatting import format_value
-from reports.shared.links import profile_url, safe_source_url
+from reports.shared.links import profile_url, safe_url
 from reports.shared.sources import source_badge
 
 
@@ -40,7 +40,7 @@ def headline_cards(headlines: list[Headline]) -> list[dict]:
                 "average": average_text(item.average, indicator=indicator),
                 "average_official": item.average.official,
                 "average_source_title": item.average.source_title,
-                "average_source_url": safe_source_url(item.average.source_url),
+                "average_source_url": safe_url(item.average.source_url),
                 "average_source_badge": source_badge(item.average.source_class),
                 "n_with_value": item.n_with_value,
                 "n_units": item.n_units,

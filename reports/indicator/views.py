@@ -15,9 +15,9 @@ from reports.indicator.selectors import (
     national_averages,
     provinces_of_year,
 )
-from reports.shared.cells import safe_url
 from reports.shared.formatting import format_value
-from reports.shared.page_charts import PageCharts, chart_csv, page_base
+from reports.shared.links import safe_url
+from reports.shared.page_charts import PageCharts, chart_download, page_base
 from reports.shared.sources import source_badge
 
 
@@ -52,10 +52,8 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
         map_year=map_year,
         provinces=provinces_of_year(year=map_year) if map_year else pd.DataFrame(),
     )
-    if request.GET.get("format") == "csv":
-        response = chart_csv(page, request.GET.get("chart", ""), filename=f"{indicator.code}")
-        if response is not None:
-            return response
+    if (download := chart_download(request, page, filename=f"{indicator.code}")) is not None:
+        return download
     sources = [
         {**s, "safe_url": safe_url(s["url"]), "badge": source_badge(s["source_class"])}
         for s in indicator_sources(indicator=indicator)

@@ -8,11 +8,12 @@ and its raw CSV rows (unlocalised numbers), so the figure, the table and the dow
 import pandas as pd
 from django.utils.translation import gettext as _
 
+from config.i18n import localised
 from indicators.models import AverageScope, MeasureUnit
 from reports.profile.selectors import UnitProfile
-from reports.shared.cells import is_missing, localised, rank_text, unit_label, value_cell
+from reports.shared.cells import rank_text, unit_label, value_cell
 from reports.shared.figures import lines_figure, rank_figure
-from reports.shared.formatting import format_value
+from reports.shared.formatting import format_value, is_missing
 from reports.shared.page_charts import PageCharts, wide_rows
 
 

@@ -11,8 +11,9 @@ from config.params import digits_param
 from provinces.models import Level
 from reports.profile.page import children_table, profile_charts, value_table
 from reports.profile.selectors import unit_at, unit_profile, unit_versions
-from reports.shared.cells import unit_label, unit_url
-from reports.shared.page_charts import chart_csv, page_base
+from reports.shared.cells import unit_label
+from reports.shared.links import unit_url
+from reports.shared.page_charts import chart_download, page_base
 
 
 def unit_code_param(code: str) -> str | None:
@@ -56,10 +57,8 @@ def _unit_page(request: HttpRequest, *, level: str, code: str) -> HttpResponse:
         return render(request, "reports/province.html", {**context, "versions": versions}, status=404)
     profile = unit_profile(unit=found, day=day)
     page = profile_charts(profile, csv_base=page_base(request, on=day.isoformat()))
-    if request.GET.get("format") == "csv":
-        response = chart_csv(page, request.GET.get("chart", ""), filename=f"{level}_{found.code}_{day.isoformat()}")
-        if response is not None:
-            return response
+    if (download := chart_download(request, page, filename=f"{level}_{found.code}_{day.isoformat()}")) is not None:
+        return download
     lineage = [
         {"unit": u, "label": unit_label(u), "url": unit_url(u), "kind": kind}
         for kind, units in (("predecessor", profile.predecessors), ("successor", profile.successors))

@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Indicator
-from provinces.models import AdministrativeUnit, Level, Region
+from provinces.models import Level, Region
 
 #: The `within` choice that ranks the districts or communes of the whole country together.
 NATIONAL = "all"
@@ -60,13 +60,3 @@ class RankingForm(forms.Form):
             # Districts and communes have no region of their own; the province chooses them.
             cleaned["region"] = ""
         return cleaned
-
-
-def province_choices(*, year: int) -> list[tuple[str, str]]:
-    """Return (code, name) of the provinces of the year's structure, in Vietnamese order."""
-    return list(
-        AdministrativeUnit.objects.filter(level=Level.PROVINCE)
-        .for_year(year)
-        .vietnamese_order()
-        .values_list("code", "short_name")
-    )

@@ -5,7 +5,6 @@ import inspect
 from collections.abc import Callable
 
 import django_tables2 as tables
-import pandas as pd
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -13,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from indicators.models import Indicator, RankBasis
 from provinces.models import Region
 from reports.rankings.selectors import Ranking
-from reports.shared.formatting import format_change, format_value
-from reports.shared.links import profile_url, safe_source_url
+from reports.shared.formatting import format_change, format_value, is_missing
+from reports.shared.links import profile_url, safe_url
 from reports.shared.sources import disputes_html, is_weak, source_link, weak_mark
 
 # Stable English column names of the ranking export (CSV and XLSX); never localised.
@@ -42,7 +41,7 @@ EXPORT_COLUMNS = [
 
 def _plain(value: object) -> object:
     """Return None for pandas' missing markers, plain Python numbers otherwise."""
-    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+    if is_missing(value):
         return None
     if hasattr(value, "item"):
         return value.item()
@@ -59,7 +58,7 @@ def ranking_rows(ranking: Ranking, *, highlight: str = "") -> list[dict]:
         # Link to the unit as it was in this year when it no longer exists today.
         on = datetime.date(year, 12, 31) if valid_to is not None else None
         row["url"] = profile_url(level=level, code=row["code"], on=on)
-        row["source_link"] = safe_source_url(row["source_url"])
+        row["source_link"] = safe_url(row["source_url"])
         row["highlight"] = bool(highlight) and row["code"] == highlight
         row["missing"] = row["value"] is None
         row["weak_source"] = is_weak(row["source_class"])

@@ -8,25 +8,20 @@ from django_tables2 import RequestConfig
 from indicators.models import Indicator
 from indicators.params import year_param
 from provinces.models import REORGANISATION_DATE, AdministrativeUnit, Level, year_reference_date
-from reports.rankings.forms import RankingForm, province_choices
+from reports.rankings.forms import RankingForm
 from reports.rankings.page import export_basename, ranking_charts, region_label
 from reports.rankings.selectors import ranking, years_with_data
 from reports.rankings.tables import EXPORT_COLUMNS, RankingTable, export_rows, ranking_rows
+from reports.reads import province_choices
 from reports.shared.averages import average_text
 from reports.shared.downloads import table_response
+from reports.shared.links import url_with
 from reports.shared.sources import source_badge
 
 DEFAULT_INDICATOR = "par_index"
 
 
 EXPORT_FORMATS = {"csv", "xlsx"}
-
-
-def _query_with(request: HttpRequest, **changes: str) -> str:
-    query = request.GET.copy()
-    for key, value in changes.items():
-        query[key] = value
-    return f"{request.path}?{query.urlencode()}"
 
 
 def _ranking_error(request: HttpRequest, context: dict, message: str, status: int = 400) -> HttpResponse:
@@ -51,7 +46,9 @@ def ranking_view(request: HttpRequest) -> HttpResponse:
         data["year"] = str(years[0])
     asked_year = year_param(data.get("year", ""))
     structure_year = asked_year if asked_year in years else (years or [2024])[0]
-    form = RankingForm(data, indicators=indicators, years=years, provinces=province_choices(year=structure_year))
+    form = RankingForm(
+        data, indicators=indicators, years=years, provinces=province_choices(day=year_reference_date(structure_year))
+    )
     context.update(form=form, years=years)
     export_format = request.GET.get("format", "")
     if export_format and export_format not in EXPORT_FORMATS:
@@ -86,7 +83,7 @@ def _ranking_response(
         basename = export_basename(indicator=indicator, year=year, level=level, region=region, within=cleaned["within"])
         cells = export_rows(list(table.data.data), indicator=indicator, year=year)
         return table_response(export_format=export_format, basename=basename, columns=EXPORT_COLUMNS, rows=cells)
-    bar, tiles = ranking_charts(result, rows, highlight=highlight, csv_url=_query_with(request, format="csv"))
+    bar, tiles = ranking_charts(result, rows, highlight=highlight, csv_url=url_with(request, format="csv"))
     context.update(
         ranking=result,
         table=table,
@@ -102,7 +99,7 @@ def _ranking_response(
         if result.regional_average
         else "",
         has_published_ranks=any(r["published_rank"] is not None for r in rows),
-        csv_url=_query_with(request, format="csv"),
-        xlsx_url=_query_with(request, format="xlsx"),
+        csv_url=url_with(request, format="csv"),
+        xlsx_url=url_with(request, format="xlsx"),
     )
     return render(request, "reports/ranking.html", context)

@@ -5,38 +5,15 @@ in the active language (1.746 and 99,7% in Vietnamese, 1,746 and 99.7% in Englis
 qualifier and rank-basis marks that keep a figure honest ("> 95", "as of", "implied", "derived").
 """
 
-import math
-from urllib.parse import urlsplit
-
 import pandas as pd
-from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from indicators.models import Qualifier, RankBasis
-from provinces.models import AdministrativeUnit, Level
-from reports.shared.formatting import format_value
+from provinces.models import AdministrativeUnit
+from reports.shared.formatting import format_value, is_missing
+from reports.shared.links import safe_url
 from reports.shared.sources import disputes_html, is_weak, source_badge, weak_mark
-
-
-def is_missing(value: object) -> bool:
-    """Return whether a cell value is missing (None, NaN or pandas NA)."""
-    if value is None or value is pd.NA:
-        return True
-    return isinstance(value, float) and math.isnan(value)
-
-
-def localised(vi: str, en: str) -> str:
-    """Return the Vietnamese or English text for the active language (Vietnamese when English is empty)."""
-    return en if (get_language() or "vi").startswith("en") and en else vi
-
-
-def safe_url(url: str | None) -> str:
-    """Return the URL when it is http(s), else an empty string (no javascript: or data: links)."""
-    if not url:
-        return ""
-    return url if urlsplit(url.strip()).scheme.lower() in {"http", "https"} else ""
 
 
 def qualified_value(value: object, *, qualifier: str, decimals: int, measure_unit: str) -> str:
@@ -74,16 +51,6 @@ def unit_label(unit: AdministrativeUnit) -> str:
     if unit.valid_from is None and unit.valid_to is None:
         return unit.short_name
     return f"{unit.short_name} ({unit.validity_label})"
-
-
-def unit_url(unit: AdministrativeUnit) -> str:
-    """Return the profile URL of a unit, dated so that a reused code opens this very unit."""
-    day = unit.valid_to or unit.valid_from or timezone.localdate()
-    if unit.level == Level.PROVINCE:
-        path = reverse("reports:province", kwargs={"code": unit.code})
-    else:
-        path = reverse("reports:unit", kwargs={"level": unit.level, "code": unit.code})
-    return f"{path}?on={day.isoformat()}"
 
 
 def value_cell(

@@ -1,7 +1,9 @@
 """Numbers as the reader's language writes them: 1.746 and 99,7% in Vietnamese, 1,746 and 99.7% in English."""
 
+import math
 from decimal import ROUND_HALF_UP, Decimal
 
+import pandas as pd
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
@@ -10,9 +12,16 @@ from indicators.models import MeasureUnit
 Number = Decimal | float | int
 
 
+def is_missing(value: object) -> bool:
+    """Return whether a cell value is missing (None, NaN or pandas NA)."""
+    if value is None or value is pd.NA:
+        return True
+    return isinstance(value, float) and math.isnan(value)
+
+
 def format_number(value: Number | None, *, decimals: int) -> str:
     """Return value rounded to decimals, grouped and with the active language's separators ("" when missing)."""
-    if value is None or (isinstance(value, float) and value != value):
+    if is_missing(value):
         return ""
     # Round half up, as readers (and the sources) do: 1746.5 → 1.747, not banker's 1.746.
     rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)

@@ -6,8 +6,9 @@ import pandas as pd
 from django.http import HttpRequest, HttpResponse
 
 from indicators.exports import csv_response
-from reports.shared.cells import is_missing
 from reports.shared.charts import ChartContext, chart_context
+from reports.shared.formatting import is_missing
+from reports.shared.links import url_with
 
 
 @dataclass
@@ -56,16 +57,6 @@ def chart_csv(page: PageCharts, chart_id: str, *, filename: str) -> HttpResponse
     return csv_response(filename=f"{filename}_{chart_id}.csv", columns=columns, rows=rows)
 
 
-def page_base(request: HttpRequest, **fixed: str) -> str:
-    """Return the page's URL without the download parameters (chart, format), with fixed parameters set."""
-    params = request.GET.copy()
-    for name in ("chart", "format"):
-        params.pop(name, None)
-    for name, value in fixed.items():
-        params[name] = value
-    return f"{request.path}?{params.urlencode()}" if params else request.path
-
-
 def wide_rows(frame: pd.DataFrame, *, fmt) -> tuple[list[str], list[list[object]], list[list[object]]]:
     """Return series labels and the year-by-series rows (display and raw) of a long frame."""
     points = [
@@ -81,3 +72,15 @@ def wide_rows(frame: pd.DataFrame, *, fmt) -> tuple[list[str], list[list[object]
         display.append([year] + ["" if v is None else fmt(v) for v in numbers])
         raw.append([year, *numbers])
     return series, display, raw
+
+
+def page_base(request: HttpRequest, **fixed: str) -> str:
+    """Return the page's URL without the download parameters (chart, format), with fixed parameters set."""
+    return url_with(request, drop=("chart", "format"), **fixed)
+
+
+def chart_download(request: HttpRequest, page: PageCharts, *, filename: str) -> HttpResponse | None:
+    """Return the CSV of the chart a download link asks for (?format=csv&chart=ID), else None (show the page)."""
+    if request.GET.get("format") != "csv":
+        return None
+    return chart_csv(page, request.GET.get("chart", ""), filename=filename)

@@ -8,7 +8,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
 from indicators.models import WEAK_SOURCE_CLASSES, SourceClass
-from reports.shared.links import safe_source_url
+from reports.shared.links import safe_url
 
 
 def source_class_label(source_class: str) -> str:
@@ -45,7 +45,7 @@ def weak_mark() -> SafeString:
 
 def source_link(title: str, url: str, source_class: str) -> SafeString:
     """Return a source's title (linked when its URL is http/https) followed by its class badge."""
-    link = safe_source_url(url)
+    link = safe_url(url)
     if link:
         return format_html('<a href="{}" rel="noopener noreferrer">{}</a> {}', link, title, source_badge(source_class))
     return format_html("{} {}", title, source_badge(source_class))
@@ -53,7 +53,7 @@ def source_link(title: str, url: str, source_class: str) -> SafeString:
 
 def _short_source(title: str, url: str, source_class: str) -> SafeString:
     """Return the word “source” linked to the source (its title on hover), then its class badge."""
-    link = safe_source_url(url)
+    link = safe_url(url)
     if link:
         return format_html(
             '<a href="{}" rel="noopener noreferrer" title="{}">{}</a> {}',
