@@ -104,6 +104,13 @@ def published_rank_label(basis: str) -> str:
 
 
 class RankingTable(tables.Table):
+    """The ranking table: django-tables2 for the columns, their headers, sorting (?sort=) and attributes.
+
+    The body is rendered by the template reports/_ranking_table.html from ``body_rows`` (row classes
+    from ``_row_attrs``, cells from ``_cell_renderer``), so django-tables2's per-cell row attributes
+    (``Meta.row_attrs``) and its default template setting are not used and not configured.
+    """
+
     rank = tables.Column(
         verbose_name=_("Rank"), default="", attrs={"td": {"class": "number"}, "th": {"class": "number"}}
     )
@@ -132,11 +139,6 @@ class RankingTable(tables.Table):
         template_name = "reports/_ranking_table.html"
         attrs = {"class": "data-table ranking-table"}
         order_by_field = "sort"
-        row_attrs = {
-            "class": lambda record: " ".join(
-                c for c, on in (("highlight", record["highlight"]), ("no-data", record["missing"])) if on
-            )
-        }
         empty_text = _("No unit of this level in this selection.")
 
     def __init__(self, rows: list[dict], *, indicator: Indicator, year: int, with_region_rank: bool) -> None:
@@ -160,7 +162,7 @@ class RankingTable(tables.Table):
 
     @staticmethod
     def _row_attrs(record: dict, n: int) -> str:
-        """Return the row's class attribute as django-tables2 writes it: the Meta row classes, then even/odd."""
+        """Return the row's class attribute as django-tables2 would write it: highlight / no-data, then even/odd."""
         classes = [c for c, on in (("highlight", record["highlight"]), ("no-data", record["missing"])) if on]
         classes.append("odd" if n % 2 else "even")
         return format_html('class="{}"', " ".join(classes))
