@@ -195,6 +195,16 @@ IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(20 * 1024 * 1024))
 MAX_REQUEST_BYTES = int(os.environ.get("MAX_REQUEST_BYTES", str(IMPORT_MAX_BYTES + 1024 * 1024)))
 # Uploaded files wait here between the admin's preview and confirm steps.
 IMPORT_UPLOAD_DIR = Path(os.environ.get("IMPORT_UPLOAD_DIR", Path(tempfile.gettempdir()) / "cchc-imports"))
+# Uploads left there longer than this (an abandoned preview) are deleted by `manage.py cleanimportuploads`.
+IMPORT_UPLOAD_MAX_AGE_HOURS = int(os.environ.get("IMPORT_UPLOAD_MAX_AGE_HOURS", "24"))
+# Resource limits of one import file (docs/import-format.md): rows read (empty ones too), columns, characters
+# in one cell, and the size an XLSX unpacks to; a file over any of them is refused at the first excess.
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "200000"))
+IMPORT_MAX_COLUMNS = int(os.environ.get("IMPORT_MAX_COLUMNS", "300"))
+IMPORT_MAX_CELL_CHARS = int(os.environ.get("IMPORT_MAX_CELL_CHARS", "2000"))
+IMPORT_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("IMPORT_MAX_UNCOMPRESSED_BYTES", str(120 * 1024 * 1024)))
+# Files with more data rows than this are previewed and imported by the background worker, not the request.
+IMPORT_BACKGROUND_ROWS = int(os.environ.get("IMPORT_BACKGROUND_ROWS", "5000"))
 
 LOGGING = {
     "version": 1,

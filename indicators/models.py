@@ -4,12 +4,14 @@ A ``Value`` is one figure: indicator × unit × year → a number and/or an offi
 rank (sources often give only a rank), with the source it was read from.
 """
 
+import decimal
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -17,6 +19,35 @@ from simple_history.models import HistoricalRecords
 from provinces.models import AdministrativeUnit, Level, Region
 
 MIN_YEAR, MAX_YEAR = 1990, 2100
+#: Values are DECIMAL(18,4): 14 digits before the decimal point, 4 after.
+VALUE_DECIMALS = 4
+VALUE_LIMIT = Decimal(10) ** 14
+
+
+def value_rounded(value: Decimal) -> Decimal:
+    """Return a value rounded half up to the stored precision (4 decimals), as the database keeps it."""
+    if abs(value) >= VALUE_LIMIT:
+        return value  # refused by value_errors; quantizing it could overflow the context
+    return value.quantize(Decimal(1).scaleb(-VALUE_DECIMALS), rounding=decimal.ROUND_HALF_UP)
+
+
+class StoredDecimalField(models.DecimalField):
+    """A DecimalField whose reads never raise, even for a number too large for its column.
+
+    SQLite stores any number in a DECIMAL(18,4) column; Django then quantizes it with an 18-digit
+    context and raises ``decimal.InvalidOperation`` on every read of a row holding 10^15, which
+    answered 500 on every page showing it. The context here is wide enough for any stored number,
+    so such a row reads as what it holds (and the validation refuses to write one). Migrations see
+    a plain DecimalField.
+    """
+
+    @cached_property
+    def context(self) -> decimal.Context:
+        return decimal.Context(prec=self.max_digits + 400)
+
+    def deconstruct(self) -> tuple:
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.DecimalField", args, kwargs
 
 
 def _plain(number: Decimal) -> str:
@@ -275,7 +306,7 @@ class Value(models.Model):
         AdministrativeUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="values"
     )
     year = models.PositiveSmallIntegerField(_("year"))
-    value = models.DecimalField(_("value"), max_digits=18, decimal_places=4, null=True, blank=True)
+    value = StoredDecimalField(_("value"), max_digits=18, decimal_places=4, null=True, blank=True)
     rank = models.PositiveIntegerField(_("published rank"), null=True, blank=True)
     rank_basis = models.CharField(_("rank basis"), max_length=20, choices=RankBasis.choices, blank=True)
     qualifier = models.CharField(_("qualifier"), max_length=12, choices=Qualifier.choices, default=Qualifier.EXACT)
@@ -323,7 +354,7 @@ class Value(models.Model):
         help_text=_("The published value this row proposes to correct."),
     )
     corrected_at = models.DateTimeField(_("corrected at"), null=True, blank=True)
-    previous_value = models.DecimalField(
+    previous_value = StoredDecimalField(
         _("value before the correction"), max_digits=18, decimal_places=4, null=True, blank=True
     )
     previous_rank = models.PositiveIntegerField(_("rank before the correction"), null=True, blank=True)
@@ -413,7 +444,17 @@ def value_errors(
         errors.setdefault("year", []).append(
             _("Year %(year)s is outside %(min)s–%(max)s.") % {"year": year, "min": MIN_YEAR, "max": MAX_YEAR}
         )
-    if indicator is not None and value is not None:
+    if value is not None and abs(value) >= VALUE_LIMIT:
+        errors.setdefault("value", []).append(
+            _("%(value)s is too large: a value must stay below 10^14 (100.000.000.000.000) in absolute terms.")
+            % {"value": _plain(value)}
+        )
+    elif value is not None and value != value_rounded(value):
+        errors.setdefault("value", []).append(
+            _("%(value)s has more than %(places)s decimals; values are stored with %(places)s.")
+            % {"value": _plain(value), "places": VALUE_DECIMALS}
+        )
+    elif indicator is not None and value is not None:
         problem = indicator.range_error(value)
         if problem:
             errors.setdefault("value", []).append(problem)
@@ -481,7 +522,7 @@ class PublishedAverage(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     scope = models.CharField(_("scope"), max_length=14, choices=AverageScope.choices)
     region = models.CharField(_("region"), max_length=24, choices=Region.choices, blank=True)
-    value = models.DecimalField(_("value"), max_digits=18, decimal_places=4)
+    value = StoredDecimalField(_("value"), max_digits=18, decimal_places=4)
     source = models.ForeignKey(
         Source, verbose_name=_("source"), on_delete=models.PROTECT, related_name="published_averages"
     )

@@ -40,6 +40,10 @@ class Candidate:
     rank: Cell | None
     texts: dict[str, Cell]
     level_hint: str | None = None
+    #: Why a row without value and rank looks malformed (another separator, cut short …), for its error.
+    empty_reason: str = ""
+    #: A cell that swallowed a line break and what looks like the next row (an unclosed quote).
+    swallowed: Cell | None = None
 
     def text(self, name: str) -> str:
         """Return a free-text field of the row, stripped ('' when absent)."""
@@ -70,8 +74,19 @@ _TEXT_FIELDS = (
 )
 
 
-def candidates_build(*, rows: list[tuple[int, list[object]]], header: list[str], layout: Layout) -> list[Candidate]:
-    """Return one candidate per figure: per row in the long layout, per filled indicator cell in the wide one."""
+def candidates_build(
+    *,
+    rows: list[tuple[int, list[object]]],
+    header: list[str],
+    layout: Layout,
+    delimiter: str = "",
+    file_format: str = "",
+) -> list[Candidate]:
+    """Return one candidate per figure: per row in the long layout, per filled indicator cell in the wide one.
+
+    A wide row with no filled indicator cell still gives one candidate (without value and rank), so
+    that it is reported as an error: only an entirely empty row (dropped by the reader) is skipped.
+    """
     result: list[Candidate] = []
     for line, cells in rows:
 
@@ -88,6 +103,8 @@ def candidates_build(*, rows: list[tuple[int, list[object]]], header: list[str],
             "year": cell(fields["year"]),
             "texts": {name: c for name in _TEXT_FIELDS if (c := cell(fields.get(name))) is not None},
             "level_hint": layout.unit_level,
+            "empty_reason": _empty_reason(cells, header, delimiter, file_format),
+            "swallowed": _swallowed(cells, header, line, delimiter),
         }
         if layout.kind == LONG:
             result.append(
@@ -99,12 +116,49 @@ def candidates_build(*, rows: list[tuple[int, list[object]]], header: list[str],
                 )
             )
             continue
+        found = False
         for code in sorted(set(layout.value_columns) | set(layout.rank_columns)):
             value, rank = cell(layout.value_columns.get(code)), cell(layout.rank_columns.get(code))
             if is_empty(value) and is_empty(rank):
                 continue  # an empty cell in a wide sheet is a figure not known, not a zero
+            found = True
             result.append(Candidate(indicator=Cell(code, line, code), value=value, rank=rank, **common))
+        if not found:
+            first = min([*layout.value_columns.values(), *layout.rank_columns.values()], default=None)
+            result.append(Candidate(indicator=Cell("", line, ""), value=cell(first), rank=None, **common))
     return result
+
+
+def _empty_reason(cells: list[object], header: list[str], delimiter: str, file_format: str) -> str:
+    """Return the likely cause of a row whose value and rank cells are empty."""
+    filled = [str(c) for c in cells if str(c).strip()]
+    others = [d for d in (",", ";", "\t") if d != delimiter]
+    if delimiter and len(filled) == 1 and (other := next((d for d in others if d in filled[0]), None)):
+        return _("its columns are separated by “%(other)s” while the file uses “%(delimiter)s”") % {
+            "other": "TAB" if other == "\t" else other,
+            "delimiter": "TAB" if delimiter == "\t" else delimiter,
+        }
+    if len(cells) < len(header):
+        return _("it has only %(count)s of the %(total)s columns: the row is cut short") % {
+            "count": len(cells),
+            "total": len(header),
+        }
+    if file_format == "xlsx":
+        return _(
+            "the value cell is empty; a formula whose result was not saved reads as empty: open the file in "
+            "Excel and save it again, or paste the values"
+        )
+    return _("the value and rank cells are empty")
+
+
+def _swallowed(cells: list[object], header: list[str], line: int, delimiter: str) -> Cell | None:
+    """Return a cell that runs over a line break into text holding the separator (an unclosed quote)."""
+    if not delimiter:
+        return None
+    for index, text in enumerate(cells):
+        if isinstance(text, str) and "\n" in text.strip() and delimiter in text.split("\n", 1)[1]:
+            return Cell(text, line, header[index] if index < len(header) else str(index + 1))
+    return None
 
 
 def convention_vote(text: object) -> str | None:

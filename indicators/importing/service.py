@@ -41,7 +41,8 @@ class ImportReport:
     file_error: str = ""
     errors: list[RowError] = field(default_factory=list)
     planned: list[Planned] = field(default_factory=list)
-    skipped_empty: int = 0
+    blank_lines: list[int] = field(default_factory=list)
+    no_figure_lines: list[int] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
     new_sources: list[str] = field(default_factory=list)
     written: bool = False
@@ -64,7 +65,8 @@ class ImportReport:
             "update": len(self.by_action("update")),
             "unchanged": len(self.by_action("unchanged")),
             "error_rows": len({e.line for e in self.errors}),
-            "empty": self.skipped_empty,
+            "empty": len(self.blank_lines),
+            "no_figure": len(self.no_figure_lines),
         }
 
     def summary_lines(self) -> list[str]:
@@ -72,26 +74,36 @@ class ImportReport:
         if self.file_error:
             return [_("%(file)s refused: %(reason)s") % {"file": self.file_name, "reason": self.file_error}]
         c = self.counts
+        if self.errors or self.convention:
+            # A refused file may have refused its decimals: "not needed" would be wrong there.
+            convention = _("comma") if self.convention == "comma" else _("dot") if self.convention else _("undecided")
+        else:
+            convention = _("not needed")
+        layout = _("wide") if self.layout == "wide" else _("long")
         lines = [
             _("%(file)s: %(format)s, %(layout)s layout, decimal %(convention)s.")
-            % {
-                "file": self.file_name,
-                "format": self.file_format.upper(),
-                "layout": self.layout,
-                "convention": self.convention or _("not needed"),
-            },
+            % {"file": self.file_name, "format": self.file_format.upper(), "layout": layout, "convention": convention},
             _(
                 "To create: %(create)s · to update: %(update)s · unchanged: %(unchanged)s · rows in error: "
                 "%(error_rows)s · empty (skipped): %(empty)s"
             )
             % c,
         ]
+        if self.blank_lines:
+            lines.append(_("Empty lines skipped: %(lines)s") % {"lines": ", ".join(map(str, self.blank_lines))})
+        if self.no_figure_lines:
+            lines.append(
+                _("Rows stating no figure (N/A, -), skipped: lines %(lines)s")
+                % {"lines": ", ".join(map(str, self.no_figure_lines))}
+            )
         if self.ignored_columns:
             lines.append(_("Columns ignored: %(columns)s") % {"columns": ", ".join(self.ignored_columns)})
         if self.new_sources:
             lines.append(_("New sources: %(sources)s") % {"sources": "; ".join(self.new_sources)})
         lines += [f"  {e}" for e in self.errors]
-        lines += [f"  {_('update')} {p}" for p in self.by_action("update")]
+        if not self.errors:
+            lines += [f"  {_('create')} {p.describe()}" for p in self.by_action("create")]
+            lines += [f"  {_('update')} {p.describe()}" for p in self.by_action("update")]
         if self.errors:
             lines.append(_("Nothing was written: correct the rows above and import the file again."))
         elif self.written:
@@ -131,6 +143,7 @@ def values_import(
         report.file_error = exc.message
         return report
     report.file_format, report.encoding, report.delimiter = table.file_format, table.encoding, table.delimiter
+    report.blank_lines = table.blank_lines
     indicators = {i.code: i for i in Indicator.objects.all()}
     candidates = _candidates(table, indicators, report)
     if candidates is None:
@@ -144,11 +157,10 @@ def values_import(
         if candidate.value and (candidate.line, candidate.value.column) in bad_cells:
             continue
         planned = validator.validate(candidate)
-        if planned is None and not validator.errors_of(candidate.line):
-            report.skipped_empty += 1
-        elif planned is not None:
+        if planned is not None:
             report.planned.append(planned)
     report.errors += validator.errors
+    report.no_figure_lines = validator.no_figure_lines
     report.errors.sort(key=lambda e: (e.line, e.column))
     validator.classify(report.planned, prefer_corrections=not publish)
     report.errors += _permission_errors(report.planned, user=user)
@@ -167,7 +179,7 @@ def _permission_errors(planned: list[Planned], *, user: object | None) -> list[R
         errors += [
             RowError(
                 p.line,
-                "unit",
+                p.unit_column,
                 _("%(unit)s (code %(code)s) is outside your province; the file is refused as a whole.")
                 % {"unit": p.unit.short_name, "code": p.unit.code},
             )
@@ -178,7 +190,7 @@ def _permission_errors(planned: list[Planned], *, user: object | None) -> list[R
     errors += [
         RowError(
             p.line,
-            "year",
+            p.year_column,
             _("%(group)s %(year)s is locked: its values cannot be changed until a national administrator unlocks it.")
             % {"group": p.indicator.get_group_display(), "year": p.year},
         )
@@ -197,7 +209,9 @@ def _candidates(table: Table, indicators: dict[str, Indicator], report: ImportRe
     if not table.rows:
         report.file_error = _("The file has a header row but no data rows.")
         return None
-    return candidates_build(rows=table.rows, header=table.header, layout=layout)
+    return candidates_build(
+        rows=table.rows, header=table.header, layout=layout, delimiter=table.delimiter, file_format=table.file_format
+    )
 
 
 def _write(
