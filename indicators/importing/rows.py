@@ -138,7 +138,7 @@ def _empty_reason(cells: list[object], header: list[str], delimiter: str, file_f
             "other": "TAB" if other == "\t" else other,
             "delimiter": "TAB" if delimiter == "\t" else delimiter,
         }
-    if len(cells) < len(header):
+    if file_format == "csv" and len(cells) < len(header):  # a sheet's trailing empty cells are not read
         return _("it has only %(count)s of the %(total)s columns: the row is cut short") % {
             "count": len(cells),
             "total": len(header),

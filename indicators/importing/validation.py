@@ -107,7 +107,7 @@ class Planned:
         }
         parent = self.unit.parent if self.unit.parent_id else None
         if parent is not None:
-            return _("%(name)s (%(level)s %(code)s in %(parent)s)") % {**values, "parent": parent.short_name}
+            return _("%(name)s (%(level)s %(code)s in %(parent)s)") % {**values, "parent": parent.name}
         return _("%(name)s (%(level)s %(code)s)") % values
 
     def describe(self) -> str:
