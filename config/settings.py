@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "accounts",
     "simple_history",
     "axes",
+    "django_q",
 ]
 
 MIDDLEWARE = [
@@ -205,6 +206,21 @@ IMPORT_MAX_CELL_CHARS = int(os.environ.get("IMPORT_MAX_CELL_CHARS", "2000"))
 IMPORT_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("IMPORT_MAX_UNCOMPRESSED_BYTES", str(120 * 1024 * 1024)))
 # Files with more data rows than this are previewed and imported by the background worker, not the request.
 IMPORT_BACKGROUND_ROWS = int(os.environ.get("IMPORT_BACKGROUND_ROWS", "5000"))
+# The background worker: django-q2 with its database ("ORM") broker, so it needs no other service (SQLite or
+# PostgreSQL); `make run` and `make serve` start it (`manage.py qcluster`). IMPORT_JOBS_SYNC=1 runs jobs inside the
+# request instead (tests, or a machine without the worker).
+IMPORT_JOBS_SYNC = os.environ.get("IMPORT_JOBS_SYNC", "0") == "1"
+Q_CLUSTER = {
+    "name": "cchc",
+    "orm": "default",
+    "workers": int(os.environ.get("Q_WORKERS", "1")),
+    "timeout": 3600,  # a 200,000-row import takes minutes, never an hour
+    "retry": 3660,
+    "max_attempts": 1,  # an import is never retried behind the user's back
+    "catch_up": False,
+    "save_limit": 200,
+    "label": "Background jobs",
+}
 
 LOGGING = {
     "version": 1,

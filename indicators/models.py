@@ -262,6 +262,55 @@ class ImportBatch(models.Model):
         return f"{self.file_name} ({self.created_at:%Y-%m-%d %H:%M})" if self.created_at else self.file_name
 
 
+
+class ImportJobStatus(models.TextChoices):
+    QUEUED = "queued", _("queued")
+    RUNNING = "running", _("running")
+    DONE = "done", _("done")
+    FAILED = "failed", _("failed")
+
+
+class ImportJob(models.Model):
+    """A preview or confirm of a large file run by the background worker; its page shows the progress.
+
+    The file waits in the upload folder under ``token``; ``result`` holds what the preview page shows
+    (counts, errors, rows), in the language of the person who started the job.
+    """
+
+    PREVIEW, CONFIRM = "preview", "confirm"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("started by"), on_delete=models.CASCADE)
+    token = models.CharField(_("upload"), max_length=64)
+    file_name = models.CharField(_("file name"), max_length=255)
+    source = models.ForeignKey(Source, verbose_name=_("source"), on_delete=models.SET_NULL, null=True, blank=True)
+    decimal = models.CharField(_("decimal separator"), max_length=5, blank=True)
+    action = models.CharField(_("action"), max_length=10, choices=[(PREVIEW, _("preview")), (CONFIRM, _("import"))])
+    language = models.CharField(_("language"), max_length=10, default="vi")
+    status = models.CharField(
+        _("status"), max_length=10, choices=ImportJobStatus.choices, default=ImportJobStatus.QUEUED
+    )
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    rows_done = models.PositiveIntegerField(_("rows checked"), default=0)
+    result = models.JSONField(_("result"), null=True, blank=True)
+    created_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last progress at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.action}, {self.status})"
+
+    @property
+    def percent(self) -> int:
+        """Return the progress in percent (0–100)."""
+        if self.status == ImportJobStatus.DONE:
+            return 100
+        return min(99, self.rows_done * 100 // self.rows_total) if self.rows_total else 0
+
+
 class Qualifier(models.TextChoices):
     EXACT = "eq", _("exact")
     MORE_THAN = "gt", _("more than")

@@ -6,6 +6,7 @@ one for the existing values of the affected indicator-years); writing is one tra
 bulk inserts and updates. Empty cells never erase a stored figure: a file changes only what it states.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -25,6 +26,9 @@ from indicators.signals import values_changed
 from provinces.resolver import UnitIndex
 
 __all__ = ["ImportReport", "Planned", "RowError", "values_import"]
+
+#: How often (in rows) an import reports its progress to a background job.
+PROGRESS_EVERY = 2000
 
 
 @dataclass
@@ -126,13 +130,15 @@ def values_import(
     note: str = "",
     units: "UnitIndex | None" = None,
     publish: bool = False,
+    progress: "Callable[[int, int], None] | None" = None,
 ) -> ImportReport:
     """Validate a CSV/XLSX file of values and, unless dry_run or any row is wrong, write all of it.
 
     ``source`` is used for rows that name no source of their own; ``decimal`` settles files whose
     numbers could be read both ways; ``units`` is a prebuilt UnitIndex for callers that import several
     files. A staff ``user`` may import only rows of their province scope (one row outside refuses
-    the file); rows of a locked year refuse it too. Imported values are drafts, and changes of
+    the file); rows of a locked year refuse it too. ``progress(done, total)`` is called every
+    few thousand rows (the background jobs show it). Imported values are drafts, and changes of
     published values become their pending corrections, unless ``publish`` (the loaders of published
     figures), which writes them approved. Return the report; never raise for bad input.
     """
@@ -153,7 +159,9 @@ def values_import(
     report.errors += [RowError(c.line, c.column, message) for c, message in convention_errors]
     bad_cells = {(c.line, c.column) for c, _message in convention_errors}
     validator = Validator(indicators=indicators, convention=report.convention, default_source=source, units=units)
-    for candidate in candidates:
+    for number, candidate in enumerate(candidates):
+        if progress is not None and number % PROGRESS_EVERY == 0:
+            progress(number, len(candidates))
         if candidate.value and (candidate.line, candidate.value.column) in bad_cells:
             continue
         planned = validator.validate(candidate)
