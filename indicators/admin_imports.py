@@ -129,9 +129,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
         content = stored.read_bytes()
         if runs_in_background(content):
             action = ImportJob.CONFIRM if confirm else ImportJob.PREVIEW
-            job = job_start(
-                user=request.user, token=token, meta=meta, action=action, language=get_language() or "vi"
-            )
+            job = job_start(user=request.user, token=token, meta=meta, action=action, language=get_language() or "vi")
             if confirm:
                 self._forget(request, token, delete=False)  # the job deletes the file when it is done
             return HttpResponseRedirect(reverse("admin:indicators_importbatch_job", args=[job.pk]))

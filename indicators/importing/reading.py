@@ -115,7 +115,10 @@ def rows_estimate(content: bytes) -> int:
         return content.count(b"\n") or content.count(b"\n\x00")
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            sheets = sorted((m for m in archive.infolist() if m.filename.startswith("xl/worksheets/sheet")), key=lambda m: m.filename)
+            sheets = sorted(
+                (m for m in archive.infolist() if m.filename.startswith("xl/worksheets/sheet")),
+                key=lambda m: m.filename,
+            )
             if not sheets:
                 return 0
             with archive.open(sheets[0]) as handle:
