@@ -104,4 +104,4 @@ def test_abandoned_uploads_are_deleted_after_the_age_setting(world, settings):
     out = io.StringIO()
     call_command("cleanimportuploads", stdout=out)
     assert not old.exists() and recent.exists()
-    assert out.getvalue().startswith("1 ")
+    assert out.getvalue().startswith("Đã xóa 1 tệp")
