@@ -7,7 +7,6 @@ file gets at once. The job stores what the page shows (``preview_data``), so a r
 """
 
 from django.conf import settings
-from django.db import close_old_connections
 from django.utils import translation
 
 from indicators.importing.reading import rows_estimate
@@ -81,7 +80,6 @@ def job_start(*, user: object, token: str, meta: dict[str, object], action: str,
 
 def job_run(job_id: int) -> None:
     """Run one job: validate (and, for a confirm, write) its file, saving progress and the result."""
-    close_old_connections()
     job = ImportJob.objects.select_related("user", "source").filter(pk=job_id).first()
     if job is None or job.status != ImportJobStatus.QUEUED:
         return
