@@ -48,6 +48,7 @@ class Table:
     delimiter: str = ""
     #: Entirely empty lines after the header: skipped, and listed by number in the summary.
     blank_lines: list[int] = field(default_factory=list)
+    strings: dict[str, str] = field(default_factory=dict, repr=False)
 
 
 class _Limits:
@@ -197,11 +198,10 @@ def _csv_read(content: bytes, file_name: str) -> Table:
     text, encoding = _decode(content)
     if _looks_binary(text):
         raise FileRefused(_("This is a binary file, not a text table. Upload a CSV or XLSX file."))
-    lines = text.splitlines()
-    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    first = next((line for line in io.StringIO(text) if line.strip()), None)
     if first is None:
         raise FileRefused(_("The file is empty."))
-    delimiter = _delimiter_of(lines[first])
+    delimiter = _delimiter_of(first.rstrip("\r\n"))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     table = Table(file_format="csv", header=[], header_line=0, encoding=encoding, delimiter=delimiter)
     limits = _Limits()
@@ -219,6 +219,7 @@ def _csv_read(content: bytes, file_name: str) -> Table:
             _("Line %(line)s cannot be read as CSV (%(reason)s).")
             % {"line": reader.line_num, "reason": _csv_reason(str(exc))}
         ) from exc
+    table.strings.clear()
     return table
 
 
@@ -231,7 +232,11 @@ def _row_add(table: Table, line: int, cells: list[object]) -> None:
     if not table.header:
         table.header, table.header_line = [str(c).strip() for c in cells], line
     else:
-        table.rows.append((line, cells))
+        # Short texts repeat (codes, years, indicator codes, notes): one copy of each keeps big files small.
+        strings = table.strings
+        table.rows.append(
+            (line, [strings.setdefault(c, c) if isinstance(c, str) and len(c) <= 64 else c for c in cells])
+        )
 
 
 def _csv_reason(message: str) -> str:
@@ -318,4 +323,5 @@ def _xlsx_read(content: bytes) -> Table:
         workbook.close()
     if not table.header:
         raise FileRefused(_("The first sheet of the workbook is empty."))
+    table.strings.clear()
     return table

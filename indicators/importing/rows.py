@@ -7,6 +7,7 @@ are all ambiguous is refused until the person states the convention (``--decimal
 """
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -18,7 +19,7 @@ from indicators.numbers import MISSING_MARKERS, Convention
 _SPACES = re.compile(r"[\s\u00a0\u202f']")
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     """One cell and where it is, so that every error can name its line and column."""
 
@@ -27,7 +28,7 @@ class Cell:
     column: str
 
 
-@dataclass
+@dataclass(slots=True)
 class Candidate:
     """One figure to import: a unit, a year, an indicator, and a value and/or rank cell."""
 
@@ -82,12 +83,23 @@ def candidates_build(
     delimiter: str = "",
     file_format: str = "",
 ) -> list[Candidate]:
-    """Return one candidate per figure: per row in the long layout, per filled indicator cell in the wide one.
+    """Return one candidate per figure: per row in the long layout, per filled indicator cell in the wide one."""
+    return list(candidates_iter(rows=rows, header=header, layout=layout, delimiter=delimiter, file_format=file_format))
+
+
+def candidates_iter(
+    *,
+    rows: list[tuple[int, list[object]]],
+    header: list[str],
+    layout: Layout,
+    delimiter: str = "",
+    file_format: str = "",
+) -> Iterator[Candidate]:
+    """Yield one candidate per figure: per row in the long layout, per filled indicator cell in the wide one.
 
     A wide row with no filled indicator cell still gives one candidate (without value and rank), so
     that it is reported as an error: only an entirely empty row (dropped by the reader) is skipped.
     """
-    result: list[Candidate] = []
     for line, cells in rows:
 
         def cell(index: int | None, cells: list[object] = cells, line: int = line) -> Cell | None:
@@ -107,13 +119,11 @@ def candidates_build(
             "swallowed": _swallowed(cells, header, line, delimiter),
         }
         if layout.kind == LONG:
-            result.append(
-                Candidate(
-                    indicator=cell(fields["indicator"]),
-                    value=cell(fields.get("value")),
-                    rank=cell(fields.get("rank")),
-                    **common,
-                )
+            yield Candidate(
+                indicator=cell(fields["indicator"]),
+                value=cell(fields.get("value")),
+                rank=cell(fields.get("rank")),
+                **common,
             )
             continue
         found = False
@@ -122,11 +132,10 @@ def candidates_build(
             if is_empty(value) and is_empty(rank):
                 continue  # an empty cell in a wide sheet is a figure not known, not a zero
             found = True
-            result.append(Candidate(indicator=Cell(code, line, code), value=value, rank=rank, **common))
+            yield Candidate(indicator=Cell(code, line, code), value=value, rank=rank, **common)
         if not found:
             first = min([*layout.value_columns.values(), *layout.rank_columns.values()], default=None)
-            result.append(Candidate(indicator=Cell("", line, ""), value=cell(first), rank=None, **common))
-    return result
+            yield Candidate(indicator=Cell("", line, ""), value=cell(first), rank=None, **common)
 
 
 def _empty_reason(cells: list[object], header: list[str], delimiter: str, file_format: str) -> str:

@@ -6,7 +6,8 @@ one for the existing values of the affected indicator-years); writing is one tra
 bulk inserts and updates. Empty cells never erase a stored figure: a file changes only what it states.
 """
 
-from collections.abc import Callable
+import functools
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -17,7 +18,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from indicators.importing.columns import layout_detect
 from indicators.importing.reading import FileRefused, Table, table_read
-from indicators.importing.rows import Candidate, candidates_build, convention_decide, is_empty
+from indicators.importing.rows import Candidate, candidates_iter, convention_decide, is_empty
 from indicators.importing.validation import Planned, RowError, Validator
 from indicators.models import ImportBatch, Indicator, Source, Value, ValueStatus
 from indicators.numbers import Convention
@@ -75,8 +76,13 @@ class ImportReport:
 
     def summary_lines(self) -> list[str]:
         """Return the summary as lines of text, the same for the command and the admin preview."""
+        return list(self.summary_iter())
+
+    def summary_iter(self) -> Iterator[str]:
+        """Yield the summary line by line (a 200,000-row dry run is printed without holding its text)."""
         if self.file_error:
-            return [_("%(file)s refused: %(reason)s") % {"file": self.file_name, "reason": self.file_error}]
+            yield _("%(file)s refused: %(reason)s") % {"file": self.file_name, "reason": self.file_error}
+            return
         c = self.counts
         if self.errors or self.convention:
             # A refused file may have refused its decimals: "not needed" would be wrong there.
@@ -84,39 +90,42 @@ class ImportReport:
         else:
             convention = _("not needed")
         layout = _("wide") if self.layout == "wide" else _("long")
-        lines = [
-            _("%(file)s: %(format)s, %(layout)s layout, decimal %(convention)s.")
-            % {"file": self.file_name, "format": self.file_format.upper(), "layout": layout, "convention": convention},
+        yield _("%(file)s: %(format)s, %(layout)s layout, decimal %(convention)s.") % {
+            "file": self.file_name,
+            "format": self.file_format.upper(),
+            "layout": layout,
+            "convention": convention,
+        }
+        yield (
             _(
                 "To create: %(create)s · to update: %(update)s · unchanged: %(unchanged)s · rows in error: "
                 "%(error_rows)s · empty (skipped): %(empty)s"
             )
-            % c,
-        ]
+            % c
+        )
         if self.blank_lines:
-            lines.append(_("Empty lines skipped: %(lines)s") % {"lines": ", ".join(map(str, self.blank_lines))})
+            yield (_("Empty lines skipped: %(lines)s") % {"lines": ", ".join(map(str, self.blank_lines))})
         if self.no_figure_lines:
-            lines.append(
+            yield (
                 _("Rows stating no figure (N/A, -), skipped: lines %(lines)s")
                 % {"lines": ", ".join(map(str, self.no_figure_lines))}
             )
         if self.ignored_columns:
-            lines.append(_("Columns ignored: %(columns)s") % {"columns": ", ".join(self.ignored_columns)})
+            yield (_("Columns ignored: %(columns)s") % {"columns": ", ".join(self.ignored_columns)})
         if self.new_sources:
-            lines.append(_("New sources: %(sources)s") % {"sources": "; ".join(self.new_sources)})
-        lines += [f"  {e}" for e in self.errors]
+            yield (_("New sources: %(sources)s") % {"sources": "; ".join(self.new_sources)})
+        yield from (f"  {e}" for e in self.errors)
         if not self.errors:
-            lines += [f"  {_('create')} {p.describe()}" for p in self.by_action("create")]
-            lines += [f"  {_('update')} {p.describe()}" for p in self.by_action("update")]
+            yield from (f"  {_('create')} {p.describe()}" for p in self.by_action("create"))
+            yield from (f"  {_('update')} {p.describe()}" for p in self.by_action("update"))
         if self.errors:
-            lines.append(_("Nothing was written: correct the rows above and import the file again."))
+            yield (_("Nothing was written: correct the rows above and import the file again."))
         elif self.written:
-            lines.append(_("Written: %(create)s created, %(update)s updated.") % c)
+            yield (_("Written: %(create)s created, %(update)s updated.") % c)
         elif self.dry_run:
-            lines.append(_("Dry run: nothing was written."))
+            yield (_("Dry run: nothing was written."))
         elif not c["create"] and not c["update"]:
-            lines.append(_("Nothing to write: every value is already stored as in the file."))
-        return lines
+            yield (_("Nothing to write: every value is already stored as in the file."))
 
 
 def values_import(
@@ -154,14 +163,17 @@ def values_import(
     candidates = _candidates(table, indicators, report)
     if candidates is None:
         return report
-    values = [c.value for c in candidates if not is_empty(c.value)]
+    # Candidates are built twice, one at a time, rather than held: a 200,000-row file stays small in memory.
+    values = [c.value for c in candidates() if not is_empty(c.value)]
     report.convention, convention_errors = convention_decide(cells=values, stated=decimal)
+    del values
     report.errors += [RowError(c.line, c.column, message) for c, message in convention_errors]
     bad_cells = {(c.line, c.column) for c, _message in convention_errors}
     validator = Validator(indicators=indicators, convention=report.convention, default_source=source, units=units)
-    for number, candidate in enumerate(candidates):
+    total = len(table.rows)
+    for number, candidate in enumerate(candidates()):
         if progress is not None and number % PROGRESS_EVERY == 0:
-            progress(number, len(candidates))
+            progress(min(number, total), total)
         if candidate.value and (candidate.line, candidate.value.column) in bad_cells:
             continue
         planned = validator.validate(candidate)
@@ -208,7 +220,10 @@ def _permission_errors(planned: list[Planned], *, user: object | None) -> list[R
     return errors
 
 
-def _candidates(table: Table, indicators: dict[str, Indicator], report: ImportReport) -> list[Candidate] | None:
+def _candidates(
+    table: Table, indicators: dict[str, Indicator], report: ImportReport
+) -> Callable[[], Iterator[Candidate]] | None:
+    """Return a function giving the file's candidates one by one, or None when the header is wrong or no row."""
     layout = layout_detect(header=table.header, indicator_codes=set(indicators))
     report.layout, report.ignored_columns = layout.kind, layout.ignored
     if layout.errors:
@@ -217,8 +232,13 @@ def _candidates(table: Table, indicators: dict[str, Indicator], report: ImportRe
     if not table.rows:
         report.file_error = _("The file has a header row but no data rows.")
         return None
-    return candidates_build(
-        rows=table.rows, header=table.header, layout=layout, delimiter=table.delimiter, file_format=table.file_format
+    return functools.partial(
+        candidates_iter,
+        rows=table.rows,
+        header=table.header,
+        layout=layout,
+        delimiter=table.delimiter,
+        file_format=table.file_format,
     )
 
 

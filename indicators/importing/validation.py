@@ -46,7 +46,7 @@ LEVEL_WORDS = {
 QUALIFIER_WORDS = {"=": Qualifier.EXACT, "exact": Qualifier.EXACT, ">": Qualifier.MORE_THAN, "<": Qualifier.LESS_THAN}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RowError:
     line: int
     column: str
@@ -60,7 +60,7 @@ class RowError:
         }
 
 
-@dataclass
+@dataclass(slots=True)
 class Planned:
     """One valid row: the figure it states and what importing it would do to the stored value."""
 

@@ -53,7 +53,7 @@ class Command(BaseCommand):
             decimal=options["decimal"],
             dry_run=options["dry_run"],
         )
-        for line in report.summary_lines():
+        for line in report.summary_iter():
             self.stdout.write(line)
         if not report.ok:
             raise CommandError(_("Import refused; nothing was written."))
