@@ -30,6 +30,8 @@ __all__ = ["ImportReport", "Planned", "RowError", "values_import"]
 
 #: How often (in rows) an import reports its progress to a background job.
 PROGRESS_EVERY = 2000
+#: New values built and written at a time (memory stays bounded whatever the file's size).
+WRITE_CHUNK = 5000
 
 
 @dataclass
@@ -273,7 +275,18 @@ def _write(
                 rows_unchanged=counts["unchanged"],
                 note=note,
             )
-            new = [p.as_value(source=sources[p.source_key], user=user, batch=batch) for p in report.by_action("create")]
+            creates = report.by_action("create")
+            for start in range(0, len(creates), WRITE_CHUNK):
+                # New values are built and written a chunk at a time: 200,000 model instances (and as many
+                # history rows) at once took 700 MB.
+                chunk = [
+                    p.as_value(source=sources[p.source_key], user=user, batch=batch)
+                    for p in creates[start : start + WRITE_CHUNK]
+                ]
+                for value in chunk:
+                    value.status = status
+                bulk_create_with_history(chunk, Value, batch_size=500, default_user=user, default_change_reason=channel)
+            new = []
             changed = []
             for p in report.by_action("update"):
                 if p.existing.status == ValueStatus.APPROVED and not publish:
