@@ -38,7 +38,13 @@ class Command(BaseCommand):
         try:
             content = path.read_bytes()
         except OSError as exc:
-            raise CommandError(_("Cannot read %(path)s: %(reason)s.") % {"path": path, "reason": exc.strerror}) from exc
+            reasons = {
+                FileNotFoundError: _("the file does not exist"),
+                PermissionError: _("permission denied"),
+                IsADirectoryError: _("it is a folder"),
+            }
+            reason = reasons.get(type(exc), exc.strerror)
+            raise CommandError(_("Cannot read %(path)s: %(reason)s.") % {"path": path, "reason": reason}) from exc
         user = None
         if options["user"]:
             user = get_user_model().objects.filter(username=options["user"]).first()
