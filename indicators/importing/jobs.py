@@ -15,8 +15,9 @@ from indicators.importing.uploads import upload_delete, upload_path
 from indicators.importing.validation import value_show
 from indicators.models import ImportJob, ImportJobStatus
 
-#: Rows of each kind listed on the preview page (every row is in the command's dry run).
-PREVIEW_ROWS = 300
+#: Rows of each kind listed on the preview page: every row of a file handled at once (IMPORT_BACKGROUND_ROWS
+#: rows at most); the first ones of a larger file (every row is in the command's dry run).
+PREVIEW_ROWS = 5000
 #: Errors kept for the page; the count of rows in error is always exact.
 ERRORS_SHOWN = 2000
 
