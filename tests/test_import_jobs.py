@@ -65,6 +65,9 @@ def test_the_progress_page_survives_a_reload_until_the_worker_is_done(staff_clie
     for _reload in range(2):
         page = staff_client.get(job_url).content.decode()
         assert '<meta http-equiv="refresh"' in page and "<progress" in page
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJobStatus.RUNNING, rows_done=1, rows_total=3)
+    assert "1 trên 3 dòng (33%)" in staff_client.get(job_url).content.decode()
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJobStatus.QUEUED, rows_done=0, rows_total=0)
     job_run(job.pk)  # what the worker does with the queued task
     page = staff_client.get(job_url).content.decode()
     assert '<meta http-equiv="refresh"' not in page and page.count("<td>2019</td>") == 3

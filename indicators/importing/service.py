@@ -181,6 +181,8 @@ def values_import(
         planned = validator.validate(candidate)
         if planned is not None:
             report.planned.append(planned)
+    if progress is not None:
+        progress(total, total)  # every row checked: what remains is comparing and writing
     report.errors += validator.errors
     report.no_figure_lines = validator.no_figure_lines
     report.errors.sort(key=lambda e: (e.line, e.column))
