@@ -7,9 +7,10 @@ HOST ?= 127.0.0.1
 
 .PHONY: run test setup venv migrate data check lint messages clean-db serve e2e lighthouse
 
-# The background worker (django-q2, database broker: large imports) runs beside the server and stops with it.
+# The background worker (django-q2, database broker: large imports) runs beside the server and stops with it
+# (in its own session, so that Ctrl-C reaches it once, through the trap, and it stops cleanly).
 run: setup static/vendor/plotly.min.js
-	$(PY) manage.py qcluster & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	setsid $(PY) manage.py qcluster & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 		$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: venv static/vendor/plotly.min.js
@@ -31,7 +32,7 @@ WORKERS ?= $(or $(WEB_CONCURRENCY),$(shell echo $$((2 * $$(nproc) + 1))))
 serve: venv static/vendor/plotly.min.js
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput -v0
-	$(PY) manage.py qcluster & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	setsid $(PY) manage.py qcluster & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 		$(VENV)/bin/gunicorn config.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) \
 		--access-logfile - --max-requests 2000 --max-requests-jitter 200
 
