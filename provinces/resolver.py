@@ -206,6 +206,10 @@ class UnitIndex:
             )
         raise UnitNotFound(_('"%(text)s" matches no unit%(filters)s.') % {"text": cleaned, "filters": filters})
 
+    def named(self, text: str) -> list[AdministrativeUnit]:
+        """Return every unit a name (not a code) names, at any date and level."""
+        return self._sorted(self._name_matches(nfc(text), lambda unit: True)[0])
+
     def _code_matches(self, code: str, level: str | None) -> list[AdministrativeUnit]:
         if level is not None:
             return self._by_code.get((level, code.lstrip("0").zfill(CODE_WIDTHS[level])), [])
