@@ -57,6 +57,7 @@ data: venv
 	$(PY) manage.py loadunits
 	$(PY) manage.py loadcatalogue
 	$(PY) manage.py loadpublished
+	$(PY) manage.py loadagencies
 
 check: venv
 	$(PY) manage.py check

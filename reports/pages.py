@@ -140,7 +140,13 @@ def ranking_charts(
 
 def export_basename(*, indicator: Indicator, year: int, level: str, region: str, within: str) -> str:
     """Return a file name that says what the export holds: par_index_2023_provinces_red_river_delta."""
-    plural = {Level.PROVINCE: "provinces", Level.DISTRICT: "districts", Level.COMMUNE: "communes"}[level]
+    plural = {
+        Level.PROVINCE: "provinces",
+        Level.DISTRICT: "districts",
+        Level.COMMUNE: "communes",
+        Level.MINISTRY: "ministries",
+        Level.DEPARTMENT: "departments",
+    }[level]
     parts = [indicator.code, str(year), plural]
     if region:
         parts.append(region)

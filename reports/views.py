@@ -75,7 +75,7 @@ def _ranking_response(
 ) -> HttpResponse:
     year, level, region = cleaned["year"], cleaned["level"], cleaned["region"]
     within = None
-    if level != Level.PROVINCE:
+    if level not in (Level.PROVINCE, Level.MINISTRY):
         within = AdministrativeUnit.objects.filter(level=Level.PROVINCE, code=cleaned["within"]).for_year(year).first()
         if level == Level.DISTRICT and year_reference_date(year) >= REORGANISATION_DATE:
             return _ranking_error(
