@@ -19,5 +19,6 @@ urlpatterns = [
     path("favicon.ico", favicon),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("appraisal/", include("appraisal.urls")),
     path("", include("reports.urls")),
 ]
