@@ -58,6 +58,7 @@ data: venv
 	$(PY) manage.py loadcatalogue
 	$(PY) manage.py loadpublished
 	$(PY) manage.py loadagencies
+	$(PY) manage.py loadcriteria
 
 check: venv
 	$(PY) manage.py check

@@ -10,6 +10,7 @@ Assessed bodies are administrative units, including the agency levels (ministry,
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
@@ -183,6 +184,18 @@ class Campaign(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        if self.criteria_set_id and self.criteria_set.partial:
+            raise ValidationError(
+                {"criteria_set": _("A partial set (reference data) cannot be used: import the full set first.")}
+            )
+        if (
+            self.self_assessment_closes
+            and self.appraisal_closes
+            and self.appraisal_closes < self.self_assessment_closes
+        ):
+            raise ValidationError({"appraisal_closes": _("The appraisal closes after the self-assessment.")})
 
     @property
     def decision_label(self) -> str:

@@ -9,6 +9,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("login/", LoginView.as_view(template_name="appraisal/login.html"), name="login"),
     path("logout/", LogoutView.as_view(next_page="appraisal:login"), name="logout"),
+    path("sets/", views.criteria_sets, name="criteria-sets"),
+    path("sets/<int:pk>/", views.criteria_set, name="criteria-set"),
     path("campaigns/<int:pk>/", views.campaign, name="campaign"),
     path("campaigns/<int:pk>/results.xlsx", views.results_download, name="results-xlsx"),
     path("assessments/<int:pk>/", views.assessment, name="assessment"),

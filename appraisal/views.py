@@ -5,6 +5,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -13,7 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from appraisal import access, services
-from appraisal.models import Assessment, AssessmentStatus, Campaign, Evidence, ReturnRequest, Score
+from appraisal.criteria import criteria_copy, criteria_csv, criteria_import, criteria_xlsx
+from appraisal.models import Assessment, AssessmentStatus, Campaign, CriteriaSet, Evidence, ReturnRequest, Score
 from appraisal.publication import PublicationRefused
 from appraisal.reports import group_heatmap, results_xlsx, scorecard_context
 from appraisal.results import campaign_results
@@ -280,3 +282,61 @@ def scorecard(request: HttpRequest, pk: int) -> HttpResponse:
     if not public:
         response["Cache-Control"] = "private, no-store"
     return response
+
+
+def _administrator_or_403(request: HttpRequest) -> None:
+    if not request.user.has_perm("appraisal.administer_campaign"):
+        raise PermissionDenied
+
+
+@login_required(login_url=LOGIN)
+def criteria_sets(request: HttpRequest) -> HttpResponse:
+    """The criteria sets: import a tree from CSV/XLSX, export it, copy it to another year."""
+    _administrator_or_403(request)
+    sets = CriteriaSet.objects.select_related("assessor").annotate(n=Count("criteria"))
+    return render(request, "appraisal/criteria_sets.html", {"sets": sets})
+
+
+@login_required(login_url=LOGIN)
+def criteria_set(request: HttpRequest, pk: int) -> HttpResponse:
+    _administrator_or_403(request)
+    item = get_object_or_404(CriteriaSet, pk=pk)
+    result = None
+    if request.method == "POST" and request.POST.get("action") == "copy":
+        try:
+            year = int(request.POST.get("year", ""))
+        except ValueError:
+            messages.error(request, _("Give the year of the copy."))
+        else:
+            copy = criteria_copy(criteria_set=item, year=year)
+            messages.success(request, _("Copied to %(year)s; change it before use.") % {"year": year})
+            return redirect("appraisal:criteria-set", pk=copy.pk)
+    elif request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, _("Choose a file."))
+        elif item.campaign_set.exists():
+            messages.error(request, _("A campaign uses this set; copy it to change the tree."))
+        else:
+            result = criteria_import(criteria_set=item, content=upload.read(), file_name=upload.name)
+            if result.ok:
+                messages.success(request, _("%(n)s criteria imported.") % {"n": result.created})
+                return redirect("appraisal:criteria-set", pk=item.pk)
+    export = request.GET.get("format")
+    if export in ("csv", "xlsx"):
+        content = criteria_csv(item) if export == "csv" else criteria_xlsx(item)
+        kind = (
+            "text/csv; charset=utf-8"
+            if export == "csv"
+            else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        response = HttpResponse(content, content_type=kind)
+        response["Content-Disposition"] = f'attachment; filename="criteria_{item.year}_{item.pk}.{export}"'
+        return response
+    criteria = item.criteria.select_related("indicator").order_by("position")
+    return render(
+        request,
+        "appraisal/criteria_set.html",
+        {"set": item, "criteria": criteria, "result": result},
+        status=400 if result is not None and not result.ok else 200,
+    )
