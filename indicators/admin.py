@@ -4,7 +4,7 @@ import csv
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, models
+from django.db import IntegrityError, models, transaction
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -33,14 +33,53 @@ from indicators.permissions import (
     units_editable_by,
     values_visible_to,
 )
-from indicators.workflow import StaleValue, value_return, value_save, values_approve, values_submit
+from indicators.services import (
+    CHANNEL_ADMIN,
+    CHANNEL_ADMIN_DELETE,
+    CHANNEL_FORM,
+    CHANNEL_RESTORE,
+    StaleValue,
+    WriteRefused,
+    value_restore,
+    value_return,
+    value_save,
+    values_approve,
+    values_delete,
+    values_submit,
+)
 from indicators.yearsheet import SheetRow, rows_by_group, yearsheet_rows, yearsheet_save
 from provinces.models import AdministrativeUnit, Level
 from provinces.text import fold
 
 
 class RestorableHistoryAdmin(SimpleHistoryAdmin):
-    """History per object for everyone who may view it; restoring an earlier version only for national admins."""
+    """History per object for everyone who may view it; restoring an earlier version only for national admins.
+
+    Every save and delete records its user and channel ("admin", "restore", "admin delete").
+    Subclasses whose rows have a province scope narrow ``history_records``: an object whose history
+    the user may not read is not found (404), on its history list and on each of its versions.
+    """
+
+    def history_records(self, request: HttpRequest) -> QuerySet:
+        """Return the historical records the user may read (all of them for unscoped models)."""
+        return self.model.history.all()
+
+    def _history_check(self, request: HttpRequest, object_id: str) -> None:
+        pk = str(object_id)
+        if not pk.isascii() or not pk.isdigit() or len(pk) > 18:
+            raise Http404
+        if self.get_queryset(request).filter(pk=pk).exists():
+            return
+        if self.model.objects.filter(pk=pk).exists() or not self.history_records(request).filter(id=pk).exists():
+            raise Http404  # another province's object, or one that never was: not found either way
+
+    def get_history_queryset(self, request: HttpRequest, history_manager: object, pk_name: str, object_id: str):
+        records = super().get_history_queryset(request, history_manager, pk_name, object_id)
+        return records.filter(history_id__in=self.history_records(request).values("history_id"))
+
+    def history_view(self, request: HttpRequest, object_id: str, extra_context: dict | None = None) -> HttpResponse:
+        self._history_check(request, object_id)
+        return super().history_view(request, object_id, extra_context)
 
     def revert_disabled(self, request: HttpRequest, obj: object = None) -> bool:
         return not is_national_admin(request.user)
@@ -48,9 +87,29 @@ class RestorableHistoryAdmin(SimpleHistoryAdmin):
     def history_form_view(
         self, request: HttpRequest, object_id: str, version_id: str, extra_context: dict | None = None
     ) -> HttpResponse:
+        self._history_check(request, object_id)
+        if not self.history_records(request).filter(id=object_id, history_id=version_id).exists():
+            raise Http404
         if request.method == "POST" and not is_national_admin(request.user):
             raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def save_model(self, request: HttpRequest, obj: models.Model, form: object, change: bool) -> None:
+        if not getattr(obj, "_change_reason", None):  # a subclass may name a finer channel ("lock")
+            obj._change_reason = CHANNEL_RESTORE if hasattr(obj, "_history") else CHANNEL_ADMIN
+        super().save_model(request, obj, form, change)
+
+    def delete_model(self, request: HttpRequest, obj: models.Model) -> None:
+        if not getattr(obj, "_change_reason", None):
+            obj._change_reason = CHANNEL_ADMIN_DELETE
+        obj._history_user = request.user
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        # One by one, so that each history record carries the channel (a queryset delete reloads the rows).
+        with transaction.atomic():
+            for obj in queryset:
+                self.delete_model(request, obj)
 
 
 class SeriesBreakInline(admin.TabularInline):
@@ -200,6 +259,10 @@ class ValueAdmin(RestorableHistoryAdmin):
         label = obj.get_status_display()
         return gettext("%(status)s (correction)") % {"status": label} if obj.correction_of_id else label
 
+    def get_form(self, request: HttpRequest, obj: Value | None = None, **kwargs: object) -> type[ValueAdminForm]:
+        form = super().get_form(request, obj, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})
+
     # -- scope ------------------------------------------------------------------------------
     def get_queryset(self, request: HttpRequest) -> QuerySet[Value]:
         # The changelist adds list_select_related only to a queryset without select_related: name them all.
@@ -227,11 +290,17 @@ class ValueAdmin(RestorableHistoryAdmin):
             return super().has_delete_permission(request)
         return can_delete_value(request.user, obj)
 
+    def history_records(self, request: HttpRequest) -> QuerySet:
+        return Value.history.restrict(request.user, "view")
+
+    def delete_model(self, request: HttpRequest, obj: Value) -> None:
+        self.delete_queryset(request, Value.objects.filter(pk=obj.pk))
+
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Value]) -> None:
-        values = list(queryset.select_related("indicator", "unit__parent"))
-        if not all(can_delete_value(request.user, v) for v in values):
-            raise PermissionDenied
-        super().delete_queryset(request, queryset)
+        try:
+            values_delete(values=list(queryset), user=request.user, channel=CHANNEL_ADMIN_DELETE)
+        except WriteRefused as exc:
+            raise PermissionDenied(exc.messages) from exc
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[Value], search_term: str
@@ -247,11 +316,11 @@ class ValueAdmin(RestorableHistoryAdmin):
     def save_model(self, request: HttpRequest, obj: Value, form: ValueAdminForm, change: bool) -> None:
         if change and form.has_changed():
             obj.import_batch = None  # a hand edit: the import no longer wrote the current figure
-        expected = form.cleaned_data.get("expected_version")
-        channel = "restore" if hasattr(obj, "_history") else "form"  # simple_history's revert form
-        written = value_save(
-            value=obj, user=request.user, channel=channel, expected_version=expected if change else None
-        )
+        expected = form.cleaned_data.get("expected_version") if change else None
+        if hasattr(obj, "_history"):  # simple_history's revert form
+            written = value_restore(value=obj, user=request.user, expected_version=expected)
+        else:
+            written = value_save(value=obj, user=request.user, channel=CHANNEL_FORM, expected_version=expected)
         if written.pk != obj.pk:
             self.message_user(
                 request,
@@ -267,6 +336,9 @@ class ValueAdmin(RestorableHistoryAdmin):
         except StaleValue as exc:
             # Someone saved between this form's checks and its write: nothing of this save was written.
             self.message_user(request, stale_message(exc.changes, exc.by), messages.ERROR)
+        except WriteRefused as exc:
+            for message in exc.messages:
+                self.message_user(request, message, messages.ERROR)
         except IntegrityError:
             self.message_user(
                 request, gettext("Someone else saved the same figure meanwhile; nothing was saved."), messages.ERROR
@@ -435,6 +507,8 @@ class ValueAdmin(RestorableHistoryAdmin):
                     )
                 except StaleValue as exc:
                     formset.non_form_errors().append(f"{exc.value}: {stale_message(exc.changes, exc.by)}")
+                except WriteRefused as exc:
+                    _sheet_refusal(formset, rows, exc)
                 else:
                     self.message_user(request, _saved_message(counts), messages.SUCCESS)
                     return HttpResponseRedirect(sheet_url)
@@ -522,6 +596,18 @@ def _cell(value: object) -> str:
     text = str(value)
     # A spreadsheet would run a cell starting with these as a formula.
     return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not text[1:2].isdigit() else text
+
+
+def _sheet_refusal(formset: object, rows: list[SheetRow], refused: WriteRefused) -> None:
+    """Show the write service's refusal of a year sheet at the lines it names (rows are indicator codes)."""
+    forms_by_code = {row.indicator.code: form for row, form in zip(rows, formset.forms, strict=True)}
+    formset.non_form_errors().append(gettext("Nothing was saved: correct the rows marked below."))
+    for error in refused.errors:
+        form = forms_by_code.get(str(error.row))
+        if form is None:
+            formset.non_form_errors().append(str(error))
+        else:
+            form.add_error(error.field if error.field in ("value", "rank") else None, error.message)
 
 
 def _source_ids(data: object, rows: list) -> set[int]:

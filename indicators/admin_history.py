@@ -7,11 +7,10 @@ import file name), indicator code, unit name or code, and date.
 
 from django.contrib import admin
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Indicator, Source, Value, YearLock
-from indicators.permissions import unit_scope_q
 
 HistoricalValue = Value.history.model
 
@@ -32,6 +31,12 @@ class ReadOnlyLog(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> object:
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404  # out of scope or never recorded: not found, rather than a redirect hinting at it
+        return obj
 
     @admin.display(description=_("year"), ordering="year")
     def year_label(self, obj: object) -> str:
@@ -66,7 +71,9 @@ class ValueLogAdmin(ReadOnlyLog):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         # A province's staff read the history of their own province's values only.
-        return super().get_queryset(request).filter(unit_scope_q(request.user, prefix="unit__"))
+        records = Value.history.restrict(request.user, "view")
+        ordering = self.get_ordering(request)
+        return records.order_by(*ordering) if ordering else records
 
 
 @admin.register(Source.history.model)

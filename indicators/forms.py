@@ -106,6 +106,21 @@ class ValueAdminForm(forms.ModelForm):
         model = Value
         fields = ["indicator", "unit", "year", "value", "rank", "rank_basis", "qualifier", "source", "note"]
 
+    #: The user saving (set by the admin's get_form): the write service's checks are run for them.
+    user = None
+
+    def _post_clean(self) -> None:
+        super()._post_clean()
+        if self.errors or self.user is None:
+            return
+        from indicators.services import value_save_errors
+
+        # The write service's own checks (scope, locks, data rules, version), shown at their fields.
+        for error in value_save_errors(
+            value=self.instance, user=self.user, expected_version=self.cleaned_data.get("expected_version")
+        ):
+            self.add_error(error.field if error.field in self.fields else None, error.message)
+
     def _update_errors(self, errors: forms.ValidationError) -> None:
         # A number refused by its field is missing from the instance, so Value.clean would add
         # "give a value" under the field's own, clearer message: keep only the field's message.

@@ -14,6 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from indicators.managers import HistoricalValueQuerySet, ImportBatchQuerySet, ValueQuerySet
 from provinces.models import AdministrativeUnit, Level, Region
 
 MIN_YEAR, MAX_YEAR = 1990, 2100
@@ -224,6 +225,8 @@ class ImportBatch(models.Model):
     rows_unchanged = models.PositiveIntegerField(_("values unchanged"), default=0)
     note = models.TextField(_("note"), blank=True)
 
+    objects = ImportBatchQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("import batch")
         verbose_name_plural = _("import batches")
@@ -329,7 +332,9 @@ class Value(models.Model):
         _("value before the correction"), max_digits=18, decimal_places=4, null=True, blank=True
     )
     previous_rank = models.PositiveIntegerField(_("rank before the correction"), null=True, blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(historical_queryset=HistoricalValueQuerySet)
+
+    objects = ValueQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("value")

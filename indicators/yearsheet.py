@@ -14,10 +14,10 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from indicators.models import Indicator, Qualifier, Source, Value
-from indicators.workflow import value_save, version_claim
+from indicators.services import CHANNEL_YEAR_SHEET, ValueInput, values_delete, values_write
 from provinces.models import AdministrativeUnit
 
-CHANNEL = "year sheet"
+CHANNEL = CHANNEL_YEAR_SHEET
 
 
 @dataclass(frozen=True)
@@ -85,7 +85,6 @@ def _differs(value: Value, entry: SheetEntry) -> bool:
     )
 
 
-@transaction.atomic
 def yearsheet_save(
     *, unit: AdministrativeUnit, year: int, entries: list[SheetEntry], user: AbstractBaseUser
 ) -> Counter:
@@ -93,33 +92,42 @@ def yearsheet_save(
 
     Empty lines without a stored value are skipped; a stored value is deleted only when its
     line asks for it. A hand edit detaches the value from the import batch that wrote it; a
-    published value's edit becomes its pending correction. Each stored value is written only if
-    its version is still the one the sheet showed (else ``StaleValue``, and nothing is written).
+    published value's edit becomes its pending correction. The write services check scope, locks,
+    data rules and each stored value's version (the one the sheet showed; required): a refusal
+    raises WriteRefused (StaleValue for a value changed meanwhile) and nothing is written.
     Return the count of lines by outcome: created, updated, deleted, unchanged, skipped.
     """
     counts: Counter = Counter()
+    rows: list[ValueInput] = []
+    deletes: list[Value] = []
+    versions: dict[int, int | None] = {}
     for entry in entries:
         existing = entry.row.existing
         if entry.delete and existing is not None:
-            version_claim(value=existing, expected=entry.version or existing.version)
-            existing._change_reason, existing._history_user = CHANNEL, user
-            existing.delete()
+            deletes.append(existing)
+            versions[existing.pk] = entry.version
             counts["deleted"] += 1
         elif entry.is_empty:
             # Never a silent delete: the form refuses a cleared stored value without the delete box.
             counts["skipped"] += 1
-        elif existing is None:
-            new = Value(indicator=entry.row.indicator, unit=unit, year=year, **_entry_fields(entry))
-            value_save(value=new, user=user, channel=CHANNEL, expected_version=None)
-            counts["created"] += 1
-        elif _differs(existing, entry):
-            for name, new in _entry_fields(entry).items():
-                setattr(existing, name, new)
-            existing.import_batch = None
-            value_save(value=existing, user=user, channel=CHANNEL, expected_version=entry.version or existing.version)
-            counts["updated"] += 1
+        elif existing is None or _differs(existing, entry):
+            rows.append(
+                ValueInput(
+                    indicator=entry.row.indicator,
+                    unit=unit,
+                    year=year,
+                    expected_version=entry.version if existing is not None else None,
+                    row=entry.row.indicator.code,
+                    **_entry_fields(entry),
+                )
+            )
+            counts["created" if existing is None else "updated"] += 1
         else:
             counts["unchanged"] += 1
+    with transaction.atomic():
+        if deletes:
+            values_delete(values=deletes, user=user, channel=CHANNEL, expected_versions=versions)
+        values_write(rows=rows, user=user, channel=CHANNEL)
     return counts
 
 

@@ -82,9 +82,7 @@ class AdministrativeUnitAdmin(SimpleHistoryAdmin):
         of the user's province scope.
         """
         if request.GET.get("app_label") == "indicators" and request.GET.get("field_name") == "unit":
-            from accounts.scope import unit_scope_q  # accounts depends on provinces, not the reverse
-
-            queryset = queryset.filter(unit_scope_q(request.user))
+            queryset = queryset.in_scope_of(request.user)  # the scope hook of provinces.scope
         term = search_term.strip()
         if not term:
             return queryset, False

@@ -2,13 +2,20 @@
 
 import datetime
 
-from django.db import models
 from django.db.models import Q
 
+from provinces.scope import RestrictedQuerySet, unit_scope_q
 from provinces.text import fold
 
 
-class UnitQuerySet(models.QuerySet):
+class UnitQuerySet(RestrictedQuerySet):
+    unit_path = ""  # restrict(): the unit is the row itself
+
+    def in_scope_of(self, user: object) -> "UnitQuerySet":
+        """Units of the user's province scope, whatever their role (the units whose values they may enter)."""
+        scope = unit_scope_q(user)
+        return self.filter(scope) if scope else self
+
     def in_force_on(self, day: datetime.date) -> "UnitQuerySet":
         """Units that existed on the given day."""
         return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day)).filter(

@@ -177,7 +177,8 @@ def test_a_change_by_another_user_updates_only_the_last_changed_by(staff_client,
     staff_client.force_login(editor)
 
     staff_client.post(
-        reverse("admin:indicators_value_change", args=[value.pk]), _value_post(indicator, unit, source, value="81,25")
+        reverse("admin:indicators_value_change", args=[value.pk]),
+        {**_value_post(indicator, unit, source, value="81,25"), "expected_version": value.version},
     )
 
     value.refresh_from_db()

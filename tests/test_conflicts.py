@@ -57,7 +57,7 @@ def test_the_second_stale_year_sheet_save_is_refused_keeping_what_was_typed(worl
 
     assert response.status_code == 200
     page = response.content.decode()
-    assert "saved this value while you were editing it" in page and "80 → 81" in page
+    assert "changed this value (now version 2) since you read it" in page and "80 → 81" in page
     assert 'value="82.5"' in page
     assert Value.objects.get().value == 81
 

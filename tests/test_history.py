@@ -149,3 +149,95 @@ def test_the_change_log_shows_years_as_years_not_grouped_numbers(client, world):
     html = client.get(reverse("admin:indicators_historicalvalue_changelist")).content.decode()
     assert ">2023<" in html
     assert "2.023" not in html
+
+
+# -- out-of-scope history is not found, everywhere history is reachable (issue 10, defect 1) ----------
+def _theirs(world) -> Value:
+    value = make_value(indicator=world["par"], unit=world["other"], year=2023, value="13.5791",
+                       source=world["source"], status="draft", note="secret note")  # fmt: skip
+    value.value, value._change_reason = "13.6802", "form"
+    value.save()
+    return value
+
+
+@pytest.mark.parametrize("role", ["province-editor", "province-approver"])
+def test_another_provinces_value_history_is_not_found(client, world, django_user_model, role):
+    theirs = _theirs(world)
+    record = _latest(theirs.pk)
+    client.force_login(make_staff(django_user_model, "staff", role, world["own"]))
+
+    pages = [
+        reverse("admin:indicators_value_history", args=[theirs.pk]),
+        reverse("admin:indicators_value_simple_history", args=[theirs.pk, record.history_id]),
+        reverse("admin:indicators_historicalvalue_change", args=[record.history_id]),
+    ]
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert "13.5791" not in response.content.decode() and "13,5791" not in response.content.decode()
+    assert client.post(pages[1], {"value": "1"}).status_code == 404
+
+
+def test_a_deleted_value_of_another_province_keeps_its_history_hidden(client, world):
+    theirs = _theirs(world)
+    pk = theirs.pk
+    theirs.delete()
+    client.force_login(world["editor"])
+    assert client.get(reverse("admin:indicators_value_history", args=[pk])).status_code == 404
+
+
+def test_own_history_lists_only_records_of_the_province(client, world):
+    mine = _draft(world)
+    client.force_login(world["editor"])
+    response = client.get(reverse("admin:indicators_value_history", args=[mine.pk]))
+    assert response.status_code == 200
+    assert (
+        client.get(reverse("admin:indicators_historicalvalue_change", args=[_latest(mine.pk).history_id])).status_code
+        == 200
+    )
+
+
+# -- every change of every audited model records user and channel (defect 9) ---------------------------
+def test_admin_single_and_bulk_deletes_record_user_and_channel(client, world):
+    one, two = _draft(world), make_value(indicator=world["par"], unit=world["own_district"], year=2023,
+                                         source=world["source"], status="draft")  # fmt: skip
+    client.force_login(world["editor"])
+    client.post(reverse("admin:indicators_value_delete", args=[one.pk]), {"post": "yes"})
+    client.post(
+        reverse("admin:indicators_value_changelist"),
+        {"action": "delete_selected", "_selected_action": [two.pk], "post": "yes"},
+    )
+    for pk in (one.pk, two.pk):
+        record = _latest(pk)
+        assert (record.history_type, record.history_user, record.history_change_reason) == (
+            "-",
+            world["editor"],
+            "admin delete",
+        )
+
+
+def test_sources_indicators_and_locks_record_user_and_channel(client, world):
+    from django.utils import timezone
+
+    from indicators.models import Source, YearLock
+
+    since = timezone.now()
+    client.force_login(world["national"])
+    client.post(reverse("admin:indicators_source_add"), {"title": "Báo cáo mới", "url": "", "publisher": "",
+                                                         "published_on": "", "note": ""})  # fmt: skip
+    source = Source.objects.get(title="Báo cáo mới")
+    client.post(reverse("admin:indicators_source_delete", args=[source.pk]), {"post": "yes"})
+    client.post(reverse("admin:indicators_yearlock_add"), {"group": "par", "year": "2023", "note": ""})
+    lock = YearLock.objects.get()
+    client.post(reverse("admin:indicators_yearlock_delete", args=[lock.pk]), {"post": "yes"})
+    indicator = world["par"]
+    client.post(reverse("admin:indicators_indicator_delete", args=[indicator.pk]), {"post": "yes"})
+
+    records = [
+        *Source.history.filter(id=source.pk),
+        *YearLock.history.filter(id=lock.pk),
+        *world["par"].__class__.history.filter(id=indicator.pk, history_date__gte=since),
+    ]
+    assert len(records) == 5
+    assert {r.history_change_reason for r in records} >= {"admin", "admin delete", "lock", "unlock"}
+    assert all(r.history_user == world["national"] and r.history_change_reason for r in records)

@@ -1,0 +1,271 @@
+"""The one gate: ``restrict(user, action)`` for reads, and write services that check everything themselves.
+
+Each write service is called directly (no form, no admin) with an out-of-scope user, a locked year
+and a stale (or missing) version: each is refused and writes nothing.
+"""
+
+from decimal import Decimal
+
+import pytest
+from django.utils import translation
+
+from indicators.models import ImportBatch, IndicatorGroup, Value, ValueStatus, YearLock
+from indicators.services import (
+    StaleValue,
+    ValueInput,
+    WriteRefused,
+    value_restore,
+    value_return,
+    value_save,
+    values_approve,
+    values_delete,
+    values_submit,
+    values_write,
+)
+from indicators.yearsheet import SheetEntry, yearsheet_rows, yearsheet_save
+from provinces.models import AdministrativeUnit
+from tests.factories import make_value
+from tests.staff import make_staff, two_provinces
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def world(django_user_model):
+    world = two_provinces()
+    world["editor"] = make_staff(django_user_model, "editor", "province-editor", world["own"])
+    world["approver"] = make_staff(django_user_model, "approver", "province-approver", world["own"])
+    world["viewer"] = make_staff(django_user_model, "viewer", "viewer")
+    world["national"] = make_staff(django_user_model, "national", "national-admin")
+    world["mine"] = make_value(indicator=world["par"], unit=world["own_district"], source=world["source"],
+                               status=ValueStatus.DRAFT)  # fmt: skip
+    world["theirs"] = make_value(indicator=world["par"], unit=world["other_district"], source=world["source"],
+                                 status=ValueStatus.DRAFT, value="13.5791")  # fmt: skip
+    return world
+
+
+def _row(world, unit_key: str = "own", **fields: object) -> ValueInput:
+    return ValueInput(indicator=world["par"], unit=world[unit_key], source=world["source"],
+                      **{"value": Decimal("70"), "year": 2023, **fields})  # fmt: skip
+
+
+# -- restrict ------------------------------------------------------------------------------------
+def test_restrict_gives_each_role_the_values_its_permission_and_province_allow(world):
+    mine, theirs = world["mine"], world["theirs"]
+
+    assert set(Value.objects.restrict(world["editor"], "view")) == {mine}
+    assert set(Value.objects.restrict(world["editor"], "change")) == {mine}
+    assert set(Value.objects.restrict(world["editor"], "approve")) == set()
+    assert set(Value.objects.restrict(world["approver"], "approve")) == {mine}
+    assert set(Value.objects.restrict(world["approver"], "change")) == set()
+    assert set(Value.objects.restrict(world["viewer"], "view")) == {mine, theirs}
+    assert set(Value.objects.restrict(world["viewer"], "change")) == set()
+    assert set(Value.objects.restrict(world["national"], "delete")) == {mine, theirs}
+    assert set(Value.objects.restrict(None, "change")) == {mine, theirs}  # the system's own loaders
+
+
+def test_restrict_narrows_history_records_and_units_the_same_way(world):
+    histories = Value.history.restrict(world["editor"], "view")
+    assert {h.id for h in histories} == {world["mine"].pk}
+    units = AdministrativeUnit.objects.restrict(world["editor"], "view")
+    assert set(units) == {world["own"], world["own_district"]}
+
+
+def test_an_inactive_user_or_one_without_a_province_gets_nothing(world, django_user_model):
+    lost = make_staff(django_user_model, "lost", "province-editor", None)
+    world["editor"].is_active = False
+    assert not Value.objects.restrict(world["editor"], "view").exists()
+    assert not Value.objects.restrict(lost, "view").exists()
+
+
+def test_import_batches_of_another_province_are_not_visible_to_its_editors(world):
+    other_batch = ImportBatch.objects.create(file_name="da-nang.csv", file_format="csv", created_by=world["national"])
+    Value.objects.filter(pk=world["theirs"].pk).update(import_batch=other_batch)
+    own_batch = ImportBatch.objects.create(file_name="ha-noi.csv", file_format="csv", created_by=world["national"])
+    Value.objects.filter(pk=world["mine"].pk).update(import_batch=own_batch)
+    own_upload = ImportBatch.objects.create(file_name="mine.csv", file_format="csv", created_by=world["editor"])
+
+    assert set(ImportBatch.objects.restrict(world["editor"], "view")) == {own_batch, own_upload}
+    assert set(ImportBatch.objects.restrict(world["viewer"], "view")) == {other_batch, own_batch, own_upload}
+
+
+# -- values_write --------------------------------------------------------------------------------
+def test_values_write_creates_drafts_recording_user_and_channel(world):
+    written = values_write(rows=[_row(world)], user=world["editor"], channel="api")
+
+    value = Value.objects.get(pk=written[0].pk)
+    assert (value.value, value.status, value.created_by) == (Decimal("70"), ValueStatus.DRAFT, world["editor"])
+    record = value.history.get()
+    assert (record.history_user, record.history_change_reason) == (world["editor"], "api")
+
+
+def test_values_write_refuses_the_whole_batch_naming_every_bad_row(world):
+    YearLock.objects.create(group=IndicatorGroup.PAR, year=2022)
+    rows = [
+        _row(world, row=1),
+        _row(world, "other", row=2),
+        _row(world, year=2022, row=3),
+        _row(world, "own_district", row=4),  # stored: no version given
+        _row(world, "own_district", year=2024, value=Decimal("170"), row=5),  # above the indicator's maximum
+    ]
+
+    with pytest.raises(WriteRefused) as refused:
+        values_write(rows=rows, user=world["editor"], channel="api")
+
+    by_row = {e.row: e for e in refused.value.errors}
+    assert set(by_row) == {2, 3, 4, 5}
+    assert "outside your province" in by_row[2].message
+    assert "13.5791" not in str(refused.value)  # nothing stored about another province is told
+    assert (by_row[3].field, by_row[4].field, by_row[5].field) == ("year", "version", "value")
+    assert Value.objects.count() == 2  # nothing written, not even row 1
+
+
+def test_values_write_refuses_a_stale_version_naming_what_changed(world):
+    mine = world["mine"]
+    values_write(rows=[_row(world, "own_district", value=Decimal("81"), expected_version=1)],
+                 user=world["editor"], channel="api")  # fmt: skip
+
+    with pytest.raises(WriteRefused) as refused:
+        values_write(rows=[_row(world, "own_district", value=Decimal("82"), expected_version=1, row="0")],
+                     user=world["editor"], channel="api")  # fmt: skip
+
+    assert refused.value.errors[0].field == "version"
+    assert "80 → 81" in refused.value.errors[0].message
+    mine.refresh_from_db()
+    assert (mine.value, mine.version) == (Decimal("81"), 2)
+
+
+def test_values_write_changes_a_published_value_through_its_correction(world):
+    published = make_value(indicator=world["par"], unit=world["own"], source=world["source"], value="60")
+
+    written = values_write(rows=[_row(world, value=Decimal("61"), expected_version=1)], user=world["editor"],
+                           channel="api")  # fmt: skip
+
+    published.refresh_from_db()
+    assert (published.value, published.status, published.version) == (Decimal("60"), ValueStatus.APPROVED, 2)
+    assert written[0].correction_of == published and written[0].value == Decimal("61")
+
+
+def test_values_write_publishes_only_for_the_system_or_an_approver(world):
+    with pytest.raises(WriteRefused):
+        values_write(rows=[_row(world)], user=world["editor"], channel="api", publish=True)
+
+    [value] = values_write(rows=[_row(world)], user=None, channel="import: published.csv", publish=True)
+    assert value.status == ValueStatus.APPROVED
+
+
+# -- every service refuses an out-of-scope user, a locked year and a stale version -----------------
+def _lock_par() -> None:
+    YearLock.objects.create(group=IndicatorGroup.PAR, year=2023)
+
+
+def test_value_save_refuses_out_of_scope_locked_stale_and_versionless_changes(world):
+    theirs, mine = world["theirs"], world["mine"]
+    theirs.value = Decimal("1")
+    with pytest.raises(WriteRefused, match="outside your province"):
+        value_save(value=theirs, user=world["editor"], channel="form", expected_version=1)
+    mine.value = Decimal("2")
+    with pytest.raises(WriteRefused, match="give the version you read"):
+        value_save(value=mine, user=world["editor"], channel="form", expected_version=None)
+    with pytest.raises(StaleValue):
+        value_save(value=mine, user=world["editor"], channel="form", expected_version=7)
+    _lock_par()
+    with pytest.raises(WriteRefused, match="locked"):
+        value_save(value=mine, user=world["editor"], channel="form", expected_version=1)
+    assert Value.objects.get(pk=mine.pk).value == Decimal("80")
+    assert Value.objects.get(pk=theirs.pk).value == Decimal("13.5791")
+
+
+def test_value_restore_is_for_national_administrators_only(world):
+    mine = world["mine"]
+    with pytest.raises(WriteRefused):
+        value_restore(value=mine, user=world["editor"], expected_version=1)
+    restored = value_restore(value=mine, user=world["national"], expected_version=1)
+    assert restored.history.first().history_change_reason == "restore"
+
+
+def _sheet_entry(world, unit_key: str, **fields: object) -> tuple[list, SheetEntry]:
+    rows = yearsheet_rows(unit=world[unit_key], year=2023)
+    [row] = [r for r in rows if r.indicator == world["par"]]
+    return rows, SheetEntry(row=row, value=Decimal("55"), source=world["source"], **fields)
+
+
+def test_yearsheet_save_refuses_out_of_scope_locked_stale_and_versionless_rows(world):
+    _rows, other = _sheet_entry(world, "other_district", version=1)
+    with pytest.raises(WriteRefused, match="outside your province"):
+        yearsheet_save(unit=world["other_district"], year=2023, entries=[other], user=world["editor"])
+    _rows, no_version = _sheet_entry(world, "own_district", version=None)
+    with pytest.raises(WriteRefused, match="give the version you read"):
+        yearsheet_save(unit=world["own_district"], year=2023, entries=[no_version], user=world["editor"])
+    _rows, stale = _sheet_entry(world, "own_district", version=5)
+    with pytest.raises(WriteRefused, match="since you read it"):
+        yearsheet_save(unit=world["own_district"], year=2023, entries=[stale], user=world["editor"])
+    _lock_par()
+    _rows, locked = _sheet_entry(world, "own_district", version=1)
+    with pytest.raises(WriteRefused, match="locked"):
+        yearsheet_save(unit=world["own_district"], year=2023, entries=[locked], user=world["editor"])
+    assert Value.objects.get(pk=world["mine"].pk).value == Decimal("80")
+
+
+def test_workflow_transitions_refuse_out_of_scope_and_locked_values(world):
+    theirs, mine = world["theirs"], world["mine"]
+    done, refused = values_submit(values=[theirs], user=world["editor"], channel="form")
+    assert done == 0 and "not yours" in refused[0].reason
+    Value.objects.filter(pk__in=[theirs.pk, mine.pk]).update(status=ValueStatus.SUBMITTED)
+    theirs.refresh_from_db()
+    done, refused = values_approve(values=[theirs], user=world["approver"], channel="form")
+    assert done == 0 and "not yours" in refused[0].reason
+    assert value_return(value=theirs, user=world["approver"], comment="no", channel="form")
+    _lock_par()
+    mine.refresh_from_db()
+    done, refused = values_approve(values=[mine], user=world["approver"], channel="form")
+    assert done == 0 and "locked" in refused[0].reason
+    assert Value.objects.filter(status=ValueStatus.SUBMITTED).count() == 2
+
+
+def test_a_transition_acts_on_the_stored_status_not_a_stale_instance(world):
+    mine = world["mine"]
+    Value.objects.filter(pk=mine.pk).update(status=ValueStatus.SUBMITTED)  # the caller's instance still says draft
+
+    done, refused = values_submit(values=[mine], user=world["editor"], channel="form")
+
+    assert done == 0 and "submitted" in refused[0].reason
+
+
+def test_every_transition_advances_the_version(world):
+    mine = world["mine"]
+    values_submit(values=[mine], user=world["editor"], channel="form")
+    mine.refresh_from_db()
+    assert mine.version == 2
+    value_return(value=mine, user=world["approver"], comment="Check the source.", channel="form")
+    mine.refresh_from_db()
+    assert mine.version == 3
+
+
+def test_values_delete_refuses_out_of_scope_locked_and_stale_deletes(world):
+    theirs, mine = world["theirs"], world["mine"]
+    with pytest.raises(WriteRefused, match="not yours"):
+        values_delete(values=[theirs], user=world["editor"], channel="admin delete")
+    with pytest.raises(WriteRefused, match="since you read it"):
+        values_delete(values=[mine], user=world["editor"], channel="year sheet", expected_versions={mine.pk: 4})
+    _lock_par()
+    with pytest.raises(WriteRefused, match="locked"):
+        values_delete(values=[mine], user=world["editor"], channel="admin delete")
+    assert Value.objects.count() == 2
+
+
+def test_values_delete_records_user_and_channel(world):
+    mine = world["mine"]
+    values_delete(values=[mine], user=world["editor"], channel="admin delete")
+    record = Value.history.filter(id=mine.pk).latest("history_date")
+    assert (record.history_type, record.history_user, record.history_change_reason) == (
+        "-",
+        world["editor"],
+        "admin delete",
+    )
