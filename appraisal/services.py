@@ -450,8 +450,11 @@ def campaign_finalise(*, campaign: Campaign, user: AbstractBaseUser) -> None:
 def results_publish(*, campaign: Campaign, user: AbstractBaseUser) -> int:
     """Publish the finalised results as values of par_index and its components (the chair's approval).
 
-    Return the number of values written. Written through the indicators' write gate so that scope,
-    year locks and validation are checked there, as for every other channel.
+    Return the number of values written. Written through the indicators' write gate
+    (appraisal.publication → indicators.services.values_write) so that the approval permission,
+    province scope, year locks and validation are checked there, as for every other channel: the
+    chair must also be allowed to enter and approve the bodies' values (Province editor and approver
+    of the assessor's province, or a national administrator).
     """
     from appraisal.publication import results_values_write
 

@@ -11,6 +11,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from accounts.models import StaffProfile
+from accounts.roles import ROLES as ACCOUNT_ROLES
 from appraisal.criteria import criteria_import
 from appraisal.models import Appraiser, Assessment, BodyAccount, Campaign, CriteriaSet
 from appraisal.roles import ROLES, roles_sync
@@ -71,6 +72,9 @@ def commune_world(django_user_model) -> dict:
     ]
     criteria_set = sample_set(body_group="communes", assessor=district, year=2021)
     chair = appraisal_user(django_user_model, "chair", "appraisal-chair", province=province)
+    # Publishing goes through the indicators' write gate: the chair enters and approves the province's values too.
+    for role in ("province-editor", "province-approver"):
+        chair.groups.add(Group.objects.get(name=ACCOUNT_ROLES[role].group))
     now = timezone.now()
     campaign = Campaign.objects.create(
         criteria_set=criteria_set,

@@ -219,11 +219,31 @@ def test_the_whole_cycle_publishes_ranked_results_with_the_decision_as_source(wo
     assert written == 6
     index = Value.objects.get(indicator__code="par_index", unit__code="18202", year=2021)
     assert (index.value, index.rank, index.status) == (Decimal("90.5"), 1, ValueStatus.APPROVED)
-    assert index.source.title.startswith("Decision 01/QĐ-TEST")
+    assert index.source.title.startswith("Decision 01/QĐ-TEST of 30/12/2021")
+    assert index.history.latest().history_user == world["chair"]
     area = Value.objects.get(indicator__code="par_c1_direction", unit__code="18202")
     assert area.value == Decimal("35")
     world["campaign"].refresh_from_db()
     assert world["campaign"].status == CampaignStatus.PUBLISHED
+
+
+def test_a_chair_without_the_approval_permission_is_refused_by_the_write_gate(world):
+    from django.contrib.auth.models import Group
+
+    from appraisal.publication import PublicationRefused
+
+    for index in (0, 1):
+        _complete_submission(world, index, {"1.1": "20", "1.2": "20", "2.1.1": "15", "2.1.2": "15"})
+    survey = "body_code,criterion_code,points\n18202,2.2,20\n18205,2.2,20\n"
+    survey_import(campaign=world["campaign"], user=world["chair"], content=survey.encode(), file_name="xhh.csv")
+    campaign_finalise(campaign=world["campaign"], user=world["chair"])
+    world["chair"].groups.remove(Group.objects.get(name="Province approver"))
+    chair = type(world["chair"]).objects.get(pk=world["chair"].pk)  # fresh permission cache
+    with pytest.raises(PublicationRefused):
+        results_publish(campaign=world["campaign"], user=chair)
+    assert not Value.objects.exists()
+    world["campaign"].refresh_from_db()
+    assert world["campaign"].status == CampaignStatus.FINALISED
 
 
 def test_ties_share_a_rank(world):
