@@ -122,7 +122,7 @@ def results_xlsx(campaign: Campaign) -> bytes:
         _("Appraised points"),
         _("Survey points"),
         _("Total"),
-        _("% of the maximum"),
+        _("Percentage of the maximum"),
         _("Band"),
     ]
     sheet.append(header)
