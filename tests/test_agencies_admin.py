@@ -10,7 +10,7 @@ from provinces.models import AdministrativeUnit, Level, UnitType
 from tests.appraisal_world import appraisal_user
 from tests.factories import make_unit
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_messages")]
+pytestmark = pytest.mark.django_db
 
 ADD = "admin:provinces_administrativeunit_add"
 
@@ -51,7 +51,7 @@ def test_a_province_administrator_cannot_add_elsewhere_or_another_level_or_chang
 ):
     client.force_login(province_admin)
     response = client.post(reverse(ADD), _form(parent=provinces[1].pk, code="40001"))
-    assert response.status_code == 200 and "your province only" in response.content.decode()
+    assert response.status_code == 200 and "của tỉnh mình" in response.content.decode()
     response = client.post(reverse(ADD), _form(level="ministry", code="1099", unit_type="bo"))
     assert response.status_code == 200
     assert not AdministrativeUnit.objects.filter(level__in=["department", "ministry"]).exists()
