@@ -165,7 +165,8 @@ def assessment(request: HttpRequest, pk: int) -> HttpResponse:
     context["problems"] = (
         services.submission_problems(item) if mode == "self" and item.status == AssessmentStatus.DRAFT else {}
     )
-    return render(request, "appraisal/assessment.html", context, status=400 if context["errors"] else 200)
+    # A refused save is re-rendered with 200, like any Django form page: the errors are in the page.
+    return render(request, "appraisal/assessment.html", context)
 
 
 def _assessment_post(request, item: Assessment, rows, mode: str, context: dict) -> HttpResponse | None:
@@ -338,5 +339,4 @@ def criteria_set(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "appraisal/criteria_set.html",
         {"set": item, "criteria": criteria, "result": result},
-        status=400 if result is not None and not result.ok else 200,
     )

@@ -28,7 +28,8 @@ from appraisal.services import (
 from indicators.models import Value, ValueStatus
 from tests.appraisal_world import commune_world
 
-pytestmark = pytest.mark.django_db
+# The services' messages are checked by their English wording.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_messages")]
 
 PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 
