@@ -108,5 +108,5 @@ def test_the_whole_appraisal_cycle_in_the_browser(page, world):
     assert "Sơn Kim 1" in first and "90,5" in first
     page.goto(f"/appraisal/assessments/{world['assessments'][0].pk}/scorecard/")
     page.locator(".chart[data-figure-id] .main-svg").first.wait_for()
-    assert "Phiếu kết quả của Sơn Kim 1" in page.content()
+    assert "Phiếu kết quả của Sơn Kim 1, năm 2021" in page.content()
     screenshot(page, "appraisal_scorecard_public")
