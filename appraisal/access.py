@@ -58,14 +58,20 @@ def assigned_areas(assignment: Appraiser) -> set[int] | None:
     return areas or None
 
 
-def may_appraise(assignment: Appraiser | None, criterion: Criterion, area_ids: set[int] | None) -> bool:
+def may_appraise(
+    assignment: Appraiser | None,
+    criterion: Criterion,
+    area_ids: set[int] | None,
+    by_id: dict[int, Criterion] | None = None,
+) -> bool:
+    """Return whether the assignment covers the criterion's area (``by_id``: the set's nodes, to climb without queries)."""
     if assignment is None:
         return False
     if area_ids is None:
         return True
     node = criterion
     while node.parent_id is not None:
-        node = node.parent
+        node = by_id[node.parent_id] if by_id is not None else node.parent
     return node.pk in area_ids
 
 

@@ -147,6 +147,7 @@ def assessment(request: HttpRequest, pk: int) -> HttpResponse:
     mode = "self" if reporter else "appraise" if assignment else "view"
     rows = assessment_tree(item)
     areas = access.assigned_areas(assignment) if assignment else None
+    by_id = {row.criterion.pk: row.criterion for row in rows}
     for row in rows:
         leaf = row.criterion.is_leaf and not row.is_survey
         if mode == "self":
@@ -155,7 +156,7 @@ def assessment(request: HttpRequest, pk: int) -> HttpResponse:
             row.editable = (
                 leaf
                 and item.status in (AssessmentStatus.SUBMITTED, AssessmentStatus.RETURNED)
-                and access.may_appraise(assignment, row.criterion, areas)
+                and access.may_appraise(assignment, row.criterion, areas, by_id)
             )
     context = {"assessment": item, "rows": rows, "mode": mode, "errors": {}, "changes": [], "now": timezone.now()}
     if request.method == "POST":

@@ -153,3 +153,26 @@ def test_an_appraiser_returns_a_criterion_and_the_body_answers_it(client, world)
     _as(client, world["reporters"][0]).post(url, {"action": "answer", "return": returned.pk, "answer": "Đã bổ sung"})
     returned.refresh_from_db()
     assert returned.answer == "Đã bổ sung"
+
+
+@pytest.mark.parametrize("who", ["reporter0", "narrow", "chair"])
+def test_the_assessment_page_runs_a_fixed_number_of_queries(
+    client, world, django_user_model, who, django_assert_max_num_queries
+):
+    user = django_user_model.objects.get(username=who)
+    assessment = world["assessments"][0]
+    assessment.status = AssessmentStatus.SUBMITTED if who != "reporter0" else AssessmentStatus.DRAFT
+    assessment.save()
+    client.force_login(user)
+    url = reverse("appraisal:assessment", args=[assessment.pk])
+    client.get(url)  # warm the per-process caches (content types, permissions)
+    with django_assert_max_num_queries(22):
+        assert client.get(url).status_code == 200
+
+
+def test_the_campaign_page_runs_a_fixed_number_of_queries(client, world, django_assert_max_num_queries):
+    client.force_login(world["chair"])
+    url = reverse("appraisal:campaign", args=[world["campaign"].pk])
+    client.get(url)
+    with django_assert_max_num_queries(16):
+        assert client.get(url).status_code == 200
