@@ -9,20 +9,35 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 
 from accounts.scope import scope_provinces
-from appraisal.models import Appraiser, Assessment, Campaign, Criterion
+from appraisal.models import Appraiser, Assessment, Campaign, CriteriaSet, Criterion
 
 User = AbstractBaseUser | AnonymousUser
 
 
 def is_administrator(user: User, campaign: Campaign) -> bool:
     """Return whether the user administers this campaign (its assessor within the user's province scope)."""
+    return administers_set(user, campaign.criteria_set)
+
+
+def administers_set(user: User, criteria_set: CriteriaSet) -> bool:
+    """Return whether the user administers this set: national administrators all, others their province's."""
     if not (user.is_active and user.has_perm("appraisal.administer_campaign")):
         return False
     provinces = scope_provinces(user)
     if provinces is None:
         return True
-    assessor = campaign.criteria_set.assessor
+    assessor = criteria_set.assessor
     return assessor is not None and (assessor.pk in provinces or assessor.parent_id in provinces)
+
+
+def sets_administered_by(user: User) -> QuerySet[CriteriaSet]:
+    """Return the criteria sets the user administers (the same rule as administers_set, as a filter)."""
+    if not (user.is_active and user.has_perm("appraisal.administer_campaign")):
+        return CriteriaSet.objects.none()
+    provinces = scope_provinces(user)
+    if provinces is None:
+        return CriteriaSet.objects.all()
+    return CriteriaSet.objects.filter(Q(assessor_id__in=provinces) | Q(assessor__parent_id__in=provinces))
 
 
 def is_chair(user: User, campaign: Campaign) -> bool:

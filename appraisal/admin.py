@@ -7,6 +7,7 @@ whose services hold the rules; scores are therefore read-only here.
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from appraisal.access import sets_administered_by
 from appraisal.models import Appraiser, Assessment, BodyAccount, Campaign, CriteriaSet, Criterion
 
 
@@ -29,6 +30,9 @@ class CriteriaSetAdmin(SimpleHistoryAdmin):
     search_fields = ("name",)
     autocomplete_fields = ("assessor",)
     inlines = [CriterionInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(pk__in=sets_administered_by(request.user).values("pk"))
 
 
 class AppraiserInline(admin.TabularInline):
@@ -54,6 +58,15 @@ class CampaignAdmin(SimpleHistoryAdmin):
     readonly_fields = ("status", "finalised_at", "published_at")
     autocomplete_fields = ("chair",)
     inlines = [AssessmentInline, AppraiserInline]
+
+    def get_queryset(self, request):
+        # An administrator sees the campaigns of the sets they administer (their province's).
+        return super().get_queryset(request).filter(criteria_set__in=sets_administered_by(request.user).values("pk"))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "criteria_set":
+            kwargs["queryset"] = sets_administered_by(request.user).filter(partial=False)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(BodyAccount)

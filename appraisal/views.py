@@ -295,14 +295,15 @@ def _administrator_or_403(request: HttpRequest) -> None:
 def criteria_sets(request: HttpRequest) -> HttpResponse:
     """The criteria sets: import a tree from CSV/XLSX, export it, copy it to another year."""
     _administrator_or_403(request)
-    sets = CriteriaSet.objects.select_related("assessor").annotate(n=Count("criteria"))
+    sets = access.sets_administered_by(request.user).select_related("assessor").annotate(n=Count("criteria"))
     return render(request, "appraisal/criteria_sets.html", {"sets": sets})
 
 
 @login_required(login_url=LOGIN)
 def criteria_set(request: HttpRequest, pk: int) -> HttpResponse:
-    _administrator_or_403(request)
-    item = get_object_or_404(CriteriaSet, pk=pk)
+    item = get_object_or_404(CriteriaSet.objects.select_related("assessor"), pk=pk)
+    if not access.administers_set(request.user, item):
+        raise PermissionDenied
     result = None
     if request.method == "POST" and request.POST.get("action") == "copy":
         try:

@@ -119,7 +119,11 @@ def test_export_round_trips_through_the_import_and_a_copy_keeps_the_tree():
 
 
 def test_the_sets_page_imports_and_shows_row_errors(client, django_user_model, tmp_path):
+    from django.contrib.auth.models import Permission
+
     admin = appraisal_user(django_user_model, "admin", "appraisal-admin")
+    # A national administrator: the set's assessor is the Ministry (none).
+    admin.user_permissions.add(Permission.objects.get(codename="all_provinces"))
     client.force_login(admin)
     criteria_set = _set()
     from django.core.files.uploadedfile import SimpleUploadedFile

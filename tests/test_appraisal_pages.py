@@ -176,3 +176,16 @@ def test_the_campaign_page_runs_a_fixed_number_of_queries(client, world, django_
     client.get(url)
     with django_assert_max_num_queries(16):
         assert client.get(url).status_code == 200
+
+
+def test_an_administrator_of_another_province_cannot_see_or_import_this_districts_set(client, world, django_user_model):
+    from tests.appraisal_world import appraisal_user
+    from tests.factories import make_unit
+
+    other = appraisal_user(django_user_model, "other-admin", "appraisal-admin", province=make_unit(code="40"))
+    client.force_login(other)
+    assert client.get(reverse("appraisal:criteria-set", args=[world["set"].pk])).status_code == 403
+    assert world["set"].name not in client.get(reverse("appraisal:criteria-sets")).content.decode()
+    assert client.get(reverse("appraisal:campaign", args=[world["campaign"].pk])).status_code == 403
+    client.force_login(world["admin"])
+    assert client.get(reverse("appraisal:criteria-set", args=[world["set"].pk])).status_code == 200
