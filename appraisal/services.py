@@ -413,6 +413,35 @@ def survey_import(*, campaign: Campaign, user: AbstractBaseUser, content: bytes,
     return result
 
 
+def survey_save(
+    *,
+    assessment: Assessment,
+    user: AbstractBaseUser,
+    entries: dict[int, ScoreEntry],
+    expected_version: int,
+    convention: Convention = "comma",
+) -> None:
+    """Save survey points entered by hand for one body (the chair or an administrator, before finalisation)."""
+    campaign = assessment.campaign
+    if not (access.is_chair(user, campaign) or access.is_administrator(user, campaign)):
+        _refuse(_("Only the chair or an administrator imports survey points."))
+    if campaign.status != CampaignStatus.OPEN:
+        _refuse(_("The campaign has been finalised."))
+    allowed = {c.pk: c for c in leaves(assessment) if c.kind == Kind.SURVEY}
+    parsed = _entries_validate(entries, allowed, convention)
+    scores = scores_of(assessment)
+    with transaction.atomic():
+        _version_claim(assessment, expected_version)
+        _stamp(assessment, user, "appraisal: survey points entered")
+        assessment.save(update_fields=["version"])
+        for criterion_id, number in parsed.items():
+            score = scores[criterion_id]
+            if score.survey_score != number:
+                score.survey_score = number
+                _stamp(score, user, "appraisal: survey points entered")
+                score.save()
+
+
 def campaign_finalise(*, campaign: Campaign, user: AbstractBaseUser) -> None:
     """Finalise the campaign (the chair): every body submitted, no open return, every survey leaf scored."""
     if not access.is_chair(user, campaign):

@@ -15,7 +15,16 @@ from django.views.decorators.http import require_POST
 
 from appraisal import access, services
 from appraisal.criteria import criteria_copy, criteria_csv, criteria_import, criteria_xlsx
-from appraisal.models import Assessment, AssessmentStatus, Campaign, CriteriaSet, Evidence, ReturnRequest, Score
+from appraisal.models import (
+    Assessment,
+    AssessmentStatus,
+    Campaign,
+    CampaignStatus,
+    CriteriaSet,
+    Evidence,
+    ReturnRequest,
+    Score,
+)
 from appraisal.publication import PublicationRefused
 from appraisal.reports import group_heatmap, results_xlsx, scorecard_context
 from appraisal.results import campaign_results
@@ -144,7 +153,8 @@ def assessment(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     reporter = access.is_reporter_of(user, item)
     assignment = access.appraiser_of(user, item)
-    mode = "self" if reporter else "appraise" if assignment else "view"
+    manages = access.is_chair(user, item.campaign) or access.is_administrator(user, item.campaign)
+    mode = "self" if reporter else "appraise" if assignment else "survey" if manages else "view"
     rows = assessment_tree(item)
     areas = access.assigned_areas(assignment) if assignment else None
     by_id = {row.criterion.pk: row.criterion for row in rows}
@@ -152,6 +162,8 @@ def assessment(request: HttpRequest, pk: int) -> HttpResponse:
         leaf = row.criterion.is_leaf and not row.is_survey
         if mode == "self":
             row.editable = leaf and item.status == AssessmentStatus.DRAFT
+        elif mode == "survey":
+            row.editable = row.criterion.is_leaf and row.is_survey and item.campaign.status == CampaignStatus.OPEN
         elif mode == "appraise":
             row.editable = (
                 leaf
@@ -200,6 +212,11 @@ def _assessment_post(request, item: Assessment, rows, mode: str, context: dict) 
                     messages.success(request, _("The self-assessment is submitted."))
                 else:
                     messages.success(request, _("Draft saved."))
+            elif mode == "survey":
+                services.survey_save(
+                    assessment=item, user=request.user, entries=entries, expected_version=version, convention=convention
+                )
+                messages.success(request, _("Survey points saved."))
             elif mode == "appraise":
                 services.appraisal_save(
                     assessment=item, user=request.user, entries=entries, expected_version=version, convention=convention

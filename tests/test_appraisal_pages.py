@@ -189,3 +189,15 @@ def test_an_administrator_of_another_province_cannot_see_or_import_this_district
     assert client.get(reverse("appraisal:campaign", args=[world["campaign"].pk])).status_code == 403
     client.force_login(world["admin"])
     assert client.get(reverse("appraisal:criteria-set", args=[world["set"].pk])).status_code == 200
+
+
+def test_the_chair_enters_survey_points_by_hand_and_they_are_checked_against_the_maximum(client, world):
+    ids = _ids(world)
+    assessment = world["assessments"][0]
+    url = reverse("appraisal:assessment", args=[assessment.pk])
+    client.force_login(world["chair"])
+    body = client.post(url, {"version": "1", f"score-{ids['2.2']}": "31"}).content.decode()
+    assert "Chưa lưu gì" in body and 'value="31"' in body
+    assert client.post(url, {"version": "1", f"score-{ids['2.2']}": "27,5"}).status_code == 302
+    score = scores_of(assessment)[ids["2.2"]]
+    assert str(score.survey_score) == "27.50" and score.history.latest().history_user == world["chair"]
