@@ -106,3 +106,18 @@ def published_assessment(*, pk: int) -> Assessment | None:
         .filter(pk=pk, campaign__status=CampaignStatus.PUBLISHED)
         .first()
     )
+
+
+def previous_index(campaign: Campaign) -> dict[int, Decimal]:
+    """Return the bodies' published PAR Index of the year before the campaign's, by unit id (one query)."""
+    from indicators.models import Value, ValueStatus
+
+    rows = Value.objects.filter(
+        indicator__code="par_index",
+        year=campaign.year - 1,
+        unit_id__in=campaign.assessments.values("body_id"),
+        status=ValueStatus.APPROVED,
+        correction_of__isnull=True,
+        value__isnull=False,
+    ).values_list("unit_id", "value")
+    return dict(rows)

@@ -1,6 +1,7 @@
 """The staff workspace at /appraisal/: each person lands on what waits for them; the services hold the rules."""
 
 import datetime
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -28,7 +29,7 @@ from appraisal.models import (
 from appraisal.publication import PublicationRefused
 from appraisal.reports import group_heatmap, results_xlsx, scorecard_context
 from appraisal.results import campaign_results
-from appraisal.selectors import assessment_tree, campaign_overview, published_assessment
+from appraisal.selectors import assessment_tree, campaign_overview, previous_index, published_assessment
 from indicators.numbers import convention_for_language
 
 LOGIN = "appraisal:login"
@@ -73,6 +74,7 @@ def campaign(request: HttpRequest, pk: int) -> HttpResponse:
         _campaign_action(request, item)
         return redirect("appraisal:campaign", pk=item.pk)
     results = campaign_results(item)
+    previous = previous_index(item)
     return render(
         request,
         "appraisal/campaign.html",
@@ -80,13 +82,25 @@ def campaign(request: HttpRequest, pk: int) -> HttpResponse:
             "campaign": item,
             "assessments": campaign_overview(item),
             "results": results,
-            "rows": [(b, results.percent(b), [b.area_points.get(a.pk) for a in results.areas]) for b in results.bodies],
+            "rows": [
+                (
+                    b,
+                    results.percent(b),
+                    [b.area_points.get(a.pk) for a in results.areas],
+                    _change(results.percent(b), previous.get(b.assessment.body_id)),
+                )
+                for b in results.bodies
+            ],
             "heatmap": group_heatmap(results),
             "is_chair": access.is_chair(request.user, item),
             "is_admin": access.is_administrator(request.user, item),
             "now": timezone.now(),
         },
     )
+
+
+def _change(percent: Decimal, previous: Decimal | None) -> Decimal | None:
+    return None if previous is None else percent - previous
 
 
 def _campaign_action(request: HttpRequest, item: Campaign) -> None:

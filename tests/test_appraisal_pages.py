@@ -201,3 +201,13 @@ def test_the_chair_enters_survey_points_by_hand_and_they_are_checked_against_the
     assert client.post(url, {"version": "1", f"score-{ids['2.2']}": "27,5"}).status_code == 302
     score = scores_of(assessment)[ids["2.2"]]
     assert str(score.survey_score) == "27.50" and score.history.latest().history_user == world["chair"]
+
+
+def test_the_campaign_page_shows_the_change_against_last_years_published_index(client, world):
+    from indicators.models import Indicator
+    from tests.factories import make_value
+
+    make_value(indicator=Indicator.objects.get(code="par_index"), unit=world["communes"][0], year=2020, value="12.5")
+    client.force_login(world["chair"])
+    body = client.get(reverse("appraisal:campaign", args=[world["campaign"].pk])).content.decode()
+    assert "Thay đổi so với năm trước" in body and "-12,50" in body  # nothing scored yet: 0 % against 12,5 %
