@@ -103,7 +103,9 @@ def _ranking_response(
         level=level,
         within=within,
         region_name=pages.region_label(region),
-        average=pages.average_text(result.average, indicator=indicator),
+        average=pages.average_text(
+            result.average, indicator=indicator, scope="ministries" if level == Level.MINISTRY else "national"
+        ),
         regional_average=pages.average_text(result.regional_average, indicator=indicator, scope="region")
         if result.regional_average
         else "",
