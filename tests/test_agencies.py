@@ -75,7 +75,9 @@ def test_the_ministries_ranking_shows_the_official_average_and_the_profile_and_s
     assert "par_index_2023_ministries" in csv["Content-Disposition"]
     justice = AdministrativeUnit.objects.get(level=Level.MINISTRY, short_name="Bộ Tư pháp")
     profile = client.get(f"/units/ministry/{justice.code}/").content.decode()
-    assert "Ministry of Justice" in profile and "Trung bình cả nước" not in profile  # no provinces' average
+    assert (
+        "Ministry of Justice" in profile and "Trung bình cả nước (chính thức)" not in profile
+    )  # not the provinces' average
     assert "Bộ Tư pháp" in client.get("/search/", {"q": "tu phap"}).content.decode()
 
 
