@@ -253,3 +253,39 @@ def test_ties_share_a_rank(world):
     survey = "body_code,criterion_code,points\n18202,2.2,20\n18205,2.2,20\n"
     survey_import(campaign=world["campaign"], user=world["chair"], content=survey.encode(), file_name="xhh.csv")
     assert [b.rank for b in campaign_results(world["campaign"]).bodies] == [1, 1]
+
+
+def test_a_returned_criterion_takes_new_evidence_and_other_criteria_stay_locked(world):
+    _complete_submission(world, 0, {"1.1": "20", "1.2": "20", "2.1.1": "15", "2.1.2": "15"})
+    ids, assessment = _ids(world), world["assessments"][0]
+    scores = scores_of(assessment)
+    criterion_return(
+        score=scores[ids["2.1.2"]], user=world["appraiser"], comment="Bổ sung", deadline=datetime.date(2030, 1, 1)
+    )
+    reporter = world["reporters"][0]
+    evidence_add(score=scores_of(assessment)[ids["2.1.2"]], user=reporter, content=PDF, file_name="bo-sung.pdf")
+    with pytest.raises(AppraisalRefused, match="returned criteria"):
+        evidence_add(score=scores_of(assessment)[ids["1.2"]], user=reporter, content=PDF, file_name="khac.pdf")
+    assessment.refresh_from_db()
+    with pytest.raises(AppraisalRefused, match="submitted"):
+        self_assessment_save(
+            assessment=assessment,
+            user=reporter,
+            entries={ids["1.2"]: ScoreEntry("1", "")},
+            expected_version=assessment.version,
+        )
+
+
+def test_finalisation_and_publication_are_in_the_history_with_the_chair(world):
+    for index in (0, 1):
+        _complete_submission(world, index, {"1.1": "20", "1.2": "20", "2.1.1": "15", "2.1.2": "15"})
+    survey = "body_code,criterion_code,points\n18202,2.2,20\n18205,2.2,20\n"
+    survey_import(campaign=world["campaign"], user=world["chair"], content=survey.encode(), file_name="xhh.csv")
+    campaign_finalise(campaign=world["campaign"], user=world["chair"])
+    results_publish(campaign=world["campaign"], user=world["chair"])
+    reasons = list(
+        world["campaign"].history.order_by("history_date").values_list("history_change_reason", "history_user")
+    )
+    assert reasons[-2:] == [("appraisal: finalised", world["chair"].pk), ("appraisal: published", world["chair"].pk)]
+    survey_rows = Score.history.filter(history_change_reason="appraisal: survey points imported")
+    assert survey_rows.count() == 2 and {r.history_user_id for r in survey_rows} == {world["chair"].pk}
