@@ -266,6 +266,20 @@ class Assessment(models.Model):
     def __str__(self) -> str:
         return f"{self.body} · {self.campaign}"
 
+    def clean(self) -> None:
+        if not (self.campaign_id and self.body_id):
+            return
+        wanted = GROUP_LEVEL[BodyGroup(self.campaign.criteria_set.body_group)]
+        if self.body.level != wanted:
+            raise ValidationError(
+                {"body": _("This campaign's set assesses %(group)s; %(body)s is not one.")
+                 % {"group": self.campaign.criteria_set.get_body_group_display(), "body": self.body}}
+            )  # fmt: skip
+        if not self.body.in_force_in_year(self.campaign.year):
+            raise ValidationError(
+                {"body": _("%(body)s was not in force in %(year)s.") % {"body": self.body, "year": self.campaign.year}}
+            )
+
 
 class Score(models.Model):
     """The scores of one leaf for one body: self, appraised (with reason) and survey points."""

@@ -211,3 +211,13 @@ def test_the_campaign_page_shows_the_change_against_last_years_published_index(c
     client.force_login(world["chair"])
     body = client.get(reverse("appraisal:campaign", args=[world["campaign"].pk])).content.decode()
     assert "Thay đổi so với năm trước" in body and "-12,50" in body  # nothing scored yet: 0 % against 12,5 %
+
+
+def test_a_campaign_assesses_only_bodies_of_its_sets_level_in_force_that_year(world):
+    from django.core.exceptions import ValidationError
+
+    from appraisal.models import Assessment
+
+    with pytest.raises(ValidationError, match="Hương Sơn"):
+        Assessment(campaign=world["campaign"], body=world["district"]).full_clean()
+    Assessment(campaign=world["campaign"], body=world["communes"][0]).clean()
