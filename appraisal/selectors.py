@@ -23,6 +23,7 @@ class TreeRow:
     editable: bool = False
     typed_score: str | None = None
     typed_text: str | None = None
+    ancestors: list[int] = field(default_factory=list)
 
     @property
     def open_return(self) -> ReturnRequest | None:
@@ -74,6 +75,11 @@ def assessment_tree(assessment: Assessment) -> list[TreeRow]:
 def _sums(rows: list[TreeRow]) -> None:
     """Give every inner node the sums of the self and appraised scores of the leaves below it."""
     by_id = {row.criterion.pk: row for row in rows}
+    for row in rows:
+        parent_id = row.criterion.parent_id
+        while parent_id is not None:
+            row.ancestors.append(parent_id)
+            parent_id = by_id[parent_id].criterion.parent_id
     for row in rows:
         if not row.criterion.is_leaf or row.score is None:
             continue

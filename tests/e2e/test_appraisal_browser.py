@@ -40,6 +40,10 @@ def self_assess(page, world, index: int, scores: dict[str, str]) -> None:
     page.get_by_role("link", name=str(world["campaign"])).click()
     for code, score in scores.items():
         page.fill(f"#score-{ids[code]}", score)
+    # The area totals follow the typing before anything is saved (static/appraisal/tree.js).
+    expected = {"1": float(scores["1.1"].replace(",", ".")) + float(scores["1.2"].replace(",", "."))}
+    shown = page.locator(f"td[data-sum-for='{ids['1']}'][data-kind=self]").inner_text()
+    assert float(shown.replace(".", "").replace(",", ".")) == expected["1"]
     page.fill(f"#text-{ids['1.1']}", "Kế hoạch số 12/KH-UBND (thử nghiệm)")
     page.locator("button[name=action][value=save]").click()
     page.wait_for_load_state()
