@@ -107,6 +107,38 @@ def group_heatmap(results: CampaignResults) -> object:
     )
 
 
+def group_distribution(results: CampaignResults) -> object:
+    """Return the chart context of the distribution of the bodies' percentages (a histogram in 5-point bins)."""
+    percents = [float(results.percent(b)) for b in results.bodies]
+    figure = None
+    if percents:
+        layout = base_layout(height=300, margin_left=50)
+        layout.update(xaxis={"title": {"text": "%"}, "range": [0, 100]}, yaxis={"title": {"text": _("Bodies")}})
+        figure = {
+            "data": [
+                {
+                    "type": "histogram",
+                    "x": percents,
+                    "xbins": {"start": 0, "end": 100, "size": 5},
+                    "marker": {"color": "#0072B2"},
+                }
+            ],
+            "layout": layout,
+        }
+    bins = {}
+    for value in percents:
+        low = min(int(value // 5) * 5, 95)
+        bins[low] = bins.get(low, 0) + 1
+    return chart_context(
+        chart_id="appraisal-distribution",
+        title=_("Distribution of the results (percentage of the maximum)"),
+        figure=figure,
+        columns=[_("Range"), _("Bodies")],
+        rows=[[f"{low}–{low + 5}", n] for low, n in sorted(bins.items())],
+        empty_message=_("No body has results yet."),
+    )
+
+
 def results_xlsx(campaign: Campaign) -> bytes:
     """Return the full appraisal table: one row per body, one column per criterion, totals, rank and band."""
     results = campaign_results(campaign)

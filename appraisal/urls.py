@@ -12,6 +12,7 @@ urlpatterns = [
     path("sets/", views.criteria_sets, name="criteria-sets"),
     path("sets/<int:pk>/", views.criteria_set, name="criteria-set"),
     path("campaigns/<int:pk>/", views.campaign, name="campaign"),
+    path("campaigns/<int:pk>/report/", views.group_report, name="group-report"),
     path("campaigns/<int:pk>/results.xlsx", views.results_download, name="results-xlsx"),
     path("assessments/<int:pk>/", views.assessment, name="assessment"),
     path("assessments/<int:pk>/scorecard/", views.scorecard, name="scorecard"),

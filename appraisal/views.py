@@ -27,7 +27,7 @@ from appraisal.models import (
     Score,
 )
 from appraisal.publication import PublicationRefused
-from appraisal.reports import group_heatmap, results_xlsx, scorecard_context
+from appraisal.reports import group_distribution, group_heatmap, results_xlsx, scorecard_context
 from appraisal.results import campaign_results
 from appraisal.selectors import assessment_tree, campaign_overview, previous_index, published_assessment
 from indicators.numbers import convention_for_language
@@ -92,6 +92,7 @@ def campaign(request: HttpRequest, pk: int) -> HttpResponse:
                 for b in results.bodies
             ],
             "heatmap": group_heatmap(results),
+            "distribution": group_distribution(results),
             "is_chair": access.is_chair(request.user, item),
             "is_admin": access.is_administrator(request.user, item),
             "now": timezone.now(),
@@ -373,3 +374,40 @@ def criteria_set(request: HttpRequest, pk: int) -> HttpResponse:
         "appraisal/criteria_set.html",
         {"set": item, "criteria": criteria, "result": result},
     )
+
+
+def group_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """The group report (ranking, heatmap, distribution): public once published, else for the campaign's managers."""
+    item = get_object_or_404(Campaign.objects.select_related("criteria_set"), pk=pk)
+    public = item.status == CampaignStatus.PUBLISHED
+    user = request.user
+    if not public and not (
+        user.is_authenticated and (access.is_chair(user, item) or access.is_administrator(user, item))
+    ):
+        raise Http404(_("No published report here."))
+    results = campaign_results(item)
+    previous = previous_index(item)
+    rows = [
+        (
+            b,
+            results.percent(b),
+            [b.area_points.get(a.pk) for a in results.areas],
+            _change(results.percent(b), previous.get(b.assessment.body_id)),
+        )
+        for b in results.bodies
+    ]
+    response = render(
+        request,
+        "appraisal/group_report.html",
+        {
+            "campaign": item,
+            "results": results,
+            "rows": rows,
+            "public": public,
+            "heatmap": group_heatmap(results),
+            "distribution": group_distribution(results),
+        },
+    )
+    if not public:
+        response["Cache-Control"] = "private, no-store"
+    return response

@@ -221,3 +221,15 @@ def test_a_campaign_assesses_only_bodies_of_its_sets_level_in_force_that_year(wo
     with pytest.raises(ValidationError, match="Hương Sơn"):
         Assessment(campaign=world["campaign"], body=world["district"]).full_clean()
     Assessment(campaign=world["campaign"], body=world["communes"][0]).clean()
+
+
+def test_the_group_report_is_internal_until_published(client, world):
+    url = reverse("appraisal:group-report", args=[world["campaign"].pk])
+    assert client.get(url).status_code == 404
+    body = _as(client, world["chair"]).get(url).content.decode()
+    assert "Sơn Kim 1" in body and "Nội bộ" in body and "appraisal-heatmap" in body and "appraisal-distribution" in body
+    world["campaign"].status = "published"
+    world["campaign"].save()
+    client.logout()
+    body = client.get(url).content.decode()
+    assert "Sơn Kim 2" in body and "Nội bộ" not in body
