@@ -289,3 +289,22 @@ def test_finalisation_and_publication_are_in_the_history_with_the_chair(world):
     assert reasons[-2:] == [("appraisal: finalised", world["chair"].pk), ("appraisal: published", world["chair"].pk)]
     survey_rows = Score.history.filter(history_change_reason="appraisal: survey points imported")
     assert survey_rows.count() == 2 and {r.history_user_id for r in survey_rows} == {world["chair"].pk}
+
+
+def test_the_full_appraisal_table_has_one_row_per_body_and_one_column_per_criterion(world):
+    import io
+
+    from openpyxl import load_workbook
+
+    from appraisal.reports import results_xlsx
+
+    _complete_submission(world, 0, {"1.1": "20", "1.2": "20", "2.1.1": "15", "2.1.2": "15"})
+    _complete_submission(world, 1, {"1.1": "10", "1.2": "20", "2.1.1": "15", "2.1.2": "15"})
+    survey = "body_code,criterion_code,points\n18202,2.2,30\n18205,2.2,30\n"
+    survey_import(campaign=world["campaign"], user=world["chair"], content=survey.encode(), file_name="xhh.csv")
+    sheet = load_workbook(io.BytesIO(results_xlsx(world["campaign"]))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:4] == ("Rank", "Code", "Body", "1.1 (≤20)") and rows[0][-1] == "Band"
+    assert len(rows[0]) == 3 + 5 + 2 + 5  # rank, code, body; 5 leaves; 2 areas; appraised, survey, total, %, band
+    assert rows[1][:3] == (1, "18202", "Sơn Kim 1") and rows[1][-3:] == (100.0, 100.0, "Tốt")
+    assert rows[2][:3] == (2, "18205", "Sơn Kim 2") and rows[2][-1] == "Tốt"
