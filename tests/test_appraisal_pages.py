@@ -233,3 +233,12 @@ def test_the_group_report_is_internal_until_published(client, world):
     client.logout()
     body = client.get(url).content.decode()
     assert "Sơn Kim 2" in body and "Nội bộ" not in body
+
+
+def test_the_workspace_is_vietnamese_first_and_english_on_request(client, world, settings):
+    _as(client, world["reporters"][0])
+    url = reverse("appraisal:assessment", args=[world["assessments"][0].pk])
+    assert "Lưu nháp" in client.get(url).content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    body = client.get(url).content.decode()
+    assert "Save draft" in body and "Lưu nháp" not in body
