@@ -315,6 +315,8 @@ def criterion_return(*, score: Score, user: AbstractBaseUser, comment: str, dead
         _refuse(_("This criterion is not assigned to you."))
     if assessment.status not in (AssessmentStatus.SUBMITTED, AssessmentStatus.RETURNED):
         _refuse(_("Only a submitted assessment can be returned."))
+    if timezone.now() > assessment.campaign.appraisal_closes:
+        _refuse(_("The appraisal closed on %(date)s.") % {"date": _when(assessment.campaign.appraisal_closes)})
     if not comment.strip():
         raise AppraisalRefused({score.criterion.code: [_("Say what the body must explain.")]})
     with transaction.atomic():

@@ -308,3 +308,26 @@ def test_the_full_appraisal_table_has_one_row_per_body_and_one_column_per_criter
     assert len(rows[0]) == 3 + 5 + 2 + 5  # rank, code, body; 5 leaves; 2 areas; appraised, survey, total, %, band
     assert rows[1][:3] == (1, "18202", "Sơn Kim 1") and rows[1][-3:] == (100.0, 100.0, "Tốt")
     assert rows[2][:3] == (2, "18205", "Sơn Kim 2") and rows[2][-1] == "Tốt"
+
+
+def test_the_appraisal_deadline_closes_appraising_and_returning(world):
+    _complete_submission(world, 0, {"1.1": "20", "1.2": "20", "2.1.1": "15", "2.1.2": "15"})
+    campaign = world["campaign"]
+    campaign.appraisal_closes = timezone.now() - datetime.timedelta(minutes=1)
+    campaign.save()
+    assessment, ids = world["assessments"][0], _ids(world)
+    assessment.refresh_from_db()
+    with pytest.raises(AppraisalRefused, match="appraisal closed"):
+        appraisal_save(
+            assessment=assessment,
+            user=world["appraiser"],
+            entries={ids["1.2"]: ScoreEntry("20", "")},
+            expected_version=assessment.version,
+        )
+    with pytest.raises(AppraisalRefused, match="appraisal closed"):
+        criterion_return(
+            score=scores_of(assessment)[ids["1.2"]],
+            user=world["appraiser"],
+            comment="x",
+            deadline=datetime.date(2030, 1, 1),
+        )
