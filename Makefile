@@ -73,6 +73,8 @@ data: venv
 	$(PY) manage.py loadunits
 	$(PY) manage.py loadcatalogue
 	$(PY) manage.py loadpublished
+	$(PY) manage.py loadagencies
+	$(PY) manage.py loadcriteria
 
 check: venv
 	$(PY) manage.py check

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "indicators",
     "reports",
     "accounts",
+    "appraisal",
     "simple_history",
     "axes",
     # The open data and integration API (/api/v1/, issue 17).
@@ -169,6 +170,11 @@ STORAGES = {
         )
     },
 }
+
+# Uploaded files (appraisal evidence) through the default storage; MEDIA_URL is never routed, so nothing
+# here is public: evidence is downloaded only through the appraisal module's permission-checked view.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+APPRAISAL_EVIDENCE_MAX_BYTES = int(os.environ.get("APPRAISAL_EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))
 
 LOGIN_URL = "admin:login"
 

@@ -129,8 +129,8 @@ class Indicator(models.Model):
     direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices)
     levels = models.CharField(
         _("levels"),
-        max_length=40,
-        help_text=_("Levels the indicator applies to, comma-separated: province,district,commune."),
+        max_length=80,
+        help_text=_("Levels the indicator applies to, comma-separated: province,district,commune,ministry,department."),
     )
     methodology = models.TextField(_("methodology"), blank=True)
     display_order = models.PositiveSmallIntegerField(_("display order"), default=100)
@@ -177,7 +177,9 @@ class Indicator(models.Model):
     def clean(self) -> None:
         unknown = set(self.level_list()) - set(Level.values)
         if unknown or not self.level_list():
-            raise ValidationError({"levels": _("Use one or more of: province, district, commune.")})
+            raise ValidationError(
+                {"levels": _("Use one or more of: %(levels)s.") % {"levels": ", ".join(Level.values)}}
+            )
         self.levels = ",".join(self.level_list())
 
     def range_error(self, value: Decimal) -> str | None:
@@ -636,6 +638,7 @@ class AverageScope(models.TextChoices):
     REGION = "region", _("regional average")
     NATIONAL_MIN = "national_min", _("national minimum")
     NATIONAL_MAX = "national_max", _("national maximum")
+    MINISTRIES = "ministries", _("average of the ministries")
 
 
 class PublishedAverage(models.Model):

@@ -44,6 +44,12 @@ LEVEL_WORDS = {
     "xa": Level.COMMUNE,
     "xã": Level.COMMUNE,
     "cap xa": Level.COMMUNE,
+    "ministry": Level.MINISTRY,
+    "bo": Level.MINISTRY,
+    "bộ": Level.MINISTRY,
+    "department": Level.DEPARTMENT,
+    "so": Level.DEPARTMENT,
+    "sở": Level.DEPARTMENT,
 }
 QUALIFIER_WORDS = {"=": Qualifier.EXACT, "exact": Qualifier.EXACT, ">": Qualifier.MORE_THAN, "<": Qualifier.LESS_THAN}
 
