@@ -28,7 +28,13 @@ def ranking_charts(
             frame,
             value_label=label,
             average=ranking.average.value,
-            average_label=average_short(ranking.average, indicator=indicator) if ranking.average.value else "",
+            average_label=average_short(
+                ranking.average,
+                indicator=indicator,
+                scope="ministries" if ranking.level == Level.MINISTRY else "national",
+            )
+            if ranking.average.value
+            else "",
             highlight_code=highlight or None,
             **fmt,
         ),
@@ -68,7 +74,13 @@ def ranking_charts(
 
 def export_basename(*, indicator: Indicator, year: int, level: str, region: str, within: str) -> str:
     """Return a file name that says what the export holds: par_index_2023_provinces_red_river_delta."""
-    plural = {Level.PROVINCE: "provinces", Level.DISTRICT: "districts", Level.COMMUNE: "communes"}[level]
+    plural = {
+        Level.PROVINCE: "provinces",
+        Level.DISTRICT: "districts",
+        Level.COMMUNE: "communes",
+        Level.MINISTRY: "ministries",
+        Level.DEPARTMENT: "departments",
+    }[level]
     parts = [indicator.code, str(year), plural]
     if region:
         parts.append(region)

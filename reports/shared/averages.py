@@ -41,6 +41,8 @@ def average_text(average: Average, *, indicator: Indicator, scope: str = "nation
     if average.official:
         if scope == "region":
             return _("Regional average (official): %(value)s") % {"value": shown}
+        if scope == "ministries":
+            return _("Average of the ministries and ministry-level agencies (official): %(value)s") % {"value": shown}
         return _("National average (official): %(value)s") % {"value": shown}
     return _("Average computed over the %(n)s units with a value here (not an official figure): %(value)s") % {
         "n": average.count,
@@ -48,9 +50,11 @@ def average_text(average: Average, *, indicator: Indicator, scope: str = "nation
     }
 
 
-def average_short(average: Average, *, indicator: Indicator) -> str:
+def average_short(average: Average, *, indicator: Indicator, scope: str = "national") -> str:
     """Return a short label for the average line of a chart."""
     shown = format_value(average.value, decimals=indicator.decimals, measure_unit=indicator.measure_unit)
+    if average.official and scope == "ministries":
+        return _("average of the ministries (official) %(value)s") % {"value": shown}
     if average.official:
         return _("national average (official) %(value)s") % {"value": shown}
     return _("average computed over %(n)s units %(value)s") % {"n": average.count, "value": shown}
