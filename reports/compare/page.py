@@ -52,7 +52,17 @@ def _split(params: QueryDict, name: str) -> list[str]:
 def parse_compare(params: QueryDict, *, known_indicators: list[str]) -> CompareQuery:
     """Return the comparison request read from the query string; bad parts are reported, never fatal."""
     query = CompareQuery()
-    for item in _split(params, "units")[:50]:
+    _read_units(query, _split(params, "units")[:50])
+    _read_indicators(query, _split(params, "indicators"), known_indicators=known_indicators)
+    _read_year(query, params.get("year", "").strip())
+    for axis, default in (("x", 0), ("y", 1)):
+        _read_axis(query, axis, params.get(axis, "").strip(), default=default, known_indicators=known_indicators)
+    return query
+
+
+def _read_units(query: CompareQuery, items: list[str]) -> None:
+    """Read the province codes, each with an optional date (``01@2024-01-01``), and check how many there are."""
+    for item in items:
         code, _sep, day = item.partition("@")
         if digits_param(code, max_length=3) is None:
             query.errors.append(_("“%(code)s” is not a province code (two digits, e.g. 01).") % {"code": item[:20]})
@@ -68,28 +78,36 @@ def parse_compare(params: QueryDict, *, known_indicators: list[str]) -> CompareQ
             _("Choose between %(min)s and %(max)s provinces (you chose %(n)s).")
             % {"min": MIN_UNITS, "max": MAX_UNITS, "n": len(query.units)}
         )
-    wanted = _split(params, "indicators") or [c for c in DEFAULT_INDICATORS if c in known_indicators]
+
+
+def _read_indicators(query: CompareQuery, wanted: list[str], *, known_indicators: list[str]) -> None:
+    """Read the indicators to compare (the default ones when none is asked), reporting unknown codes."""
+    wanted = wanted or [c for c in DEFAULT_INDICATORS if c in known_indicators]
     unknown = [c for c in wanted if c not in known_indicators]
     if unknown:
         query.errors.append(_("No province data for indicator(s): %(codes)s.") % {"codes": ", ".join(unknown)[:200]})
     query.indicators = [c for c in wanted if c in known_indicators][:MAX_INDICATORS]
-    raw_year = params.get("year", "").strip()
-    if raw_year:
-        if year_param(raw_year) is not None:
-            query.year = year_param(raw_year)
-        else:
-            query.errors.append(
-                _("“%(year)s” is not a year; the latest year with data is shown.") % {"year": raw_year[:10]}
-            )
-    for axis, default in (("x", 0), ("y", 1)):
-        value = params.get(axis, "").strip()
-        if value and value not in known_indicators:
-            query.errors.append(_("No province data for indicator “%(code)s”.") % {"code": value[:60]})
-            value = ""
-        if not value and len(query.indicators) > default:
-            value = query.indicators[default]
-        setattr(query, axis, value)
-    return query
+
+
+def _read_year(query: CompareQuery, raw_year: str) -> None:
+    """Read the year (ASCII digits, a plausible year); left unset when absent or bad."""
+    if not raw_year:
+        return
+    query.year = year_param(raw_year)
+    if query.year is None:
+        query.errors.append(
+            _("“%(year)s” is not a year; the latest year with data is shown.") % {"year": raw_year[:10]}
+        )
+
+
+def _read_axis(query: CompareQuery, axis: str, value: str, *, default: int, known_indicators: list[str]) -> None:
+    """Read the scatter's x or y indicator; by default the first (x) or second (y) compared indicator."""
+    if value and value not in known_indicators:
+        query.errors.append(_("No province data for indicator “%(code)s”.") % {"code": value[:60]})
+        value = ""
+    if not value and len(query.indicators) > default:
+        value = query.indicators[default]
+    setattr(query, axis, value)
 
 
 def unit_dates(query: CompareQuery) -> list[tuple[str, datetime.date]]:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from config.i18n import localised
 from provinces.models import year_reference_date
-from reports.compare.page import MAX_UNITS, MIN_UNITS, compare_charts, parse_compare, unit_dates
+from reports.compare.page import MAX_UNITS, MIN_UNITS, CompareQuery, compare_charts, parse_compare, unit_dates
 from reports.compare.selectors import (
     component_values,
     indicator_choices,
@@ -33,21 +33,7 @@ def compare(request: HttpRequest) -> HttpResponse:
     page = PageCharts(csv_base=page_base(request))
     correlation = None
     if MIN_UNITS <= len(units) <= MAX_UNITS and len(query.units) <= MAX_UNITS:
-        ids = [u.pk for u in units]
-        codes = [c for c in dict.fromkeys([*query.indicators, query.x, query.y]) if c]
-        chosen = choices[choices["code"].isin(codes)]
-        correlation = compare_charts(
-            page=page,
-            units=units,
-            indicators=chosen,
-            values=unit_values(unit_ids=ids, codes=query.indicators),
-            breaks=series_break_frame(codes=query.indicators),
-            year=query.year,
-            components=component_values(unit_ids=ids, year=query.year) if query.year else pd.DataFrame(),
-            scatter=year_values(codes=[query.x, query.y], year=query.year) if query.year else pd.DataFrame(),
-            x=query.x,
-            y=query.y,
-        )
+        correlation = _charts(page, query=query, units=units, choices=choices)
         if (download := chart_download(request, page, filename=f"compare_{query.year}")) is not None:
             return download
     day = year_reference_date(query.year) if query.year else timezone.localdate()
@@ -72,4 +58,22 @@ def compare(request: HttpRequest) -> HttpResponse:
             "min_units": MIN_UNITS,
             "max_units": MAX_UNITS,
         },
+    )
+
+
+def _charts(page: PageCharts, *, query: CompareQuery, units: list, choices: pd.DataFrame) -> float | None:
+    """Add the comparison's charts to the page (lines, bars, components, scatter); return the correlation."""
+    ids = [u.pk for u in units]
+    codes = [c for c in dict.fromkeys([*query.indicators, query.x, query.y]) if c]
+    return compare_charts(
+        page=page,
+        units=units,
+        indicators=choices[choices["code"].isin(codes)],
+        values=unit_values(unit_ids=ids, codes=query.indicators),
+        breaks=series_break_frame(codes=query.indicators),
+        year=query.year,
+        components=component_values(unit_ids=ids, year=query.year) if query.year else pd.DataFrame(),
+        scatter=year_values(codes=[query.x, query.y], year=query.year) if query.year else pd.DataFrame(),
+        x=query.x,
+        y=query.y,
     )
