@@ -61,8 +61,8 @@ def compare(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _charts(page: PageCharts, *, query: CompareQuery, units: list, choices: pd.DataFrame) -> float | None:
-    """Add the comparison's charts to the page (lines, bars, components, scatter); return the correlation."""
+def _charts(page: PageCharts, *, query: CompareQuery, units: list, choices: pd.DataFrame) -> dict:
+    """Add the comparison's charts to the page (lines, bars, components, scatter); return the correlation summary."""
     ids = [u.pk for u in units]
     codes = [c for c in dict.fromkeys([*query.indicators, query.x, query.y]) if c]
     return compare_charts(
