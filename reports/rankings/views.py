@@ -40,15 +40,7 @@ def ranking_view(request: HttpRequest) -> HttpResponse:
             return _ranking_error(request, context, _("The indicator catalogue is empty."), status=200)
         return _ranking_error(request, context, _("Unknown indicator “%(code)s”.") % {"code": code[:60]}, 404)
     years = years_with_data(indicator=indicator)
-    data = request.GET.copy()
-    data.setdefault("indicator", indicator.code)
-    if years and not data.get("year"):
-        data["year"] = str(years[0])
-    asked_year = year_param(data.get("year", ""))
-    structure_year = asked_year if asked_year in years else (years or [2024])[0]
-    form = RankingForm(
-        data, indicators=indicators, years=years, provinces=province_choices(day=year_reference_date(structure_year))
-    )
+    form = _ranking_form(request, indicators=indicators, indicator=indicator, years=years)
     context.update(form=form, years=years)
     export_format = request.GET.get("format", "")
     if export_format and export_format not in EXPORT_FORMATS:
@@ -60,6 +52,23 @@ def ranking_view(request: HttpRequest) -> HttpResponse:
     return _ranking_response(
         request, form.cleaned_data, indicator=indicator, export_format=export_format, context=context
     )
+
+
+def _ranking_form(
+    request: HttpRequest, *, indicators: list[Indicator], indicator: Indicator, years: list[int]
+) -> RankingForm:
+    """Return the ranking form bound to the query string, the indicator and latest year filled in when absent.
+
+    The province choices are those of the asked year's structure (the latest year when it is not one with data).
+    """
+    data = request.GET.copy()
+    data.setdefault("indicator", indicator.code)
+    if years and not data.get("year"):
+        data["year"] = str(years[0])
+    asked_year = year_param(data.get("year", ""))
+    structure_year = asked_year if asked_year in years else (years or [2024])[0]
+    provinces = province_choices(day=year_reference_date(structure_year))
+    return RankingForm(data, indicators=indicators, years=years, provinces=provinces)
 
 
 def _ranking_response(
