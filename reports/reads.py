@@ -76,3 +76,21 @@ def province_choices(*, day: datetime.date) -> list[tuple[str, str]]:
         .vietnamese_order()
         .values_list("code", "short_name")
     )
+
+
+#: The unit columns of a frame of values (the province's code, name and validity beside each figure).
+UNIT_FIELDS = {
+    "unit_id": "unit_id",
+    "code": "unit__code",
+    "name": "unit__short_name",
+    "valid_from": "unit__valid_from",
+    "valid_to": "unit__valid_to",
+}
+
+
+def unit_values_frame(values, **fields: str) -> pd.DataFrame:
+    """Return the values as a frame: the unit columns, then the given columns (name=field path); values as floats."""
+    paths = {**UNIT_FIELDS, **fields}
+    frame = pd.DataFrame(list(values.values_list(*paths.values())), columns=list(paths))
+    frame["value"] = frame["value"].astype("Float64")
+    return frame

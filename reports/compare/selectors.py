@@ -12,7 +12,7 @@ from django.db.models import Max, Q
 from indicators.models import Indicator
 from indicators.selectors import public_values
 from provinces.models import AdministrativeUnit, Level
-from reports.reads import values_frame
+from reports.reads import unit_values_frame, values_frame
 
 #: The PAR Index component areas (par_c1 … par_c8), drawn on the radar chart.
 PAR_COMPONENTS = Q(parent__code="par_index") | Q(code__startswith="par_c")
@@ -57,23 +57,10 @@ def unit_values(*, unit_ids: list[int], codes: list[str]) -> pd.DataFrame:
 
 def year_values(*, codes: list[str], year: int) -> pd.DataFrame:
     """Return the numeric values of every province for these indicators in one year, with unit names."""
-    columns = ["unit_id", "code", "name", "valid_from", "valid_to", "indicator", "value"]
-    rows = (
-        public_values()
-        .filter(unit__level=Level.PROVINCE, indicator__code__in=codes, year=year, value__isnull=False)
-        .values_list(
-            "unit_id",
-            "unit__code",
-            "unit__short_name",
-            "unit__valid_from",
-            "unit__valid_to",
-            "indicator__code",
-            "value",
-        )
+    values = public_values().filter(
+        unit__level=Level.PROVINCE, indicator__code__in=codes, year=year, value__isnull=False
     )
-    frame = pd.DataFrame(list(rows), columns=columns)
-    frame["value"] = frame["value"].astype("Float64")
-    return frame
+    return unit_values_frame(values, indicator="indicator__code", value="value")
 
 
 def component_values(*, unit_ids: list[int], year: int) -> pd.DataFrame:

@@ -6,6 +6,7 @@ from django.db.models import Count
 from indicators.models import AverageScope, Indicator, PublishedAverage, Source
 from indicators.selectors import public_values
 from provinces.models import AdministrativeUnit, Level
+from reports.reads import unit_values_frame
 
 
 def catalogue_with_coverage() -> tuple[list[Indicator], pd.DataFrame]:
@@ -33,25 +34,8 @@ def indicator_sources(*, indicator: Indicator) -> list[dict]:
 
 def indicator_province_values(*, indicator: Indicator) -> pd.DataFrame:
     """Return every public province value of the indicator, with the unit's code, name and validity."""
-    columns = ["unit_id", "code", "name", "valid_from", "valid_to", "year", "value", "rank", "rank_basis"]
-    rows = (
-        public_values()
-        .filter(indicator=indicator, unit__level=Level.PROVINCE)
-        .values_list(
-            "unit_id",
-            "unit__code",
-            "unit__short_name",
-            "unit__valid_from",
-            "unit__valid_to",
-            "year",
-            "value",
-            "rank",
-            "rank_basis",
-        )
-    )
-    frame = pd.DataFrame(list(rows), columns=columns)
-    frame["value"] = frame["value"].astype("Float64")
-    return frame
+    values = public_values().filter(indicator=indicator, unit__level=Level.PROVINCE)
+    return unit_values_frame(values, year="year", value="value", rank="rank", rank_basis="rank_basis")
 
 
 def provinces_of_year(*, year: int) -> pd.DataFrame:
