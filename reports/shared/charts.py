@@ -18,7 +18,7 @@ Plotly renders a subset of HTML in labels, and names come from imported data.
 
 The shared helpers (``ChartContext``, ``chart_context``, ``base_layout``, ``escape``, the
 colour constants) are also used by the profile, compare and indicator charts in
-``reports/charts_profile.py``.
+``reports/shared/figures.py``.
 """
 
 import html
