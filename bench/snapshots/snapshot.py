@@ -9,7 +9,9 @@ The dataset is fixed: the shipped units, `loadcatalogue` and `loadpublished` int
 (SNAPSHOT_DB, default /tmp/cchc-snapshot.sqlite3; built on the first run, reused after). Pages are fetched
 with Django's test client and saved byte for byte; an XLSX is saved as its cells' values (one JSON file),
 since the zip inside carries timestamps. Links to downloads (format=csv/xlsx) found on the pages are
-fetched too, so every chart's CSV is covered. Not a benchmark: nothing is timed.
+fetched too, so every chart's CSV is covered. Not a benchmark: nothing is timed. With DEBUG on (the
+default settings), the 404 page of an unknown indicator names the view's module: expected to differ when
+views move.
 """
 
 import hashlib
