@@ -23,6 +23,7 @@ from indicators.models import (
     Source,
     SourceClass,
     Value,
+    plain_decimal,
     value_errors,
     value_rounded,
     year_error,
@@ -191,7 +192,7 @@ def value_show(value: object) -> str:
     if value is None or value == "":
         return "—"
     if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
+        return plain_decimal(value)
     return str(value)
 
 
