@@ -212,6 +212,7 @@ class Appraiser(models.Model):
         Criterion, verbose_name=_("assigned areas"), blank=True, limit_choices_to={"level": NodeLevel.AREA}
     )
     bodies = models.ManyToManyField(AdministrativeUnit, verbose_name=_("assigned bodies"), blank=True)
+    history = HistoricalRecords(m2m_fields=[areas, bodies])
 
     class Meta:
         verbose_name = _("appraiser")
@@ -229,6 +230,7 @@ class BodyAccount(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="appraisal_body"
     )
     body = models.ForeignKey(AdministrativeUnit, verbose_name=_("assessed body"), on_delete=models.PROTECT)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("reporter account")

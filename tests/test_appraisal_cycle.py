@@ -185,7 +185,10 @@ def test_the_whole_cycle_publishes_ranked_results_with_the_decision_as_source(wo
     )
     score = scores_of(first)[ids["2.1.2"]]
     returned = criterion_return(
-        score=score, user=world["narrow"], comment="Giải trình việc cập nhật", deadline=datetime.date(2022, 1, 10)
+        score=score,
+        user=world["narrow"],
+        comment="Giải trình việc cập nhật",
+        deadline=timezone.localdate() + datetime.timedelta(days=7),
     )
     first.refresh_from_db()
     assert first.status == AssessmentStatus.RETURNED
