@@ -149,6 +149,29 @@ def _entries_validate(
     return parsed
 
 
+def _scores_write(
+    *,
+    assessment: Assessment,
+    user: AbstractBaseUser,
+    expected_version: int,
+    values: dict[int, dict[str, object]],
+    scores: dict[int, Score],
+    reason: str,
+) -> None:
+    """Claim the assessment's version and write the changed fields of each score (``values``: criterion id → fields)."""
+    with transaction.atomic():
+        _version_claim(assessment, expected_version)
+        _stamp(assessment, user, reason)
+        assessment.save(update_fields=["version"])
+        for criterion_id, fields in values.items():
+            score = scores[criterion_id]
+            if any(getattr(score, name) != value for name, value in fields.items()):
+                for name, value in fields.items():
+                    setattr(score, name, value)
+                _stamp(score, user, reason)
+                score.save()
+
+
 def self_assessment_save(
     *,
     assessment: Assessment,
@@ -169,18 +192,14 @@ def self_assessment_save(
         )
     criteria = {c.pk: c for c in leaves(assessment) if c.kind != Kind.SURVEY}
     parsed = _entries_validate(entries, criteria, convention)
-    scores = scores_of(assessment)
-    with transaction.atomic():
-        _version_claim(assessment, expected_version)
-        _stamp(assessment, user, "appraisal: draft saved")
-        assessment.save(update_fields=["version"])
-        for criterion_id, number in parsed.items():
-            score = scores[criterion_id]
-            text = entries[criterion_id].text
-            if score.self_score != number or score.explanation != text:
-                score.self_score, score.explanation = number, text
-                _stamp(score, user, "appraisal: self-score")
-                score.save()
+    _scores_write(
+        assessment=assessment,
+        user=user,
+        expected_version=expected_version,
+        values={c: {"self_score": n, "explanation": entries[c].text} for c, n in parsed.items()},
+        scores=scores_of(assessment),
+        reason="appraisal: self-score",
+    )
 
 
 def _when(moment: datetime.datetime) -> str:
@@ -304,17 +323,14 @@ def appraisal_save(
             )
     if errors:
         raise AppraisalRefused(errors)
-    with transaction.atomic():
-        _version_claim(assessment, expected_version)
-        _stamp(assessment, user, "appraisal: appraised")
-        assessment.save(update_fields=["version"])
-        for criterion_id, number in parsed.items():
-            score = scores[criterion_id]
-            reason = entries[criterion_id].text.strip()
-            if score.appraised_score != number or score.appraisal_reason != reason:
-                score.appraised_score, score.appraisal_reason = number, reason
-                _stamp(score, user, "appraisal: appraised score")
-                score.save()
+    _scores_write(
+        assessment=assessment,
+        user=user,
+        expected_version=expected_version,
+        values={c: {"appraised_score": n, "appraisal_reason": entries[c].text.strip()} for c, n in parsed.items()},
+        scores=scores,
+        reason="appraisal: appraised score",
+    )
 
 
 def criterion_return(*, score: Score, user: AbstractBaseUser, comment: str, deadline: datetime.date) -> ReturnRequest:
@@ -451,17 +467,14 @@ def survey_save(
         _refuse(_("The campaign has been finalised."))
     allowed = {c.pk: c for c in leaves(assessment) if c.kind == Kind.SURVEY}
     parsed = _entries_validate(entries, allowed, convention)
-    scores = scores_of(assessment)
-    with transaction.atomic():
-        _version_claim(assessment, expected_version)
-        _stamp(assessment, user, "appraisal: survey points entered")
-        assessment.save(update_fields=["version"])
-        for criterion_id, number in parsed.items():
-            score = scores[criterion_id]
-            if score.survey_score != number:
-                score.survey_score = number
-                _stamp(score, user, "appraisal: survey points entered")
-                score.save()
+    _scores_write(
+        assessment=assessment,
+        user=user,
+        expected_version=expected_version,
+        values={c: {"survey_score": n} for c, n in parsed.items()},
+        scores=scores_of(assessment),
+        reason="appraisal: survey points entered",
+    )
 
 
 def campaign_finalise(*, campaign: Campaign, user: AbstractBaseUser) -> None:
@@ -533,6 +546,21 @@ class CouncilMember:
     user: AbstractBaseUser
     areas: list[Criterion] = field(default_factory=list)
     bodies: list[AdministrativeUnit] = field(default_factory=list)
+
+
+#: The campaign's own fields that the form edits (the bodies and the council are rows of their own).
+CAMPAIGN_FIELDS = (
+    "criteria_set",
+    "name",
+    "year",
+    "self_assessment_closes",
+    "appraisal_closes",
+    "chair",
+    "decision_number",
+    "decision_date",
+    "decision_issuer",
+    "decision_url",
+)
 
 
 @dataclass
@@ -636,18 +664,7 @@ def campaign_save(*, user: AbstractBaseUser, data: CampaignData, campaign: Campa
         raise AppraisalRefused(errors)
     creating = campaign is None
     campaign = campaign or Campaign()
-    for name in (
-        "criteria_set",
-        "name",
-        "year",
-        "self_assessment_closes",
-        "appraisal_closes",
-        "chair",
-        "decision_number",
-        "decision_date",
-        "decision_issuer",
-        "decision_url",
-    ):
+    for name in CAMPAIGN_FIELDS:
         setattr(campaign, name, getattr(data, name))
     verb = "created" if creating else "changed"
     with transaction.atomic():

@@ -489,19 +489,7 @@ def campaign_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         initial = {"criteria_set": chosen.pk, "year": year, "decision_issuer": str(chosen.assessor or "")}
         members = []
         if item is not None:
-            initial |= {
-                name: getattr(item, name)
-                for name in (
-                    "name",
-                    "self_assessment_closes",
-                    "appraisal_closes",
-                    "chair",
-                    "decision_number",
-                    "decision_date",
-                    "decision_issuer",
-                    "decision_url",
-                )
-            }
+            initial |= {name: getattr(item, name) for name in services.CAMPAIGN_FIELDS if name != "criteria_set"}
             initial["bodies"] = list(item.assessments.values_list("body_id", flat=True))
             members = [
                 {"user": a.user, "areas": list(a.areas.all()), "bodies": list(a.bodies.all())}
