@@ -110,3 +110,18 @@ def commune_world(django_user_model) -> dict:
         "chair": chair,
         "admin": admin,
     }
+
+
+#: A minimal PDF (synthetic evidence): its magic bytes are what the evidence check reads.
+PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
+
+
+def criterion_ids(world: dict) -> dict[str, int]:
+    """Return the ids of the world's criteria by code."""
+    return {c.code: c.pk for c in world["set"].criteria.all()}
+
+
+def signed_in(client, user):
+    """Return the test client signed in as the user."""
+    client.force_login(user)
+    return client

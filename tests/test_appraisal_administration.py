@@ -18,16 +18,16 @@ from appraisal.services import (
     self_assessment_save,
 )
 from provinces.models import Level, UnitType
-from tests.appraisal_world import appraisal_user, commune_world
+from tests.appraisal_world import appraisal_user
+from tests.appraisal_world import signed_in as _as
 from tests.factories import make_unit
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def world(django_user_model, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    world = commune_world(django_user_model)
+def world(appraisal_world):
+    world = appraisal_world
     # A third commune of the district, not yet assessed, and one merged before the campaign's year.
     world["third"] = make_unit(
         level=Level.COMMUNE, code="18208", short_name="Sơn Tây", parent=world["district"], unit_type=UnitType.COMMUNE
@@ -41,11 +41,6 @@ def world(django_user_model, settings, tmp_path):
         valid_to=datetime.date(2019, 12, 31),
     )
     return world
-
-
-def _as(client, user):
-    client.force_login(user)
-    return client
 
 
 def _campaign_post(world, **changes) -> dict:

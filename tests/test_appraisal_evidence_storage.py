@@ -7,9 +7,7 @@ from django.core.files.storage import FileSystemStorage, StorageHandler, default
 from appraisal.models import Evidence
 from appraisal.services import evidence_add, scores_of
 from config.storage import EVIDENCE_STORAGE, evidence_storage_setting
-from tests.appraisal_world import commune_world
-
-PDF = b"%PDF-1.4\n%%EOF\n"
+from tests.appraisal_world import PDF, commune_world
 
 
 def test_local_files_are_the_default():

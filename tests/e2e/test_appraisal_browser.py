@@ -5,23 +5,21 @@ up by tests/appraisal_world.py (the set through the same import service the sets
 
 import pytest
 
-from tests.appraisal_world import commune_world
+from tests.appraisal_world import PDF, criterion_ids
 from tests.e2e.conftest import screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PASSWORD = "a-long-test-password-42"
-PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 
 
 @pytest.fixture
-def world(django_user_model, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    world = commune_world(django_user_model)
+def world(appraisal_world, django_user_model):
+    world = appraisal_world
     for user in django_user_model.objects.all():
         user.set_password(PASSWORD)
         user.save()
-    world["ids"] = {c.code: c.pk for c in world["set"].criteria.all()}
+    world["ids"] = criterion_ids(world)
     return world
 
 
