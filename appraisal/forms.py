@@ -90,7 +90,20 @@ class AppraiserForm(forms.Form):
         self.fields["bodies"].queryset = bodies
 
 
-CouncilFormSet = forms.formset_factory(AppraiserForm, extra=2)
+class _CouncilFormSet(forms.BaseFormSet):
+    """The council's rows share their choices: each list is read once, not once per row."""
+
+    def choices_share(self) -> "_CouncilFormSet":
+        if self.forms:
+            first = self.forms[0].fields
+            shared = {name: list(first[name].choices) for name in ("user", "areas", "bodies")}
+            for form in self.forms:
+                for name, choices in shared.items():
+                    form.fields[name].choices = choices
+        return self
+
+
+CouncilFormSet = forms.formset_factory(AppraiserForm, formset=_CouncilFormSet, extra=2)
 
 
 class ReporterForm(forms.Form):

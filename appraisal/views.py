@@ -500,7 +500,7 @@ def campaign_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     return render(
         request,
         "appraisal/campaign_form.html",
-        {"form": form, "council": council, "campaign": item, "set": chosen, "now": timezone.now()},
+        {"form": form, "council": council.choices_share(), "campaign": item, "set": chosen, "now": timezone.now()},
     )
 
 

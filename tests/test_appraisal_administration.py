@@ -353,3 +353,12 @@ def test_a_return_cannot_be_due_in_the_past(world):
             comment="Lần hai",
             deadline=timezone.localdate() - datetime.timedelta(days=1),
         )
+
+
+def test_the_administration_pages_run_a_bounded_number_of_queries(client, world, django_assert_max_num_queries):
+    _as(client, world["admin"])
+    # Constant in the number of bodies and council rows: the rows share their choice lists.
+    with django_assert_max_num_queries(22):
+        assert client.get(reverse("appraisal:campaign-edit", args=[world["campaign"].pk])).status_code == 200
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("appraisal:reporters")).status_code == 200
