@@ -395,14 +395,21 @@ class SurveyImport:
         return not self.errors
 
 
+def _survey_refusal(user: AbstractBaseUser, campaign: Campaign) -> str | None:
+    """Return why the user may not write survey points now (the chair or an administrator, while open), or None."""
+    if not (access.is_chair(user, campaign) or access.is_administrator(user, campaign)):
+        return _("Only the chair or an administrator imports survey points.")
+    if campaign.status != CampaignStatus.OPEN:
+        return _("The campaign has been finalised.")
+    return None
+
+
 def survey_import(*, campaign: Campaign, user: AbstractBaseUser, content: bytes, file_name: str) -> SurveyImport:
     """Write survey points from a file (columns body_code, criterion_code, points), all or nothing."""
     result = SurveyImport()
-    if not (access.is_chair(user, campaign) or access.is_administrator(user, campaign)):
-        result.errors.append(_("Only the chair or an administrator imports survey points."))
-        return result
-    if campaign.status != CampaignStatus.OPEN:
-        result.errors.append(_("The campaign has been finalised."))
+    refusal = _survey_refusal(user, campaign)
+    if refusal:
+        result.errors.append(refusal)
         return result
     try:
         table = table_read(content=content, file_name=file_name)
@@ -460,11 +467,9 @@ def survey_save(
     convention: Convention = "comma",
 ) -> None:
     """Save survey points entered by hand for one body (the chair or an administrator, before finalisation)."""
-    campaign = assessment.campaign
-    if not (access.is_chair(user, campaign) or access.is_administrator(user, campaign)):
-        _refuse(_("Only the chair or an administrator imports survey points."))
-    if campaign.status != CampaignStatus.OPEN:
-        _refuse(_("The campaign has been finalised."))
+    refusal = _survey_refusal(user, assessment.campaign)
+    if refusal:
+        _refuse(refusal)
     allowed = {c.pk: c for c in leaves(assessment) if c.kind == Kind.SURVEY}
     parsed = _entries_validate(entries, allowed, convention)
     _scores_write(
