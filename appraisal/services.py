@@ -751,6 +751,13 @@ def reporter_create(
     return candidate
 
 
+def reporter_for_new_link(*, user: AbstractBaseUser, account: BodyAccount) -> AbstractBaseUser:
+    """Return the reporter whose one-time set-password link the administrator may issue again (their bodies only)."""
+    if not reporter_bodies(user).filter(pk=account.body_id).exists():
+        _refuse(_("You may create reporter accounts only for the bodies of your campaigns."))
+    return account.user
+
+
 def return_extend(*, request: ReturnRequest, user: AbstractBaseUser, deadline: datetime.date, reason: str) -> None:
     """Move a return's deadline (the campaign's administrators; recorded with the reason)."""
     campaign = request.score.assessment.campaign

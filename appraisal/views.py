@@ -510,8 +510,16 @@ def reporters(request: HttpRequest) -> HttpResponse:
     _administrator_or_403(request)
     bodies = services.reporter_bodies(request.user)
     link = None
-    form = ReporterForm(request.POST or None, bodies=bodies)
-    if request.method == "POST" and form.is_valid():
+    form = ReporterForm(request.POST if "username" in request.POST else None, bodies=bodies)
+    if request.method == "POST" and "account" in request.POST:
+        account = get_object_or_404(BodyAccount, pk=request.POST["account"])
+        try:
+            reporter = services.reporter_for_new_link(user=request.user, account=account)
+        except services.AppraisalRefused as exc:
+            raise PermissionDenied from exc
+        link = request.build_absolute_uri(password_set_path(reporter))
+        messages.success(request, _("A new one-time link for %(user)s.") % {"user": reporter.username})
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             created = services.reporter_create(

@@ -186,10 +186,11 @@ def test_an_administrator_of_another_province_may_not_create_or_change_this_camp
 
 @pytest.mark.parametrize(
     ("who", "status"),
-    [("reporter0", 403), ("appraiser", 403), ("chair", 403), ("admin", 200)],
+    [(None, 302), ("reporter0", 403), ("appraiser", 403), ("narrow", 403), ("chair", 403), ("admin", 200)],
 )
 def test_permission_matrix_of_the_administration_pages(client, world, django_user_model, who, status):
-    _as(client, django_user_model.objects.get(username=who))
+    if who is not None:  # anonymous visitors are sent to the workspace's login
+        _as(client, django_user_model.objects.get(username=who))
     assert client.get(reverse("appraisal:campaign-new")).status_code == status
     assert client.get(reverse("appraisal:campaign-edit", args=[world["campaign"].pk])).status_code == status
     assert client.get(reverse("appraisal:reporters")).status_code == status
@@ -362,3 +363,13 @@ def test_the_administration_pages_run_a_bounded_number_of_queries(client, world,
         assert client.get(reverse("appraisal:campaign-edit", args=[world["campaign"].pk])).status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get(reverse("appraisal:reporters")).status_code == 200
+
+
+def test_a_new_one_time_link_is_issued_only_for_the_administrators_bodies(client, world, django_user_model):
+    account = BodyAccount.objects.get(user=world["reporters"][0])
+    _as(client, world["admin"])
+    response = client.post(reverse("appraisal:reporters"), {"account": account.pk})
+    assert response.status_code == 200 and "/appraisal/password/" in response.context["link"]
+    other = make_unit(short_name="Nghệ An", code="40")
+    _as(client, appraisal_user(django_user_model, "stranger", "appraisal-admin", province=other))
+    assert client.post(reverse("appraisal:reporters"), {"account": account.pk}).status_code == 403
