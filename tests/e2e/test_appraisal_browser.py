@@ -152,6 +152,7 @@ def test_the_administrator_sets_up_a_campaign_and_a_reporter_in_the_workspace(pa
     page.locator("form.reporter-form [type=submit]").click()
     page.wait_for_load_state()
     link = page.input_value("#set-password-link")
+    screenshot(page, "appraisal_reporters")
     assert "/appraisal/password/" in link
     assert BodyAccount.objects.get(user__username="sonkim2-moi").body.short_name == "Sơn Kim 2"
     page.context.clear_cookies()
