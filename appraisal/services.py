@@ -256,7 +256,7 @@ def assessment_reopen(*, assessment: Assessment, user: AbstractBaseUser, reason:
     if not reason.strip():
         _refuse(_("Say why the assessment is reopened."))
     assessment.status = AssessmentStatus.DRAFT
-    _stamp(assessment, user, f"appraisal: reopened — {reason.strip()}")
+    _stamp(assessment, user, f"appraisal: reopened — {reason.strip()}"[:100])  # the history column holds 100
     assessment.save()
 
 
