@@ -4,6 +4,7 @@
 ``createstaff`` call it, so that a role means the same on every installation.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.apps.registry import Apps
@@ -85,11 +86,14 @@ ROLES = {
 }
 
 
-def roles_sync(apps: Apps) -> None:
-    """Create the role groups and give each exactly its permissions (an app label means all of that app's)."""
+def roles_sync(apps: Apps, roles: Iterable[Role] | None = None) -> None:
+    """Create the role groups and give each exactly its permissions (an app label means all of that app's).
+
+    ``roles``: another app's roles (e.g. appraisal.roles.ROLES.values()); by default the staff roles here.
+    """
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    for role in ROLES.values():
+    for role in ROLES.values() if roles is None else roles:
         group, _created = Group.objects.get_or_create(name=role.group)
         wanted = []
         for item in role.permissions:
@@ -99,3 +103,14 @@ def roles_sync(apps: Apps) -> None:
             else:
                 wanted += Permission.objects.filter(content_type__app_label=item)
         group.permissions.set(wanted)
+
+
+def roles_migrate(apps: Apps, roles: Iterable[Role] | None = None) -> None:
+    """Sync the roles from a data migration: first create the permissions, which Django adds only after all migrations."""
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    roles_sync(apps, roles)

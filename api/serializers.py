@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from indicators.catalogue import INDICATOR_COLUMNS
 from indicators.models import (
     MAX_YEAR,
     MIN_YEAR,
@@ -110,25 +111,8 @@ class IndicatorSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Indicator
-        fields = [
-            "code",
-            "group",
-            "parent",
-            "name_vi",
-            "name_en",
-            "short_name",
-            "description_vi",
-            "description_en",
-            "measure_unit",
-            "min_value",
-            "max_value",
-            "decimals",
-            "direction",
-            "levels",
-            "methodology",
-            "display_order",
-            "series_breaks",
-        ]
+        # The catalogue file's columns (indicators.catalogue), under the model's names for min and max.
+        fields = [{"min": "min_value", "max": "max_value"}.get(c, c) for c in INDICATOR_COLUMNS] + ["series_breaks"]
 
 
 @extend_schema_field({"type": "string", "nullable": True})

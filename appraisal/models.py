@@ -11,12 +11,17 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import storages
+from django.core.signals import setting_changed
 from django.db import models
 from django.db.models import Q
+from django.dispatch import receiver
+from django.utils.functional import LazyObject, empty
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from config.storage import EVIDENCE_STORAGE
 from indicators.models import Indicator
 from provinces.models import AdministrativeUnit, Level
 
@@ -212,6 +217,7 @@ class Appraiser(models.Model):
         Criterion, verbose_name=_("assigned areas"), blank=True, limit_choices_to={"level": NodeLevel.AREA}
     )
     bodies = models.ManyToManyField(AdministrativeUnit, verbose_name=_("assigned bodies"), blank=True)
+    history = HistoricalRecords(m2m_fields=[areas, bodies])
 
     class Meta:
         verbose_name = _("appraiser")
@@ -229,6 +235,7 @@ class BodyAccount(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="appraisal_body"
     )
     body = models.ForeignKey(AdministrativeUnit, verbose_name=_("assessed body"), on_delete=models.PROTECT)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("reporter account")
@@ -315,6 +322,27 @@ class Score(models.Model):
         return self.appraised_score if self.appraised_score is not None else self.self_score
 
 
+class _EvidenceStorage(LazyObject):
+    """The named storage of evidence (STORAGES["appraisal_evidence"]), looked up again when STORAGES changes."""
+
+    def _setup(self) -> None:
+        self._wrapped = storages[EVIDENCE_STORAGE]
+
+
+_evidence_storage = _EvidenceStorage()
+
+
+def evidence_storage() -> _EvidenceStorage:
+    """Return the evidence storage (a callable, so that migrations do not depend on the settings)."""
+    return _evidence_storage
+
+
+@receiver(setting_changed)
+def _evidence_storage_reset(*, setting: str, **kwargs) -> None:
+    if setting == "STORAGES":
+        _evidence_storage._wrapped = empty
+
+
 def evidence_path(instance: "Evidence", filename: str) -> str:
     """Store evidence under the campaign and body, never under a public URL."""
     assessment = instance.score.assessment
@@ -325,7 +353,7 @@ class Evidence(models.Model):
     """A tài liệu kiểm chứng attached to one leaf; downloaded only through a permission-checked view."""
 
     score = models.ForeignKey(Score, on_delete=models.CASCADE, related_name="evidence")
-    file = models.FileField(_("file"), upload_to=evidence_path, max_length=400)
+    file = models.FileField(_("file"), upload_to=evidence_path, storage=evidence_storage, max_length=400)
     original_name = models.CharField(_("file name"), max_length=255)
     file_type = models.CharField(_("type"), max_length=10)
     size = models.PositiveIntegerField(_("size"))

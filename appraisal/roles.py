@@ -7,6 +7,7 @@ the campaigns they chair, an administrator to the campaigns whose assessor is in
 from django.apps.registry import Apps
 
 from accounts.roles import Role
+from accounts.roles import roles_sync as accounts_roles_sync
 
 _VIEW = (
     "appraisal.view_campaign",
@@ -47,16 +48,5 @@ ROLES = {
 
 
 def roles_sync(apps: Apps) -> None:
-    """Create the appraisal groups and give each exactly its permissions (an app label means all of that app's)."""
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for role in ROLES.values():
-        group, _created = Group.objects.get_or_create(name=role.group)
-        wanted = []
-        for item in role.permissions:
-            if "." in item:
-                app_label, codename = item.split(".", 1)
-                wanted += Permission.objects.filter(content_type__app_label=app_label, codename=codename)
-            else:
-                wanted += Permission.objects.filter(content_type__app_label=item)
-        group.permissions.set(wanted)
+    """Create the appraisal groups with exactly their permissions (accounts.roles.roles_sync over these roles)."""
+    accounts_roles_sync(apps, ROLES.values())

@@ -12,26 +12,33 @@ from decimal import Decimal
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from appraisal import access
 from appraisal.evidence import EvidenceRefused, evidence_check
 from appraisal.models import (
+    GROUP_LEVEL,
+    Appraiser,
     Assessment,
     AssessmentStatus,
+    BodyAccount,
+    BodyGroup,
     Campaign,
     CampaignStatus,
+    CriteriaSet,
     Criterion,
     Evidence,
     Kind,
+    NodeLevel,
     ReturnRequest,
     Score,
 )
 from indicators.importing.reading import FileRefused, table_read
 from indicators.models import plain_decimal
 from indicators.numbers import Convention, NumberFormatError, parse_number
+from provinces.models import AdministrativeUnit
 
 
 class AppraisalRefused(Exception):
@@ -143,6 +150,29 @@ def _entries_validate(
     return parsed
 
 
+def _scores_write(
+    *,
+    assessment: Assessment,
+    user: AbstractBaseUser,
+    expected_version: int,
+    values: dict[int, dict[str, object]],
+    scores: dict[int, Score],
+    reason: str,
+) -> None:
+    """Claim the assessment's version and write the changed fields of each score (``values``: criterion id → fields)."""
+    with transaction.atomic():
+        _version_claim(assessment, expected_version)
+        _stamp(assessment, user, reason)
+        assessment.save(update_fields=["version"])
+        for criterion_id, fields in values.items():
+            score = scores[criterion_id]
+            if any(getattr(score, name) != value for name, value in fields.items()):
+                for name, value in fields.items():
+                    setattr(score, name, value)
+                _stamp(score, user, reason)
+                score.save()
+
+
 def self_assessment_save(
     *,
     assessment: Assessment,
@@ -163,18 +193,14 @@ def self_assessment_save(
         )
     criteria = {c.pk: c for c in leaves(assessment) if c.kind != Kind.SURVEY}
     parsed = _entries_validate(entries, criteria, convention)
-    scores = scores_of(assessment)
-    with transaction.atomic():
-        _version_claim(assessment, expected_version)
-        _stamp(assessment, user, "appraisal: draft saved")
-        assessment.save(update_fields=["version"])
-        for criterion_id, number in parsed.items():
-            score = scores[criterion_id]
-            text = entries[criterion_id].text
-            if score.self_score != number or score.explanation != text:
-                score.self_score, score.explanation = number, text
-                _stamp(score, user, "appraisal: self-score")
-                score.save()
+    _scores_write(
+        assessment=assessment,
+        user=user,
+        expected_version=expected_version,
+        values={c: {"self_score": n, "explanation": entries[c].text} for c, n in parsed.items()},
+        scores=scores_of(assessment),
+        reason="appraisal: self-score",
+    )
 
 
 def _when(moment: datetime.datetime) -> str:
@@ -231,18 +257,21 @@ def assessment_reopen(*, assessment: Assessment, user: AbstractBaseUser, reason:
     if not reason.strip():
         _refuse(_("Say why the assessment is reopened."))
     assessment.status = AssessmentStatus.DRAFT
-    _stamp(assessment, user, f"appraisal: reopened — {reason.strip()}")
+    _stamp(assessment, user, f"appraisal: reopened — {reason.strip()}"[:100])  # the history column holds 100
     assessment.save()
 
 
 def evidence_add(*, score: Score, user: AbstractBaseUser, content: bytes, file_name: str) -> Evidence:
     """Store an evidence file for one leaf; raise AppraisalRefused (nothing stored) for a refused file."""
     assessment = score.assessment
-    answering = assessment.status == AssessmentStatus.RETURNED and score.returns.filter(answered_at=None).exists()
+    answering = (
+        assessment.status == AssessmentStatus.RETURNED
+        and score.returns.filter(answered_at=None, deadline__gte=timezone.localdate()).exists()
+    )
     if not access.is_reporter_of(user, assessment):
         _refuse(_("Only the body's own reporters attach its evidence."))
     if assessment.status != AssessmentStatus.DRAFT and not answering:
-        _refuse(_("The assessment has been submitted; evidence is added only to returned criteria."))
+        _refuse(_("The assessment has been submitted; evidence is added only to returned criteria, by their deadline."))
     try:
         kind = evidence_check(content=content, file_name=file_name)
     except EvidenceRefused as exc:
@@ -295,17 +324,14 @@ def appraisal_save(
             )
     if errors:
         raise AppraisalRefused(errors)
-    with transaction.atomic():
-        _version_claim(assessment, expected_version)
-        _stamp(assessment, user, "appraisal: appraised")
-        assessment.save(update_fields=["version"])
-        for criterion_id, number in parsed.items():
-            score = scores[criterion_id]
-            reason = entries[criterion_id].text.strip()
-            if score.appraised_score != number or score.appraisal_reason != reason:
-                score.appraised_score, score.appraisal_reason = number, reason
-                _stamp(score, user, "appraisal: appraised score")
-                score.save()
+    _scores_write(
+        assessment=assessment,
+        user=user,
+        expected_version=expected_version,
+        values={c: {"appraised_score": n, "appraisal_reason": entries[c].text.strip()} for c, n in parsed.items()},
+        scores=scores,
+        reason="appraisal: appraised score",
+    )
 
 
 def criterion_return(*, score: Score, user: AbstractBaseUser, comment: str, deadline: datetime.date) -> ReturnRequest:
@@ -320,6 +346,8 @@ def criterion_return(*, score: Score, user: AbstractBaseUser, comment: str, dead
         _refuse(_("The appraisal closed on %(date)s.") % {"date": _when(assessment.campaign.appraisal_closes)})
     if not comment.strip():
         raise AppraisalRefused({score.criterion.code: [_("Say what the body must explain.")]})
+    if deadline < timezone.localdate():
+        raise AppraisalRefused({score.criterion.code: [_("The answer-by date is in the past.")]})
     with transaction.atomic():
         request = ReturnRequest(score=score, comment=comment.strip(), deadline=deadline, created_by=user)
         _stamp(request, user, "appraisal: returned for explanation")
@@ -330,13 +358,21 @@ def criterion_return(*, score: Score, user: AbstractBaseUser, comment: str, dead
     return request
 
 
-def return_answer(*, request: ReturnRequest, user: AbstractBaseUser, answer: str) -> None:
+def return_answer(
+    *, request: ReturnRequest, user: AbstractBaseUser, answer: str, now: datetime.datetime | None = None
+) -> None:
     """Record the body's explanation on a returned criterion (only that criterion changes)."""
     assessment = request.score.assessment
     if not access.is_reporter_of(user, assessment):
         _refuse(_("Only the body's own reporters answer a return."))
     if not request.is_open:
         _refuse(_("This return has already been answered."))
+    today = timezone.localdate(now) if now else timezone.localdate()
+    if today > request.deadline:
+        _refuse(
+            _("The answer was due on %(date)s; ask the campaign's administrator to extend the deadline.")
+            % {"date": request.deadline.strftime("%d/%m/%Y")}
+        )
     if not answer.strip():
         raise AppraisalRefused({request.score.criterion.code: [_("Write the explanation.")]})
     with transaction.atomic():
@@ -360,14 +396,21 @@ class SurveyImport:
         return not self.errors
 
 
+def _survey_refusal(user: AbstractBaseUser, campaign: Campaign) -> str | None:
+    """Return why the user may not write survey points now (the chair or an administrator, while open), or None."""
+    if not (access.is_chair(user, campaign) or access.is_administrator(user, campaign)):
+        return _("Only the chair or an administrator imports survey points.")
+    if campaign.status != CampaignStatus.OPEN:
+        return _("The campaign has been finalised.")
+    return None
+
+
 def survey_import(*, campaign: Campaign, user: AbstractBaseUser, content: bytes, file_name: str) -> SurveyImport:
     """Write survey points from a file (columns body_code, criterion_code, points), all or nothing."""
     result = SurveyImport()
-    if not (access.is_chair(user, campaign) or access.is_administrator(user, campaign)):
-        result.errors.append(_("Only the chair or an administrator imports survey points."))
-        return result
-    if campaign.status != CampaignStatus.OPEN:
-        result.errors.append(_("The campaign has been finalised."))
+    refusal = _survey_refusal(user, campaign)
+    if refusal:
+        result.errors.append(refusal)
         return result
     try:
         table = table_read(content=content, file_name=file_name)
@@ -425,24 +468,19 @@ def survey_save(
     convention: Convention = "comma",
 ) -> None:
     """Save survey points entered by hand for one body (the chair or an administrator, before finalisation)."""
-    campaign = assessment.campaign
-    if not (access.is_chair(user, campaign) or access.is_administrator(user, campaign)):
-        _refuse(_("Only the chair or an administrator imports survey points."))
-    if campaign.status != CampaignStatus.OPEN:
-        _refuse(_("The campaign has been finalised."))
+    refusal = _survey_refusal(user, assessment.campaign)
+    if refusal:
+        _refuse(refusal)
     allowed = {c.pk: c for c in leaves(assessment) if c.kind == Kind.SURVEY}
     parsed = _entries_validate(entries, allowed, convention)
-    scores = scores_of(assessment)
-    with transaction.atomic():
-        _version_claim(assessment, expected_version)
-        _stamp(assessment, user, "appraisal: survey points entered")
-        assessment.save(update_fields=["version"])
-        for criterion_id, number in parsed.items():
-            score = scores[criterion_id]
-            if score.survey_score != number:
-                score.survey_score = number
-                _stamp(score, user, "appraisal: survey points entered")
-                score.save()
+    _scores_write(
+        assessment=assessment,
+        user=user,
+        expected_version=expected_version,
+        values={c: {"survey_score": n} for c, n in parsed.items()},
+        scores=scores_of(assessment),
+        reason="appraisal: survey points entered",
+    )
 
 
 def campaign_finalise(*, campaign: Campaign, user: AbstractBaseUser) -> None:
@@ -502,3 +540,238 @@ def results_publish(*, campaign: Campaign, user: AbstractBaseUser) -> int:
         _stamp(campaign, user, "appraisal: published")
         campaign.save()
     return written
+
+
+# --- Campaigns, council and reporter accounts (the assessor's administrator) -------------------------
+
+
+@dataclass
+class CouncilMember:
+    """One appraiser of the council: the areas and/or bodies assigned (none of either: all of them)."""
+
+    user: AbstractBaseUser
+    areas: list[Criterion] = field(default_factory=list)
+    bodies: list[AdministrativeUnit] = field(default_factory=list)
+
+
+#: The campaign's own fields that the form edits (the bodies and the council are rows of their own).
+CAMPAIGN_FIELDS = (
+    "criteria_set",
+    "name",
+    "year",
+    "self_assessment_closes",
+    "appraisal_closes",
+    "chair",
+    "decision_number",
+    "decision_date",
+    "decision_issuer",
+    "decision_url",
+)
+
+
+@dataclass
+class CampaignData:
+    """What the campaign form sends, parsed; the rules are checked by campaign_save."""
+
+    criteria_set: CriteriaSet
+    name: str
+    year: int
+    self_assessment_closes: datetime.datetime
+    appraisal_closes: datetime.datetime
+    chair: AbstractBaseUser
+    bodies: list[AdministrativeUnit]
+    council: list[CouncilMember] = field(default_factory=list)
+    decision_number: str = ""
+    decision_date: datetime.date | None = None
+    decision_issuer: str = ""
+    decision_url: str = ""
+
+
+def campaign_bodies(criteria_set: CriteriaSet, year: int) -> QuerySet[AdministrativeUnit]:
+    """Return the bodies a campaign of this set may assess: the set's level, in force that year, under its assessor."""
+    units = AdministrativeUnit.objects.filter(level=GROUP_LEVEL[BodyGroup(criteria_set.body_group)]).for_year(year)
+    if criteria_set.assessor_id is not None:
+        units = units.filter(Q(parent_id=criteria_set.assessor_id) | Q(parent__parent_id=criteria_set.assessor_id))
+    return units.vietnamese_order()
+
+
+def _campaign_problems(user: AbstractBaseUser, data: CampaignData, campaign: Campaign | None) -> dict[str, list[str]]:
+    """Return the campaign form's errors by field name (empty: the campaign may be saved)."""
+    errors: dict[str, list[str]] = {}
+
+    def add(name: str, message: str) -> None:
+        errors.setdefault(name, []).append(message)
+
+    if data.criteria_set.partial:
+        add("criteria_set", _("A partial set (reference data) cannot be used: import the full set first."))
+    if data.appraisal_closes < data.self_assessment_closes:
+        add("appraisal_closes", _("The appraisal closes after the self-assessment."))
+    if not (data.chair.is_active and data.chair.has_perm("appraisal.chair_campaign")):
+        add("chair", _("%(user)s has not the council chair's role.") % {"user": data.chair})
+    allowed = set(campaign_bodies(data.criteria_set, data.year).values_list("pk", flat=True))
+    if not data.bodies:
+        add("bodies", _("Choose the bodies assessed."))
+    for body in data.bodies:
+        if body.pk not in allowed:
+            add(
+                "bodies",
+                _("%(body)s is not a body of this set's level in force in %(year)s under its assessor.")
+                % {"body": body, "year": data.year},
+            )
+    chosen = {b.pk for b in data.bodies}
+    areas = set(data.criteria_set.criteria.filter(level=NodeLevel.AREA).values_list("pk", flat=True))
+    seen: set[int] = set()
+    for member in data.council:
+        if member.user.pk in seen:
+            add("council", _("%(user)s is listed twice in the council.") % {"user": member.user})
+        seen.add(member.user.pk)
+        if not (member.user.is_active and member.user.has_perm("appraisal.appraise_campaign")):
+            add("council", _("%(user)s has not the appraiser's role.") % {"user": member.user})
+        if any(a.pk not in areas for a in member.areas):
+            add("council", _("%(user)s: an assigned area is not an area of the set.") % {"user": member.user})
+        if any(b.pk not in chosen for b in member.bodies):
+            add("council", _("%(user)s: an assigned body is not assessed in this campaign.") % {"user": member.user})
+    if campaign is not None:
+        started = (
+            campaign.assessments.exclude(body_id__in=chosen)
+            .filter(
+                Q(status__in=[AssessmentStatus.SUBMITTED, AssessmentStatus.RETURNED, AssessmentStatus.FINALISED])
+                | Q(scores__self_score__isnull=False)
+            )
+            .select_related("body")
+            .distinct()
+        )
+        for assessment in started:
+            add(
+                "bodies",
+                _("%(body)s has started its self-assessment; it cannot be removed.") % {"body": assessment.body},
+            )
+        if (
+            campaign.criteria_set_id != data.criteria_set.pk
+            and Score.objects.filter(assessment__campaign=campaign).exists()
+        ):
+            add("criteria_set", _("Scores were entered with the set chosen; it cannot change now."))
+    return errors
+
+
+def campaign_save(*, user: AbstractBaseUser, data: CampaignData, campaign: Campaign | None = None) -> Campaign:
+    """Create or change a campaign with its bodies and council (the assessor's administrators; recorded).
+
+    Raise AppraisalRefused with the errors by form field name ("" for the whole form).
+    """
+    if not access.administers_set(user, data.criteria_set) or (
+        campaign is not None and not access.is_administrator(user, campaign)
+    ):
+        _refuse(_("Only the assessor's administrators create and change its campaigns."))
+    if campaign is not None and campaign.status != CampaignStatus.OPEN:
+        _refuse(_("The campaign has been finalised."))
+    errors = _campaign_problems(user, data, campaign)
+    if errors:
+        raise AppraisalRefused(errors)
+    creating = campaign is None
+    campaign = campaign or Campaign()
+    for name in CAMPAIGN_FIELDS:
+        setattr(campaign, name, getattr(data, name))
+    verb = "created" if creating else "changed"
+    with transaction.atomic():
+        _stamp(campaign, user, f"appraisal: campaign {verb}")
+        campaign.save()
+        chosen = {b.pk: b for b in data.bodies}
+        for assessment in campaign.assessments.exclude(body_id__in=chosen):
+            _stamp(assessment, user, "appraisal: body removed from the campaign")
+            assessment.delete()
+        present = set(campaign.assessments.values_list("body_id", flat=True))
+        for body_id, body in chosen.items():
+            if body_id not in present:
+                assessment = Assessment(campaign=campaign, body=body)
+                _stamp(assessment, user, "appraisal: body added to the campaign")
+                assessment.save()
+        kept = {m.user.pk for m in data.council}
+        for member in campaign.appraisers.exclude(user_id__in=kept):
+            _stamp(member, user, "appraisal: appraiser removed")
+            member.delete()
+        for member in data.council:
+            assignment = campaign.appraisers.filter(user=member.user).first() or Appraiser(
+                campaign=campaign, user=member.user
+            )
+            _stamp(assignment, user, "appraisal: appraiser assigned")
+            assignment.save()
+            assignment.areas.set(member.areas)
+            assignment.bodies.set(member.bodies)
+    return campaign
+
+
+def reporter_bodies(user: AbstractBaseUser) -> QuerySet[AdministrativeUnit]:
+    """Return the bodies the administrator may create reporter accounts for: those of the campaigns they administer."""
+    campaigns = [c.pk for c in access.campaigns_for(user) if access.is_administrator(user, c)]
+    return AdministrativeUnit.objects.filter(assessment__campaign_id__in=campaigns).distinct().vietnamese_order()
+
+
+def reporter_create(
+    *,
+    user: AbstractBaseUser,
+    body: AdministrativeUnit,
+    username: str,
+    name: str,
+    email: str,
+    password: str | None,
+) -> AbstractBaseUser:
+    """Create a reporter account scoped to one body; ``password`` None leaves it unusable until set by link."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    from appraisal.roles import ROLES
+
+    if not reporter_bodies(user).filter(pk=body.pk).exists():
+        _refuse(_("You may create reporter accounts only for the bodies of your campaigns."))
+    errors: dict[str, list[str]] = {}
+    User = get_user_model()
+    username = username.strip()
+    if User.objects.filter(username__iexact=username).exists():
+        errors.setdefault("username", []).append(_("This username is taken."))
+    candidate = User(username=username, email=email.strip(), first_name=name.strip()[:150])
+    if password is not None:
+        try:
+            validate_password(password, candidate)
+        except ValidationError as exc:
+            errors.setdefault("password1", []).extend(exc.messages)
+    if errors:
+        raise AppraisalRefused(errors)
+    with transaction.atomic():
+        if password is None:
+            candidate.set_unusable_password()
+        else:
+            candidate.set_password(password)
+        candidate.save()
+        candidate.groups.add(Group.objects.get(name=ROLES["appraisal-reporter"].group))
+        account = BodyAccount(user=candidate, body=body)
+        _stamp(account, user, "appraisal: reporter account created")
+        account.save()
+    return candidate
+
+
+def reporter_for_new_link(*, user: AbstractBaseUser, account: BodyAccount) -> AbstractBaseUser:
+    """Return the reporter whose one-time set-password link the administrator may issue again (their bodies only)."""
+    if not reporter_bodies(user).filter(pk=account.body_id).exists():
+        _refuse(_("You may create reporter accounts only for the bodies of your campaigns."))
+    return account.user
+
+
+def return_extend(*, request: ReturnRequest, user: AbstractBaseUser, deadline: datetime.date, reason: str) -> None:
+    """Move a return's deadline (the campaign's administrators; recorded with the reason)."""
+    campaign = request.score.assessment.campaign
+    if not access.is_administrator(user, campaign):
+        _refuse(_("Only the campaign's administrators extend a return's deadline."))
+    if not request.is_open:
+        _refuse(_("This return has already been answered."))
+    if campaign.status != CampaignStatus.OPEN:
+        _refuse(_("The campaign has been finalised."))
+    if deadline <= request.deadline:
+        raise AppraisalRefused({"deadline": [_("The new deadline must be later than the current one.")]})
+    if not reason.strip():
+        raise AppraisalRefused({"reason": [_("Say why the deadline is extended.")]})
+    request.deadline = deadline
+    _stamp(request, user, f"appraisal: deadline extended — {reason.strip()}"[:100])
+    request.save()

@@ -1,5 +1,5 @@
-from django.contrib.auth.views import LoginView, LogoutView
-from django.urls import path
+from django.contrib.auth.views import LoginView, LogoutView, PasswordResetCompleteView, PasswordResetConfirmView
+from django.urls import path, reverse_lazy
 
 from appraisal import views
 
@@ -11,7 +11,22 @@ urlpatterns = [
     path("logout/", LogoutView.as_view(next_page="appraisal:login"), name="logout"),
     path("sets/", views.criteria_sets, name="criteria-sets"),
     path("sets/<int:pk>/", views.criteria_set, name="criteria-set"),
+    path("campaigns/new/", views.campaign_edit, name="campaign-new"),
     path("campaigns/<int:pk>/", views.campaign, name="campaign"),
+    path("campaigns/<int:pk>/edit/", views.campaign_edit, name="campaign-edit"),
+    path("reporters/", views.reporters, name="reporters"),
+    path(
+        "password/<uidb64>/<token>/",
+        PasswordResetConfirmView.as_view(
+            template_name="appraisal/password_set.html", success_url=reverse_lazy("appraisal:password-set-done")
+        ),
+        name="password-set",
+    ),
+    path(
+        "password/done/",
+        PasswordResetCompleteView.as_view(template_name="appraisal/password_set_done.html"),
+        name="password-set-done",
+    ),
     path("campaigns/<int:pk>/report/", views.group_report, name="group-report"),
     path("campaigns/<int:pk>/results.xlsx", views.results_download, name="results-xlsx"),
     path("assessments/<int:pk>/", views.assessment, name="assessment"),

@@ -3,6 +3,7 @@
 import datetime
 from decimal import Decimal
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -16,9 +17,11 @@ from django.views.decorators.http import require_POST
 
 from appraisal import access, services
 from appraisal.criteria import criteria_copy, criteria_csv, criteria_import, criteria_xlsx
+from appraisal.forms import CampaignForm, CouncilFormSet, ReporterForm
 from appraisal.models import (
     Assessment,
     AssessmentStatus,
+    BodyAccount,
     Campaign,
     CampaignStatus,
     CriteriaSet,
@@ -185,7 +188,16 @@ def assessment(request: HttpRequest, pk: int) -> HttpResponse:
                 and item.status in (AssessmentStatus.SUBMITTED, AssessmentStatus.RETURNED)
                 and access.may_appraise(assignment, row.criterion, areas, by_id)
             )
-    context = {"assessment": item, "rows": rows, "mode": mode, "errors": {}, "changes": [], "now": timezone.now()}
+    context = {
+        "assessment": item,
+        "rows": rows,
+        "mode": mode,
+        "errors": {},
+        "changes": [],
+        "now": timezone.now(),
+        "today": timezone.localdate(),
+        "is_admin": access.is_administrator(user, item.campaign),
+    }
     if request.method == "POST":
         response = _assessment_post(request, item, rows, mode, context)
         if response is not None:
@@ -214,6 +226,17 @@ def _assessment_post(request, item: Assessment, rows, mode: str, context: dict) 
             ret = get_object_or_404(ReturnRequest, pk=request.POST.get("return"), score__assessment=item)
             services.return_answer(request=ret, user=request.user, answer=request.POST.get("answer", ""))
             messages.success(request, _("Your explanation was sent."))
+        elif action == "extend":
+            ret = get_object_or_404(ReturnRequest, pk=request.POST.get("return"), score__assessment=item)
+            deadline = datetime.date.fromisoformat(request.POST.get("deadline") or "")
+            services.return_extend(
+                request=ret, user=request.user, deadline=deadline, reason=request.POST.get("reason", "")
+            )
+            messages.success(
+                request,
+                _("The answer on %(code)s is now due on %(date)s.")
+                % {"code": ret.score.criterion.code, "date": deadline.strftime("%d/%m/%Y")},
+            )
         else:
             version = int(request.POST.get("version") or 0)
             entries = _entries(request, rows)
@@ -411,3 +434,121 @@ def group_report(request: HttpRequest, pk: int) -> HttpResponse:
     if not public:
         response["Cache-Control"] = "private, no-store"
     return response
+
+
+def _form_errors(form: forms.Form, errors: dict[str, list[str]]) -> None:
+    """Put a service's errors at their fields (unknown names: at the top of the form)."""
+    for name, problems in errors.items():
+        for problem in problems:
+            form.add_error(name if name in form.fields else None, problem)
+
+
+def _council(formset) -> list[services.CouncilMember]:
+    return [
+        services.CouncilMember(
+            user=f.cleaned_data["user"], areas=list(f.cleaned_data["areas"]), bodies=list(f.cleaned_data["bodies"])
+        )
+        for f in formset
+        if f.cleaned_data.get("user")
+    ]
+
+
+@login_required(login_url=LOGIN)
+def campaign_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Create (after choosing the set) or change a campaign: bodies, deadlines, council and decision."""
+    _administrator_or_403(request)
+    item = None
+    if pk is not None:
+        item = get_object_or_404(Campaign.objects.select_related("criteria_set"), pk=pk)
+        if not access.is_administrator(request.user, item):
+            raise PermissionDenied
+    sets = access.sets_administered_by(request.user).filter(partial=False).select_related("assessor")
+    chosen = item.criteria_set if item else sets.filter(pk=request.GET.get("set") or 0).first()
+    if chosen is None:
+        return render(request, "appraisal/campaign_new.html", {"sets": sets})
+    year = item.year if item else chosen.year
+    if request.method == "POST":
+        year = int(request.POST["year"]) if request.POST.get("year", "").isdigit() else year
+    bodies = services.campaign_bodies(chosen, year)
+    council_kwargs = {"criteria_set": chosen, "bodies": bodies}
+    if request.method == "POST":
+        form = CampaignForm(request.POST, sets=sets.filter(pk=chosen.pk), bodies=bodies)
+        council = CouncilFormSet(request.POST, prefix="council", form_kwargs=council_kwargs)
+        if form.is_valid() and council.is_valid():
+            data = services.CampaignData(
+                bodies=list(form.cleaned_data.pop("bodies")), council=_council(council), **form.cleaned_data
+            )
+            try:
+                saved = services.campaign_save(user=request.user, data=data, campaign=item)
+            except services.AppraisalRefused as exc:
+                _form_errors(form, exc.errors)
+            else:
+                messages.success(request, _("The campaign is saved."))
+                return redirect("appraisal:campaign", pk=saved.pk)
+    else:
+        initial = {"criteria_set": chosen.pk, "year": year, "decision_issuer": str(chosen.assessor or "")}
+        members = []
+        if item is not None:
+            initial |= {name: getattr(item, name) for name in services.CAMPAIGN_FIELDS if name != "criteria_set"}
+            initial["bodies"] = list(item.assessments.values_list("body_id", flat=True))
+            members = [
+                {"user": a.user, "areas": list(a.areas.all()), "bodies": list(a.bodies.all())}
+                for a in item.appraisers.select_related("user").prefetch_related("areas", "bodies")
+            ]
+        form = CampaignForm(initial=initial, sets=sets.filter(pk=chosen.pk), bodies=bodies)
+        council = CouncilFormSet(initial=members, prefix="council", form_kwargs=council_kwargs)
+    return render(
+        request,
+        "appraisal/campaign_form.html",
+        {"form": form, "council": council.choices_share(), "campaign": item, "set": chosen, "now": timezone.now()},
+    )
+
+
+@login_required(login_url=LOGIN)
+def reporters(request: HttpRequest) -> HttpResponse:
+    """Reporter accounts of the administrator's bodies: the list, and a form to create one."""
+    _administrator_or_403(request)
+    bodies = services.reporter_bodies(request.user)
+    link = None
+    form = ReporterForm(request.POST if "username" in request.POST else None, bodies=bodies)
+    if request.method == "POST" and "account" in request.POST:
+        account = get_object_or_404(BodyAccount, pk=request.POST["account"])
+        try:
+            reporter = services.reporter_for_new_link(user=request.user, account=account)
+        except services.AppraisalRefused as exc:
+            raise PermissionDenied from exc
+        link = request.build_absolute_uri(password_set_path(reporter))
+        messages.success(request, _("A new one-time link for %(user)s.") % {"user": reporter.username})
+    elif request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            created = services.reporter_create(
+                user=request.user,
+                body=data["body"],
+                username=data["username"],
+                name=data["name"],
+                email=data["email"],
+                password=form.password,
+            )
+        except services.AppraisalRefused as exc:
+            _form_errors(form, exc.errors)
+        else:
+            messages.success(request, _("The account %(user)s is created.") % {"user": created.username})
+            if form.password is None:
+                link = request.build_absolute_uri(password_set_path(created))
+            else:
+                return redirect("appraisal:reporters")
+            form = ReporterForm(bodies=bodies)
+    accounts = BodyAccount.objects.filter(body__in=bodies).select_related("user", "body").order_by("body__sort_key")
+    return render(request, "appraisal/reporters.html", {"form": form, "accounts": accounts, "link": link})
+
+
+def password_set_path(user) -> str:
+    """Return the one-time link (Django's password-reset token) with which the user sets their password."""
+    from django.contrib.auth.tokens import default_token_generator
+    from django.urls import reverse
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    return reverse("appraisal:password-set", args=[uid, default_token_generator.make_token(user)])

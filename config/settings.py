@@ -16,6 +16,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from accounts.client_address import trusted_proxies_parse
+from config.storage import EVIDENCE_STORAGE, evidence_storage_setting
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 SHARED_DIR = Path(os.environ.get("SHARED_DIR", BASE_DIR.parent / "shared"))
@@ -169,6 +170,9 @@ STORAGES = {
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
+    # Appraisal evidence (appraisal.models.Evidence.file): local files by default, S3-compatible storage
+    # with APPRAISAL_EVIDENCE_STORAGE=s3 and the APPRAISAL_EVIDENCE_S3_* variables (config/storage.py).
+    EVIDENCE_STORAGE: evidence_storage_setting(os.environ),
 }
 
 # Uploaded files (appraisal evidence) through the default storage; MEDIA_URL is never routed, so nothing

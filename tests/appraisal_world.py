@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.models import StaffProfile
 from accounts.roles import ROLES as ACCOUNT_ROLES
+from accounts.roles import roles_sync as accounts_roles_sync
 from appraisal.criteria import criteria_import
 from appraisal.models import Appraiser, Assessment, BodyAccount, Campaign, CriteriaSet
 from appraisal.roles import ROLES, roles_sync
@@ -73,6 +74,8 @@ def commune_world(django_user_model) -> dict:
     criteria_set = sample_set(body_group="communes", assessor=district, year=2021)
     chair = appraisal_user(django_user_model, "chair", "appraisal-chair", province=province)
     # Publishing goes through the indicators' write gate: the chair enters and approves the province's values too.
+    if not Group.objects.filter(name=ACCOUNT_ROLES["province-editor"].group).exists():
+        accounts_roles_sync(apps)  # a transactional test's flush (a browser test) removed the migration's groups
     for role in ("province-editor", "province-approver"):
         chair.groups.add(Group.objects.get(name=ACCOUNT_ROLES[role].group))
     now = timezone.now()
@@ -110,3 +113,18 @@ def commune_world(django_user_model) -> dict:
         "chair": chair,
         "admin": admin,
     }
+
+
+#: A minimal PDF (synthetic evidence): its magic bytes are what the evidence check reads.
+PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
+
+
+def criterion_ids(world: dict) -> dict[str, int]:
+    """Return the ids of the world's criteria by code."""
+    return {c.code: c.pk for c in world["set"].criteria.all()}
+
+
+def signed_in(client, user):
+    """Return the test client signed in as the user."""
+    client.force_login(user)
+    return client

@@ -87,3 +87,12 @@ def empty_caches(settings):
     for cache in caches.all():
         cache.clear()
     yield
+
+
+@pytest.fixture
+def appraisal_world(django_user_model, settings, tmp_path):
+    """The synthetic commune-level appraisal world (tests/appraisal_world.py), its evidence under a temporary MEDIA_ROOT."""
+    from tests.appraisal_world import commune_world
+
+    settings.MEDIA_ROOT = tmp_path
+    return commune_world(django_user_model)

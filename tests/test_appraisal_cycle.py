@@ -26,22 +26,16 @@ from appraisal.services import (
     survey_import,
 )
 from indicators.models import Value, ValueStatus
-from tests.appraisal_world import commune_world
+from tests.appraisal_world import PDF
+from tests.appraisal_world import criterion_ids as _ids
 
 # The services' messages are checked by their English wording.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_messages")]
 
-PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
-
 
 @pytest.fixture
-def world(django_user_model, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return commune_world(django_user_model)
-
-
-def _ids(world) -> dict[str, int]:
-    return {c.code: c.pk for c in world["set"].criteria.all()}
+def world(appraisal_world):
+    return appraisal_world
 
 
 def _self_assess(world, index: int, scores: dict[str, str], texts: dict[str, str] | None = None) -> None:
@@ -185,7 +179,10 @@ def test_the_whole_cycle_publishes_ranked_results_with_the_decision_as_source(wo
     )
     score = scores_of(first)[ids["2.1.2"]]
     returned = criterion_return(
-        score=score, user=world["narrow"], comment="Giải trình việc cập nhật", deadline=datetime.date(2022, 1, 10)
+        score=score,
+        user=world["narrow"],
+        comment="Giải trình việc cập nhật",
+        deadline=timezone.localdate() + datetime.timedelta(days=7),
     )
     first.refresh_from_db()
     assert first.status == AssessmentStatus.RETURNED

@@ -7,26 +7,16 @@ from django.urls import reverse
 
 from appraisal.models import AssessmentStatus, Evidence
 from appraisal.services import ScoreEntry, scores_of, self_assessment_save
-from tests.appraisal_world import commune_world
+from tests.appraisal_world import PDF
+from tests.appraisal_world import criterion_ids as _ids
+from tests.appraisal_world import signed_in as _as
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n%%EOF\n"
-
 
 @pytest.fixture
-def world(django_user_model, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return commune_world(django_user_model)
-
-
-def _ids(world) -> dict[str, int]:
-    return {c.code: c.pk for c in world["set"].criteria.all()}
-
-
-def _as(client, user):
-    client.force_login(user)
-    return client
+def world(appraisal_world):
+    return appraisal_world
 
 
 def test_anonymous_visitors_are_sent_to_the_workspace_login(client, world):

@@ -1,18 +1,12 @@
 """Create the four staff roles as groups with their permissions (accounts.roles)."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
 
 def roles_create(apps, schema_editor):
-    from accounts.roles import roles_sync
+    from accounts.roles import roles_migrate
 
-    # Permissions are normally created after all migrations; the groups need them now.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    roles_sync(apps)
+    roles_migrate(apps)
 
 
 class Migration(migrations.Migration):

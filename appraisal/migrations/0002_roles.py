@@ -1,18 +1,13 @@
 """Create the appraisal roles as groups with their permissions (appraisal.roles)."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
 
 def roles_create(apps, schema_editor):
-    from appraisal.roles import roles_sync
+    from accounts.roles import roles_migrate
+    from appraisal.roles import ROLES
 
-    # Permissions are normally created after all migrations; the groups need them now.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    roles_sync(apps)
+    roles_migrate(apps, ROLES.values())
 
 
 class Migration(migrations.Migration):

@@ -5,23 +5,21 @@ up by tests/appraisal_world.py (the set through the same import service the sets
 
 import pytest
 
-from tests.appraisal_world import commune_world
+from tests.appraisal_world import PDF, criterion_ids
 from tests.e2e.conftest import screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PASSWORD = "a-long-test-password-42"
-PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 
 
 @pytest.fixture
-def world(django_user_model, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    world = commune_world(django_user_model)
+def world(appraisal_world, django_user_model):
+    world = appraisal_world
     for user in django_user_model.objects.all():
         user.set_password(PASSWORD)
         user.save()
-    world["ids"] = {c.code: c.pk for c in world["set"].criteria.all()}
+    world["ids"] = criterion_ids(world)
     return world
 
 
@@ -50,9 +48,11 @@ def self_assess(page, world, index: int, scores: dict[str, str]) -> None:
     page.set_input_files(
         f"#file-{ids['2.1.1']}", files=[{"name": "cong-khai.pdf", "mimeType": "application/pdf", "buffer": PDF}]
     )
-    page.locator(f"#evidence-form-{ids['2.1.1']}").evaluate("form => form.requestSubmit()")
-    page.wait_for_load_state()
-    assert "cong-khai.pdf" in page.locator(f"#c-{ids['2.1.1']}").inner_text()
+    with page.expect_navigation():  # wait for the upload's redirect, not just the current page's load state
+        page.locator(f"#evidence-form-{ids['2.1.1']}").evaluate("form => form.requestSubmit()")
+    assert "cong-khai.pdf" in page.locator(f"#c-{ids['2.1.1']}").inner_text(), page.locator(
+        ".appraisal-messages"
+    ).all_inner_texts()
     screenshot(page, f"appraisal_self_assessment_{index}")
     page.locator("button[name=action][value=submit]").click()
     page.wait_for_load_state()
@@ -114,3 +114,52 @@ def test_the_whole_appraisal_cycle_in_the_browser(page, world):
     page.locator(".chart[data-figure-id] .main-svg").first.wait_for()
     assert "Phiếu kết quả của Sơn Kim 1, năm 2021" in page.content()
     screenshot(page, "appraisal_scorecard_public")
+
+
+def test_the_administrator_sets_up_a_campaign_and_a_reporter_in_the_workspace(page, world):
+    """At tablet width and by keyboard: find bodies by a name typed without diacritics, tick them, save."""
+    from appraisal.models import BodyAccount, Campaign
+
+    page.set_viewport_size({"width": 1024, "height": 1400})
+    sign_in(page, "admin")
+    page.get_by_role("link", name="Tạo đợt đánh giá").click()
+    page.get_by_role("button", name="Tiếp tục").click()
+    page.wait_for_load_state()
+    page.fill("#id_name", "Đợt thử nghiệm qua giao diện")
+    page.fill("#id_self_assessment_closes", "2099-01-10T17:00")
+    page.fill("#id_appraisal_closes", "2099-01-20T17:00")
+    page.select_option("#id_chair", label="chair")
+    page.locator("#body-filter").focus()
+    page.keyboard.type("son kim 2")
+    visible = page.locator("[data-pick-item]:visible")
+    assert visible.count() == 1 and "Sơn Kim 2" in visible.inner_text()
+    page.keyboard.press("Tab")  # to "Tick all shown"
+    page.keyboard.press("Enter")
+    assert page.locator("[data-pick-count]").inner_text().startswith("1 /")
+    page.select_option("#id_council-0-user", label="appraiser")
+    page.fill("#id_decision_number", "99/QĐ-TEST")
+    screenshot(page, "appraisal_campaign_form")
+    page.get_by_role("button", name="Lưu đợt đánh giá").click()
+    page.wait_for_load_state()
+    assert "Đã lưu đợt đánh giá" in page.content()
+    created = Campaign.objects.get(name="Đợt thử nghiệm qua giao diện")
+    assert [a.body.short_name for a in created.assessments.all()] == ["Sơn Kim 2"]
+
+    page.goto("/appraisal/reporters/")
+    page.select_option("#id_body", label="Sơn Kim 2")
+    page.fill("#id_username", "sonkim2-moi")
+    page.fill("#id_name", "Phạm Thu Trang")
+    page.locator("form.reporter-form [type=submit]").click()
+    page.wait_for_load_state()
+    link = page.input_value("#set-password-link")
+    screenshot(page, "appraisal_reporters")
+    assert "/appraisal/password/" in link
+    assert BodyAccount.objects.get(user__username="sonkim2-moi").body.short_name == "Sơn Kim 2"
+    page.context.clear_cookies()
+    page.goto(link)
+    page.fill("#id_new_password1", PASSWORD)
+    page.fill("#id_new_password2", PASSWORD)
+    page.get_by_role("button", name="Đặt mật khẩu").click()
+    page.wait_for_load_state()
+    sign_in(page, "sonkim2-moi")
+    assert "Đợt thử nghiệm qua giao diện" in page.content()
