@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
@@ -302,3 +303,126 @@ def criteria_copy(*, criteria_set: CriteriaSet, year: int, name: str = "") -> Cr
         c.save()
         created[old_pk] = c
     return copy
+
+
+#: The header fields of a criteria set that its workspace form edits.
+HEADER_FIELDS = (
+    "name",
+    "assessor",
+    "year",
+    "body_group",
+    "total_max",
+    "partial",
+    "bands",
+    "source_title",
+    "source_url",
+)
+
+
+class CriteriaSetRefused(Exception):
+    """A criteria set's header or tree the rules refuse; nothing was written.
+
+    ``errors`` maps a header field name (or "") to messages; ``result`` holds the tree file's errors.
+    """
+
+    def __init__(self, errors: dict[str, list[str]], result: CriteriaImport | None = None) -> None:
+        messages = [m for ms in errors.values() for m in ms]
+        if result is not None:
+            messages += [result.file_error, *map(str, result.errors)]
+        super().__init__("; ".join(m for m in messages if m))
+        self.errors = errors
+        self.result = result
+
+
+def assessors_for(user) -> QuerySet:
+    """Return the units the user may make a set's assessor: the provinces and districts of their scope."""
+    from accounts.scope import scope_provinces
+    from provinces.models import AdministrativeUnit, Level
+
+    units = AdministrativeUnit.objects.filter(level__in=[Level.PROVINCE, Level.DISTRICT])
+    provinces = scope_provinces(user)
+    if provinces is not None:
+        units = units.filter(Q(pk__in=provinces) | Q(parent_id__in=provinces))
+    return units.vietnamese_order()
+
+
+def _header_problems(user, data: dict, criteria_set: CriteriaSet | None) -> dict[str, list[str]]:
+    from appraisal import access
+
+    errors: dict[str, list[str]] = {}
+    candidate = CriteriaSet(**{name: data[name] for name in HEADER_FIELDS})
+    if not access.administers_set(user, candidate) or (
+        criteria_set is not None and not access.administers_set(user, criteria_set)
+    ):
+        scope = _("the Ministry's sets need a national administrator") if data["assessor"] is None else ""
+        errors.setdefault("assessor", []).append(
+            _("You administer only the criteria sets of your province's assessors.") + (f" ({scope})" if scope else "")
+        )
+    elif data["assessor"] is not None and not assessors_for(user).filter(pk=data["assessor"].pk).exists():
+        errors.setdefault("assessor", []).append(_("The assessor is a province or a district."))
+    if criteria_set is not None and criteria_set.campaign_set.exists():
+        errors.setdefault("", []).append(_("A campaign uses this set; copy it to change it."))
+    if data["total_max"] is None or data["total_max"] <= 0:
+        errors.setdefault("total_max", []).append(_("Give the total maximum, a number above 0."))
+    for number, line in enumerate(data["bands"].splitlines(), start=1):
+        if not line.strip():
+            continue
+        label, sep, threshold = line.rpartition("=")
+        try:
+            ok = bool(sep and label.strip()) and 0 <= Decimal(threshold.strip().replace(",", ".")) <= 100
+        except ArithmeticError:
+            ok = False
+        if not ok:
+            errors.setdefault("bands", []).append(
+                _("Line %(n)s: write a label, “=” and the lowest percentage (0–100), e.g. “Tốt = 90”.") % {"n": number}
+            )
+    clash = CriteriaSet.objects.filter(name=data["name"], year=data["year"], body_group=data["body_group"])
+    if criteria_set is not None:
+        clash = clash.exclude(pk=criteria_set.pk)
+    if clash.exists():
+        errors.setdefault("name", []).append(_("A set of this name, year and body group exists already."))
+    return errors
+
+
+class _Rollback(Exception):
+    pass
+
+
+def criteria_set_save(
+    *, user, data: dict, content: bytes | None = None, file_name: str = "", criteria_set: CriteriaSet | None = None
+) -> CriteriaSet:
+    """Create a set's header and import its tree from a file, or change a header; all or nothing, recorded.
+
+    ``data`` holds HEADER_FIELDS. A new set needs its tree file. A set is changed only while no campaign
+    uses it; without a new file its tree is checked again against the changed total and partial flag.
+    Raise CriteriaSetRefused (errors by field name, and the tree file's errors) when nothing was written.
+    """
+    errors = _header_problems(user, data, criteria_set)
+    if criteria_set is None and content is None:
+        errors.setdefault("file", []).append(_("Choose the file of the tree (CSV or XLSX)."))
+    if errors:
+        raise CriteriaSetRefused(errors)
+    creating = criteria_set is None
+    target = criteria_set or CriteriaSet()
+    if content is None and (
+        (target.total_max, target.partial) != (data["total_max"], data["partial"]) and target.criteria.exists()
+    ):
+        # The scale changed: the tree must still add up, so it is imported again from its own export.
+        content, file_name = criteria_csv(target), "tree.csv"
+    for name in HEADER_FIELDS:
+        setattr(target, name, data[name])
+    target._history_user = user
+    target._change_reason = "appraisal: criteria set created" if creating else "appraisal: criteria set changed"
+    result = None
+    try:
+        with transaction.atomic():
+            target.save()
+            if content is not None:
+                result = criteria_import(criteria_set=target, content=content, file_name=file_name)
+                if not result.ok:
+                    raise _Rollback
+    except _Rollback:
+        if creating:
+            target.pk = None
+        raise CriteriaSetRefused({}, result) from None
+    return target

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from appraisal.models import CriteriaSet, Criterion, NodeLevel
+from appraisal.models import BodyGroup, CriteriaSet, Criterion, NodeLevel
 from provinces.models import AdministrativeUnit
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"]
@@ -144,3 +144,44 @@ class ReporterForm(forms.Form):
     @property
     def password(self) -> str | None:
         return self.cleaned_data["password1"] if self.cleaned_data["password_mode"] == self.PASSWORD_SET else None
+
+
+class AssessorChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: AdministrativeUnit) -> str:
+        return f"{obj.short_name} ({obj.get_level_display()}, {obj.code})"
+
+
+class CriteriaSetForm(forms.Form):
+    """A criteria set's header, and the file of its tree (required for a new set); appraisal.criteria checks the rules."""
+
+    name = forms.CharField(label=_("name"), max_length=250)
+    assessor = AssessorChoiceField(
+        label=_("assessor"),
+        queryset=AdministrativeUnit.objects.none(),
+        required=False,
+        empty_label=_("Ministry of Home Affairs"),
+    )
+    year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
+    body_group = forms.ChoiceField(label=_("body group"), choices=BodyGroup.choices)
+    total_max = forms.DecimalField(
+        label=_("total maximum"), max_digits=7, decimal_places=2, initial=100, localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+        help_text=_("100 unless the decision says otherwise."),
+    )  # fmt: skip
+    partial = forms.BooleanField(
+        label=_("partial (reference data: only part of the tree is known; no campaign can use it)"), required=False
+    )
+    bands = forms.CharField(
+        label=_("classification bands"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One per line, best first: label = lowest percentage, e.g. “Tốt = 90”."),
+    )  # fmt: skip
+    source_title = forms.CharField(label=_("source"), max_length=400, required=False)
+    source_url = forms.URLField(label=_("source URL"), max_length=1000, required=False, assume_scheme="https")
+    file = forms.FileField(
+        label=_("tree file (CSV or XLSX)"), required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )  # fmt: skip
+
+    def __init__(self, *args, assessors: QuerySet, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assessor"].queryset = assessors

@@ -16,8 +16,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from appraisal import access, services
-from appraisal.criteria import criteria_copy, criteria_csv, criteria_import, criteria_xlsx
-from appraisal.forms import CampaignForm, CouncilFormSet, ReporterForm
+from appraisal.criteria import (
+    HEADER_FIELDS,
+    CriteriaSetRefused,
+    assessors_for,
+    criteria_copy,
+    criteria_csv,
+    criteria_import,
+    criteria_set_save,
+    criteria_xlsx,
+)
+from appraisal.forms import CampaignForm, CouncilFormSet, CriteriaSetForm, ReporterForm
 from appraisal.models import (
     Assessment,
     AssessmentStatus,
@@ -395,7 +404,48 @@ def criteria_set(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "appraisal/criteria_set.html",
-        {"set": item, "criteria": criteria, "result": result},
+        {"set": item, "criteria": criteria, "result": result, "in_use": item.campaign_set.exists()},
+    )
+
+
+@login_required(login_url=LOGIN)
+def criteria_set_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Create a set's header and import its tree in one step, or change the header while no campaign uses it."""
+    _administrator_or_403(request)
+    item = None
+    if pk is not None:
+        item = get_object_or_404(CriteriaSet.objects.select_related("assessor"), pk=pk)
+        if not access.administers_set(request.user, item):
+            raise PermissionDenied
+    assessors = assessors_for(request.user)
+    result = None
+    if request.method == "POST":
+        form = CriteriaSetForm(request.POST, request.FILES, assessors=assessors)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                saved = criteria_set_save(
+                    user=request.user,
+                    data={name: form.cleaned_data[name] for name in HEADER_FIELDS},
+                    content=upload.read() if upload else None,
+                    file_name=upload.name if upload else "",
+                    criteria_set=item,
+                )
+            except CriteriaSetRefused as exc:
+                _form_errors(form, exc.errors)
+                result = exc.result
+                if item is not None:
+                    item.refresh_from_db()
+            else:
+                messages.success(request, _("The criteria set is saved."))
+                return redirect("appraisal:criteria-set", pk=saved.pk)
+    else:
+        initial = {name: getattr(item, name) for name in HEADER_FIELDS} if item else {"total_max": Decimal(100)}
+        form = CriteriaSetForm(initial=initial, assessors=assessors)
+    return render(
+        request,
+        "appraisal/criteria_set_form.html",
+        {"form": form, "set": item, "result": result, "in_use": item is not None and item.campaign_set.exists()},
     )
 
 
