@@ -58,8 +58,12 @@ def sample_set(*, body_group: str, assessor=None, year: int = 2023) -> CriteriaS
     return criteria_set
 
 
-def commune_world(django_user_model) -> dict:
-    """Return a commune-level campaign of a district: two communes, reporters, two appraisers, a chair."""
+def commune_accounts(django_user_model) -> dict:
+    """Return the places and people of a district's commune appraisal, before any set or campaign exists.
+
+    Two communes with a reporter each, an appraiser, a chair (who may also enter and approve the province's
+    values, for publication) and an administrator of the province.
+    """
     par_catalogue()
     province = make_unit(short_name="Hà Tĩnh", code="42")
     district = make_unit(level=Level.DISTRICT, code="443", short_name="Hương Sơn", parent=province)
@@ -71,13 +75,31 @@ def commune_world(django_user_model) -> dict:
             level=Level.COMMUNE, code="18205", short_name="Sơn Kim 2", parent=district, unit_type=UnitType.COMMUNE
         ),
     ]
-    criteria_set = sample_set(body_group="communes", assessor=district, year=2021)
     chair = appraisal_user(django_user_model, "chair", "appraisal-chair", province=province)
     # Publishing goes through the indicators' write gate: the chair enters and approves the province's values too.
     if not Group.objects.filter(name=ACCOUNT_ROLES["province-editor"].group).exists():
         accounts_roles_sync(apps)  # a transactional test's flush (a browser test) removed the migration's groups
     for role in ("province-editor", "province-approver"):
         chair.groups.add(Group.objects.get(name=ACCOUNT_ROLES[role].group))
+    reporters = [
+        appraisal_user(django_user_model, f"reporter{i}", "appraisal-reporter", body=c) for i, c in enumerate(communes)
+    ]
+    return {
+        "province": province,
+        "district": district,
+        "communes": communes,
+        "reporters": reporters,
+        "appraiser": appraisal_user(django_user_model, "appraiser", "appraiser"),
+        "narrow": appraisal_user(django_user_model, "narrow", "appraiser"),
+        "chair": chair,
+        "admin": appraisal_user(django_user_model, "admin", "appraisal-admin", province=province),
+    }
+
+
+def commune_world(django_user_model) -> dict:
+    """Return a commune-level campaign of a district: two communes, reporters, two appraisers, a chair."""
+    world = commune_accounts(django_user_model)
+    criteria_set = sample_set(body_group="communes", assessor=world["district"], year=2021)
     now = timezone.now()
     campaign = Campaign.objects.create(
         criteria_set=criteria_set,
@@ -85,34 +107,16 @@ def commune_world(django_user_model) -> dict:
         year=2021,
         self_assessment_closes=now + datetime.timedelta(days=10),
         appraisal_closes=now + datetime.timedelta(days=20),
-        chair=chair,
+        chair=world["chair"],
         decision_number="01/QĐ-TEST",
         decision_date=datetime.date(2021, 12, 30),
         decision_issuer="UBND huyện (thử nghiệm)",
     )
-    assessments = [Assessment.objects.create(campaign=campaign, body=c) for c in communes]
-    reporters = [
-        appraisal_user(django_user_model, f"reporter{i}", "appraisal-reporter", body=c) for i, c in enumerate(communes)
-    ]
-    appraiser = appraisal_user(django_user_model, "appraiser", "appraiser")
-    Appraiser.objects.create(campaign=campaign, user=appraiser)
+    assessments = [Assessment.objects.create(campaign=campaign, body=c) for c in world["communes"]]
+    Appraiser.objects.create(campaign=campaign, user=world["appraiser"])
     area_two = criteria_set.criteria.get(code="2")
-    narrow = appraisal_user(django_user_model, "narrow", "appraiser")
-    Appraiser.objects.create(campaign=campaign, user=narrow).areas.add(area_two)
-    admin = appraisal_user(django_user_model, "admin", "appraisal-admin", province=province)
-    return {
-        "province": province,
-        "district": district,
-        "communes": communes,
-        "set": criteria_set,
-        "campaign": campaign,
-        "assessments": assessments,
-        "reporters": reporters,
-        "appraiser": appraiser,
-        "narrow": narrow,
-        "chair": chair,
-        "admin": admin,
-    }
+    Appraiser.objects.create(campaign=campaign, user=world["narrow"]).areas.add(area_two)
+    return world | {"set": criteria_set, "campaign": campaign, "assessments": assessments}
 
 
 #: A minimal PDF (synthetic evidence): its magic bytes are what the evidence check reads.

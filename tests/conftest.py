@@ -96,3 +96,12 @@ def appraisal_world(django_user_model, settings, tmp_path):
 
     settings.MEDIA_ROOT = tmp_path
     return commune_world(django_user_model)
+
+
+@pytest.fixture
+def appraisal_accounts(django_user_model, settings, tmp_path):
+    """The places and people of the commune appraisal world without its set and campaign (tests/appraisal_world.py)."""
+    from tests.appraisal_world import commune_accounts
+
+    settings.MEDIA_ROOT = tmp_path
+    return commune_accounts(django_user_model)

@@ -1,11 +1,12 @@
-"""The appraisal cycle in a real browser at tablet width: two communes self-assess with evidence, an appraiser
-adjusts a score and returns a criterion, the body answers, the chair imports survey points, finalises and
-publishes, and the public ranking and scorecard show the result. The criteria set and the campaign are set
-up by tests/appraisal_world.py (the set through the same import service the sets page uses)."""
+"""The appraisal cycle in a real browser at tablet width, as one cycle through the UI: the administrator imports
+a criteria set (header and tree in one form) and creates the campaign, two communes self-assess with evidence,
+an appraiser adjusts a score and returns a criterion, the body answers, the chair imports survey points,
+finalises and publishes, and the public ranking and scorecard show the result. Only the accounts come from
+tests/appraisal_world.py; the second test reuses its ready set and campaign for the campaign form alone."""
 
 import pytest
 
-from tests.appraisal_world import PDF, criterion_ids
+from tests.appraisal_world import PDF, SAMPLE, criterion_ids
 from tests.e2e.conftest import screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -21,6 +22,14 @@ def world(appraisal_world, django_user_model):
         user.save()
     world["ids"] = criterion_ids(world)
     return world
+
+
+@pytest.fixture
+def accounts(appraisal_accounts, django_user_model):
+    for user in django_user_model.objects.all():
+        user.set_password(PASSWORD)
+        user.save()
+    return appraisal_accounts
 
 
 def sign_in(page, username: str) -> None:
@@ -59,8 +68,74 @@ def self_assess(page, world, index: int, scores: dict[str, str]) -> None:
     assert "Đã gửi bài tự đánh giá" in page.content()
 
 
-def test_the_whole_appraisal_cycle_in_the_browser(page, world):
+def import_set(page, world) -> None:
+    """The administrator creates the set's header and imports its tree in one form; a bad file first creates nothing."""
+    from appraisal.models import CriteriaSet
+
+    sign_in(page, "admin")
+    page.get_by_role("link", name="Bộ tiêu chí", exact=True).click()
+    page.wait_for_url("**/appraisal/sets/")
+    page.get_by_role("link", name="Tạo bộ tiêu chí").click()
+    page.wait_for_url("**/appraisal/sets/new/")
+    page.fill("#id_name", "Bộ tiêu chí cấp xã 2021 (thử nghiệm)")
+    page.select_option("#id_assessor", value=str(world["district"].pk))
+    page.fill("#id_year", "2021")
+    page.select_option("#id_body_group", value="communes")
+    page.fill("#id_bands", "Tốt = 90\nKhá = 80\nTrung bình = 65\nYếu = 0")
+    bad = SAMPLE.read_bytes().replace(b"1.2,1,criterion", b"1.2,9,criterion", 1)
+    page.set_input_files("#id_file", files=[{"name": "loi.csv", "mimeType": "text/csv", "buffer": bad}])
+    with page.expect_navigation():
+        page.get_by_role("button", name="Tạo bộ tiêu chí và nhập cây tiêu chí").click()
+    errors = page.locator(".import-errors tbody").inner_text()
+    assert "4" in errors and "parent_code" in errors, errors
+    assert not CriteriaSet.objects.exists()
+    assert page.input_value("#id_name") == "Bộ tiêu chí cấp xã 2021 (thử nghiệm)"  # the typing is kept
+    assert page.input_value("#id_assessor") == str(world["district"].pk)
+    screenshot(page, "appraisal_criteria_set_errors")
+    page.set_input_files("#id_file", str(SAMPLE))
+    # By keyboard from the file field: Tab to the submit button, Enter.
+    page.locator("#id_file").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Tab")
+        page.keyboard.press("Enter")
+    assert "Đã lưu bộ tiêu chí" in page.content()
+    world["set"] = CriteriaSet.objects.get()
+    world["ids"] = criterion_ids(world)
+    screenshot(page, "appraisal_criteria_set_imported")
+
+
+def create_campaign(page, world) -> None:
+    """The administrator creates the campaign on the workspace form: both communes, the chair, one appraiser."""
+    from appraisal.models import Campaign
+
+    page.goto("/appraisal/")
+    page.get_by_role("link", name="Tạo đợt đánh giá").click()
+    page.wait_for_url("**/appraisal/campaigns/new/")
+    page.select_option("#id_set", value=str(world["set"].pk))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Tiếp tục").click()
+    page.fill("#id_name", "Chỉ số CCHC cấp xã 2021 (thử nghiệm)")
+    page.fill("#id_self_assessment_closes", "2099-01-10T17:00")
+    page.fill("#id_appraisal_closes", "2099-01-20T17:00")
+    page.get_by_role("button", name="Chọn tất cả đơn vị đang hiện", exact=True).click()
+    assert page.locator("[data-pick-count]").inner_text().startswith("2 /")
+    page.select_option("#id_chair", label="chair")
+    page.select_option("#id_council-0-user", label="appraiser")
+    page.fill("#id_decision_number", "01/QĐ-TEST")
+    page.fill("#id_decision_date", "2021-12-30")
+    page.fill("#id_decision_issuer", "UBND huyện (thử nghiệm)")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Lưu đợt đánh giá").click()
+    assert "Đã lưu đợt đánh giá" in page.content()
+    world["campaign"] = Campaign.objects.get()
+    world["assessments"] = list(world["campaign"].assessments.order_by("body__code"))
+
+
+def test_the_whole_appraisal_cycle_in_the_browser(page, accounts):
     page.set_viewport_size({"width": 1024, "height": 1400})
+    world = accounts
+    import_set(page, world)
+    create_campaign(page, world)
     ids = world["ids"]
     self_assess(page, world, 0, {"1.1": "20", "1.2": "20", "2.1.1": "15", "2.1.2": "15"})
     self_assess(page, world, 1, {"1.1": "20", "1.2": "15", "2.1.1": "15", "2.1.2": "7,5"})
