@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from appraisal.agencies import agencies_load
-from indicators.models import AverageScope, PublishedAverage, Value
+from indicators.models import AverageScope, PublishedAverage, Source, Value
 from provinces.loaders import units_load
 from provinces.models import AdministrativeUnit, Level, UnitType
 from tests.appraisal_world import PAR_LEVELS
@@ -96,3 +96,12 @@ def test_departments_are_ranked_within_their_province(client):
         "/rankings/", {"indicator": "par_index", "year": 2023, "level": "department", "within": "all"}
     )
     assert response.status_code == 400
+
+
+@pytest.mark.django_db
+def test_the_ministries_figures_carry_the_class_of_their_sources():
+    call_command("loadcatalogue", stdout=StringIO())
+    assert agencies_load().values.ok
+    classes = dict(Source.objects.values_list("url", "source_class"))
+    assert {c for u, c in classes.items() if "chinhphu.vn" in u} == {"official"}
+    assert {c for u, c in classes.items() if "vietnamplus.vn" in u} == {"major_news"}
