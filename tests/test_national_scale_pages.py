@@ -1,12 +1,14 @@
-"""National scale: the rankings fetch only rows they can show."""
+"""National scale: rankings fetch only the rows they can show and show them 100 per page."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 
-from provinces.models import Level
+from indicators.models import Value, ValueStatus
+from provinces.models import AdministrativeUnit, Level, UnitType
 from reports.rankings.selectors import _values_frame, ranking
-from tests.factories import make_indicator, make_unit, make_value
+from tests.factories import make_indicator, make_source, make_unit, make_value
 
 pytestmark = pytest.mark.django_db
 MERGER = datetime.date(2025, 7, 1)
@@ -43,3 +45,78 @@ def test_a_kept_unit_still_shows_its_change_from_the_previous_year(merged_commun
     assert rows.loc[units["kept"].pk, "previous_value"] == 62
     assert rows.loc[units["kept"].pk, "value_change"] == 8
     assert rows["previous_value"].isna()[units["new"].pk]
+
+
+@pytest.fixture
+def many_communes():
+    """250 communes of one province with a 2025 value each (SYNTHETIC): three pages of a commune ranking."""
+    par = make_indicator(code="par_index", levels="province,district,commune")
+    province = make_unit(code="79", short_name="Hồ Chí Minh", valid_to=None)
+    source = make_source(title="SYNTHETIC test data")
+    units = AdministrativeUnit.objects.bulk_create(
+        AdministrativeUnit(
+            level=Level.COMMUNE,
+            code=f"{26000 + n}",
+            short_name=f"Phường {n}",
+            name=f"Phường {n}",
+            unit_type=UnitType.WARD,
+            parent=province,
+            valid_from=MERGER,
+            sort_key=f"phuong {n:05d}",
+        )
+        for n in range(250)
+    )
+    Value.objects.bulk_create(
+        Value(
+            indicator=par,
+            unit=unit,
+            year=2025,
+            value=Decimal(1000 - n) / 10,
+            source=source,
+            status=ValueStatus.APPROVED,
+        )
+        for n, unit in enumerate(units)
+    )
+    return units
+
+
+COMMUNES = "/rankings/?indicator=par_index&year=2025&level=commune&within=79"
+
+
+def test_a_long_ranking_shows_100_rows_per_page_and_its_chart_the_same_rows(client, many_communes):
+    first = client.get(COMMUNES)
+    assert first.context["page"].number == 1 and first.context["page"].count == 3
+    shown = first.context["table"].shown_records()
+    assert [r["name"] for r in shown] == [f"Phường {n}" for n in range(100)]
+    assert first.context["bar"].figure["data"][0]["y"] == [r["name"] for r in shown]
+    html = first.content.decode()
+    assert "Phường 99<" in html and "Phường 100<" not in html
+    third = client.get(COMMUNES + "&page=3")
+    assert [r["rank"] for r in third.context["table"].shown_records()] == list(range(201, 251))
+
+
+def test_the_highlighted_unit_opens_on_its_page(client, many_communes):
+    page = client.get(COMMUNES + f"&highlight={many_communes[142].code}")
+    assert page.context["page"].number == 2
+    assert any(r["highlight"] for r in page.context["table"].shown_records())
+
+
+@pytest.mark.parametrize("asked", ["0", "-1", "٣", "²", "abc", "99999999999999999999999", "9999"])
+def test_a_bad_or_too_large_page_number_shows_a_page_never_an_error(client, many_communes, asked):
+    page = client.get(COMMUNES + f"&page={asked}")
+    assert page.status_code == 200
+    assert page.context["page"].number in {1, 3}
+
+
+def test_the_downloads_hold_every_row_whatever_the_page(client, many_communes):
+    csv = client.get(COMMUNES + "&page=2&format=csv")
+    assert csv.content.decode("utf-8-sig").count("Phường ") == 250
+    assert "page=" not in client.get(COMMUNES + "&page=2").context["csv_url"]
+
+
+def test_a_long_ranking_page_stays_within_300_kb_and_15k_elements(client, many_communes):
+    html = client.get(COMMUNES).content.decode()
+    assert len(html.encode()) <= 300_000
+    assert html.count("<") - html.count("</") <= 15_000  # opening tags: an upper bound of the DOM's elements
+    # 100 rows shown whatever the size: the page of 250 units is no bigger than 100 rows' worth.
+    assert html.count("<tr") <= 100 + 2

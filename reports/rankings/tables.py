@@ -3,12 +3,14 @@
 import datetime
 import inspect
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from config.params import id_param
 from indicators.models import Indicator, RankBasis
 from provinces.models import Region
 from reports.rankings.selectors import Ranking
@@ -145,6 +147,7 @@ class RankingTable(tables.Table):
         super().__init__(rows, order_by=("rank",))
         self.indicator = indicator
         self.year = year
+        self.shown = slice(None)  # the rows of the page shown (ranking_page); every row by default
         if not with_region_rank:
             self.columns.hide("region_rank")
 
@@ -156,9 +159,13 @@ class RankingTable(tables.Table):
         """
         columns = [(column.name, column.attrs["td"].as_html(), self._cell_renderer(column)) for column in self.columns]
         return [
-            (self._row_attrs(row.record, n), [(attrs, render(row.record)) for _name, attrs, render in columns])
-            for n, row in enumerate(self.rows)
+            (self._row_attrs(record, n), [(attrs, render(record)) for _name, attrs, render in columns])
+            for n, record in enumerate(self.shown_records())
         ]
+
+    def shown_records(self) -> list[dict]:
+        """Return the records of the page shown, in display order (sorted, units without a value last)."""
+        return self.data.data[self.shown]
 
     @staticmethod
     def _row_attrs(record: dict, n: int) -> str:
@@ -260,3 +267,38 @@ class RankingTable(tables.Table):
         if record["disputes"]:
             return format_html("{}{}", shown, disputes_html(record["disputes"], shown=self._fmt))
         return shown
+
+
+#: Rows per page of a ranking; the 3,321 communes of the country make 34 pages.
+PAGE_SIZE = 100
+
+
+@dataclass
+class RankingPage:
+    """One page of a ranking: its number, the number of pages, and the slice of rows it shows."""
+
+    number: int
+    count: int
+    shown: slice
+
+    @property
+    def previous(self) -> int | None:
+        return self.number - 1 if self.number > 1 else None
+
+    @property
+    def next(self) -> int | None:
+        return self.number + 1 if self.number < self.count else None
+
+
+def ranking_page(records: list[dict], *, asked: str, page_size: int = PAGE_SIZE) -> RankingPage:
+    """Return the page to show: the one asked (?page=, ASCII digits), else the highlighted unit's, else the first.
+
+    A page number past the end shows the last page; anything that is not a page number, the first.
+    """
+    count = max(1, -(-len(records) // page_size))
+    number = id_param(asked)
+    if number is None:
+        highlighted = next((n for n, record in enumerate(records) if record["highlight"]), 0)
+        number = highlighted // page_size + 1
+    number = min(number, count)
+    return RankingPage(number=number, count=count, shown=slice((number - 1) * page_size, number * page_size))
