@@ -120,3 +120,22 @@ def test_a_long_ranking_page_stays_within_300_kb_and_15k_elements(client, many_c
     assert html.count("<") - html.count("</") <= 15_000  # opening tags: an upper bound of the DOM's elements
     # 100 rows shown whatever the size: the page of 250 units is no bigger than 100 rows' worth.
     assert html.count("<tr") <= 100 + 2
+
+
+def test_a_profile_shows_its_communes_20_at_a_time(client, many_communes):
+    first = client.get("/provinces/79/")
+    children = first.context["children"]
+    assert (children["page"].number, children["page"].count) == (1, 13)
+    assert [row["unit"].short_name for row in children["rows"]] == [f"Phường {n}" for n in range(20)]
+    last = client.get("/provinces/79/?units_page=13").context["children"]
+    assert [row["unit"].short_name for row in last["rows"]] == [f"Phường {n}" for n in range(240, 250)]
+    html = first.content.decode()
+    assert "units_page=2" in html
+    assert len(html.encode()) <= 300_000
+
+
+@pytest.mark.parametrize("asked", ["0", "٣", "x", "99999999999999999999999"])
+def test_a_bad_units_page_shows_a_page_never_an_error(client, many_communes, asked):
+    page = client.get(f"/provinces/79/?units_page={asked}")
+    assert page.status_code == 200
+    assert page.context["children"]["page"].number in {1, 13}

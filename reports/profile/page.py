@@ -15,6 +15,7 @@ from reports.shared.cells import rank_text, unit_label, value_cell
 from reports.shared.figures import lines_figure, rank_figure
 from reports.shared.formatting import format_value, is_missing
 from reports.shared.page_charts import PageCharts, wide_rows
+from reports.shared.paging import page_of
 
 
 def indicator_meta(profile: UnitProfile) -> dict[str, dict]:
@@ -237,24 +238,40 @@ def rank_chart(profile: UnitProfile, page: PageCharts) -> None:
     )
 
 
-def children_table(profile: UnitProfile) -> dict:
-    """Return the subordinate units with their latest value per indicator (and the year of it)."""
+#: Subordinate units per page of the profile's table (40 indicators a row: 20 rows keep the page light).
+CHILDREN_PAGE_SIZE = 20
+
+
+def children_table(profile: UnitProfile, *, asked_page: str = "") -> dict:
+    """Return the subordinate units with their latest value per indicator (and the year of it), one page of them.
+
+    The units with figures are shown CHILDREN_PAGE_SIZE at a time (``asked_page``: the ``?units_page=``
+    parameter, ASCII digits); the cells are built for the page's units only. Units without figures are listed.
+    """
     latest = profile.children_values
     if latest.empty:
-        return {"indicators": [], "rows": [], "without_data": profile.children}
+        return {
+            "indicators": [],
+            "rows": [],
+            "without_data": profile.children,
+            "page": page_of(0, asked="", page_size=1),
+        }
     indicators = (
         latest[["indicator", "indicator_name_vi", "indicator_name_en", "display_order"]]
         .drop_duplicates("indicator")
         .sort_values(["display_order", "indicator"])
     )
     codes = indicators["indicator"].tolist()
-    by_unit = {uid: rows.set_index("indicator") for uid, rows in latest.groupby("unit_id")}
-    rows, without = [], []
-    for child in profile.children:
-        own = by_unit.get(child.pk)
-        if own is None:
-            without.append(child)
-            continue
+    with_values = set(latest["unit_id"])
+    shown_children = [child for child in profile.children if child.pk in with_values]
+    without = [child for child in profile.children if child.pk not in with_values]
+    page = page_of(len(shown_children), asked=asked_page, page_size=CHILDREN_PAGE_SIZE)
+    shown_children = shown_children[page.shown]
+    on_page = latest[latest["unit_id"].isin([child.pk for child in shown_children])]
+    by_unit = {uid: rows.set_index("indicator") for uid, rows in on_page.groupby("unit_id")}
+    rows = []
+    for child in shown_children:
+        own = by_unit[child.pk]
         cells = []
         for code in codes:
             if code not in own.index:
@@ -269,4 +286,4 @@ def children_table(profile: UnitProfile) -> dict:
         localised(vi, en)
         for vi, en in zip(indicators["indicator_name_vi"], indicators["indicator_name_en"], strict=True)
     ]
-    return {"indicators": names, "rows": rows, "without_data": without}
+    return {"indicators": names, "rows": rows, "without_data": without, "page": page}

@@ -3,19 +3,18 @@
 import datetime
 import inspect
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from config.params import id_param
 from indicators.models import Indicator, RankBasis
 from provinces.models import Region
 from reports.rankings.selectors import Ranking
 from reports.shared.formatting import format_change, format_value, is_missing
 from reports.shared.links import profile_url, safe_url
+from reports.shared.paging import Page, page_of
 from reports.shared.sources import disputes_html, is_weak, source_link, weak_mark
 
 # Stable English column names of the ranking export (CSV and XLSX); never localised.
@@ -273,32 +272,7 @@ class RankingTable(tables.Table):
 PAGE_SIZE = 100
 
 
-@dataclass
-class RankingPage:
-    """One page of a ranking: its number, the number of pages, and the slice of rows it shows."""
-
-    number: int
-    count: int
-    shown: slice
-
-    @property
-    def previous(self) -> int | None:
-        return self.number - 1 if self.number > 1 else None
-
-    @property
-    def next(self) -> int | None:
-        return self.number + 1 if self.number < self.count else None
-
-
-def ranking_page(records: list[dict], *, asked: str, page_size: int = PAGE_SIZE) -> RankingPage:
-    """Return the page to show: the one asked (?page=, ASCII digits), else the highlighted unit's, else the first.
-
-    A page number past the end shows the last page; anything that is not a page number, the first.
-    """
-    count = max(1, -(-len(records) // page_size))
-    number = id_param(asked)
-    if number is None:
-        highlighted = next((n for n, record in enumerate(records) if record["highlight"]), 0)
-        number = highlighted // page_size + 1
-    number = min(number, count)
-    return RankingPage(number=number, count=count, shown=slice((number - 1) * page_size, number * page_size))
+def ranking_page(records: list[dict], *, asked: str, page_size: int = PAGE_SIZE) -> Page:
+    """Return the page to show: the one asked (?page=), else the highlighted unit's, else the first."""
+    highlighted = next((n for n, record in enumerate(records) if record["highlight"]), 0)
+    return page_of(len(records), asked=asked, page_size=page_size, wanted_index=highlighted)

@@ -16,6 +16,7 @@ from reports.reads import province_choices
 from reports.shared.averages import average_text
 from reports.shared.downloads import table_response
 from reports.shared.links import url_with
+from reports.shared.paging import page_urls
 from reports.shared.sources import source_badge
 
 DEFAULT_INDICATOR = "par_index"
@@ -104,12 +105,7 @@ def _ranking_response(
         ranking=result,
         table=table,
         page=page,
-        page_urls={
-            "previous": url_with(request, page=str(page.previous)) if page.previous else "",
-            "next": url_with(request, page=str(page.next)) if page.next else "",
-            "first": url_with(request, page="1"),
-            "last": url_with(request, page=str(page.count)),
-        },
+        page_urls=page_urls(request, page),
         page_keep=[(name, value) for name, value in request.GET.items() if name not in {"page", "highlight"}],
         bar=bar,
         tiles=tiles,
