@@ -268,16 +268,16 @@ def children_table(profile: UnitProfile, *, asked_page: str = "") -> dict:
     page = page_of(len(shown_children), asked=asked_page, page_size=CHILDREN_PAGE_SIZE)
     shown_children = shown_children[page.shown]
     on_page = latest[latest["unit_id"].isin([child.pk for child in shown_children])]
-    by_unit = {uid: rows.set_index("indicator") for uid, rows in on_page.groupby("unit_id")}
+    # Plain records, not a .loc per cell: 20 units × 40 indicators took ~0.3 s through pandas lookups.
+    latest_of = {(r["unit_id"], r["indicator"]): r for r in on_page.to_dict("records")}
     rows = []
     for child in shown_children:
-        own = by_unit[child.pk]
         cells = []
         for code in codes:
-            if code not in own.index:
+            r = latest_of.get((child.pk, code))
+            if r is None:
                 cells.append(None)
                 continue
-            r = own.loc[code]
             cell = value_cell(r, decimals=r["decimals"], measure_unit=r["measure_unit"])
             cell["year"] = int(r["year"])
             cells.append(cell)
