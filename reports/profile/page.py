@@ -169,17 +169,37 @@ def rank_frame(profile: UnitProfile) -> pd.DataFrame:
     """Return computed and published ranks per indicator, unit and year, in catalogue and unit order."""
     meta = indicator_meta(profile)
     labels = {unit_id: (label, kind) for unit_id, label, kind in ordered_units(profile)}
-    computed = profile.ranks.set_index(["unit_id", "indicator", "year"])
-    published = profile.values.dropna(subset=["rank"]).set_index(["unit_id", "indicator", "year"])
+    # Plain dicts, not a .loc per key (~0.3 s for Hồ Chí Minh's 2025 profile at national scale).
+    ranks = profile.ranks
+    computed = {
+        (unit_id, code, year): {"computed_rank": rank, "ranked_units": n}
+        for unit_id, code, year, rank, n in zip(
+            ranks["unit_id"],
+            ranks["indicator"],
+            ranks["year"],
+            ranks["computed_rank"],
+            ranks["ranked_units"],
+            strict=True,
+        )
+    }
+    stated = profile.values.dropna(subset=["rank"])
+    published = {
+        (unit_id, code, year): {"rank": rank, "rank_basis": basis}
+        for unit_id, code, year, rank, basis in zip(
+            stated["unit_id"], stated["indicator"], stated["year"], stated["rank"], stated["rank_basis"], strict=True
+        )
+    }
+    indicator_order = {code: n for n, code in enumerate(meta)}
+    unit_order = {unit_id: n for n, unit_id in enumerate(labels)}
     keys = sorted(
-        set(computed.index) | set(published.index),
-        key=lambda k: (list(meta).index(k[1]) if k[1] in meta else 999, list(labels).index(k[0]), k[2]),
+        set(computed) | set(published),
+        key=lambda k: (indicator_order.get(k[1], 999), unit_order[k[0]], k[2]),
     )
     rows = []
     for unit_id, code, year in keys:
         label, kind = labels[unit_id]
-        comp = computed.loc[(unit_id, code, year)] if (unit_id, code, year) in computed.index else None
-        pub = published.loc[(unit_id, code, year)] if (unit_id, code, year) in published.index else None
+        comp = computed.get((unit_id, code, year))
+        pub = published.get((unit_id, code, year))
         name = (meta[code]["short_name"] or meta[code]["label"]) if code in meta else code
         rows.append(
             {
