@@ -8,6 +8,7 @@ import pytest
 from indicators.models import Value, ValueStatus
 from provinces.models import AdministrativeUnit, Level, UnitType
 from reports.rankings.selectors import _values_frame, ranking
+from reports.shared.links import profile_url, profile_url_maker
 from tests.factories import make_indicator, make_source, make_unit, make_value
 
 pytestmark = pytest.mark.django_db
@@ -139,3 +140,11 @@ def test_a_bad_units_page_shows_a_page_never_an_error(client, many_communes, ask
     page = client.get(f"/provinces/79/?units_page={asked}")
     assert page.status_code == 200
     assert page.context["children"]["page"].number in {1, 13}
+
+
+@pytest.mark.parametrize("level", [Level.PROVINCE, Level.DISTRICT, Level.COMMUNE])
+@pytest.mark.parametrize("on", [None, datetime.date(2024, 12, 31)])
+def test_a_profile_url_made_once_per_level_equals_the_reversed_one(level, on):
+    make = profile_url_maker(level=level, on=on)
+    for code in ("01", "101", "26734"):
+        assert make(code) == profile_url(level=level, code=code, on=on)

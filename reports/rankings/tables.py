@@ -13,7 +13,7 @@ from indicators.models import Indicator, RankBasis
 from provinces.models import Region
 from reports.rankings.selectors import Ranking
 from reports.shared.formatting import format_change, format_value, is_missing
-from reports.shared.links import profile_url, safe_url
+from reports.shared.links import profile_url_maker, safe_url
 from reports.shared.paging import Page, page_of
 from reports.shared.sources import disputes_html, is_weak, source_link, weak_mark
 
@@ -53,12 +53,13 @@ def ranking_rows(ranking: Ranking, *, highlight: str = "") -> list[dict]:
     """Return one dict per unit of the ranking (rank order, no-data units last) for the table and the export."""
     level, year = ranking.level, ranking.year
     rows = []
+    # Link to the unit as it was in this year when it no longer exists today (one reverse per kind, not per unit).
+    current_url = profile_url_maker(level=level)
+    dated_url = profile_url_maker(level=level, on=datetime.date(year, 12, 31))
     for record in ranking.rows.to_dict("records"):
         row = {key: _plain(value) for key, value in record.items()}
         valid_to: datetime.date | None = row["valid_to"]
-        # Link to the unit as it was in this year when it no longer exists today.
-        on = datetime.date(year, 12, 31) if valid_to is not None else None
-        row["url"] = profile_url(level=level, code=row["code"], on=on)
+        row["url"] = (dated_url if valid_to is not None else current_url)(row["code"])
         row["source_link"] = safe_url(row["source_url"])
         row["highlight"] = bool(highlight) and row["code"] == highlight
         row["missing"] = row["value"] is None
