@@ -9,6 +9,13 @@ from provinces.scope import RestrictedQuerySet, unit_scope_q
 from provinces.text import fold
 
 
+def in_force_q(day: datetime.date, *, prefix: str = "") -> Q:
+    """Return the filter for units that existed on the given day (``prefix``: the path to the unit, e.g. ``unit__``)."""
+    return (Q(**{f"{prefix}valid_from__isnull": True}) | Q(**{f"{prefix}valid_from__lte": day})) & (
+        Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gte": day})
+    )
+
+
 class UnitQuerySet(RestrictedQuerySet):
     unit_path = ""  # restrict(): the unit is the row itself
 
@@ -19,9 +26,7 @@ class UnitQuerySet(RestrictedQuerySet):
 
     def in_force_on(self, day: datetime.date) -> "UnitQuerySet":
         """Units that existed on the given day."""
-        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day)).filter(
-            Q(valid_to__isnull=True) | Q(valid_to__gte=day)
-        )
+        return self.filter(in_force_q(day))
 
     def for_year(self, year: int) -> "UnitQuerySet":
         """Units that yearly figures of this year belong to (in force on 31 December)."""

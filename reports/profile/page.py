@@ -15,6 +15,7 @@ from reports.shared.cells import rank_text, unit_label, value_cell
 from reports.shared.figures import lines_figure, rank_figure
 from reports.shared.formatting import format_value, is_missing
 from reports.shared.page_charts import PageCharts, wide_rows
+from reports.shared.paging import page_of
 
 
 def indicator_meta(profile: UnitProfile) -> dict[str, dict]:
@@ -168,17 +169,37 @@ def rank_frame(profile: UnitProfile) -> pd.DataFrame:
     """Return computed and published ranks per indicator, unit and year, in catalogue and unit order."""
     meta = indicator_meta(profile)
     labels = {unit_id: (label, kind) for unit_id, label, kind in ordered_units(profile)}
-    computed = profile.ranks.set_index(["unit_id", "indicator", "year"])
-    published = profile.values.dropna(subset=["rank"]).set_index(["unit_id", "indicator", "year"])
+    # Plain dicts, not a .loc per key (~0.3 s for Hồ Chí Minh's 2025 profile at national scale).
+    ranks = profile.ranks
+    computed = {
+        (unit_id, code, year): {"computed_rank": rank, "ranked_units": n}
+        for unit_id, code, year, rank, n in zip(
+            ranks["unit_id"],
+            ranks["indicator"],
+            ranks["year"],
+            ranks["computed_rank"],
+            ranks["ranked_units"],
+            strict=True,
+        )
+    }
+    stated = profile.values.dropna(subset=["rank"])
+    published = {
+        (unit_id, code, year): {"rank": rank, "rank_basis": basis}
+        for unit_id, code, year, rank, basis in zip(
+            stated["unit_id"], stated["indicator"], stated["year"], stated["rank"], stated["rank_basis"], strict=True
+        )
+    }
+    indicator_order = {code: n for n, code in enumerate(meta)}
+    unit_order = {unit_id: n for n, unit_id in enumerate(labels)}
     keys = sorted(
-        set(computed.index) | set(published.index),
-        key=lambda k: (list(meta).index(k[1]) if k[1] in meta else 999, list(labels).index(k[0]), k[2]),
+        set(computed) | set(published),
+        key=lambda k: (indicator_order.get(k[1], 999), unit_order[k[0]], k[2]),
     )
     rows = []
     for unit_id, code, year in keys:
         label, kind = labels[unit_id]
-        comp = computed.loc[(unit_id, code, year)] if (unit_id, code, year) in computed.index else None
-        pub = published.loc[(unit_id, code, year)] if (unit_id, code, year) in published.index else None
+        comp = computed.get((unit_id, code, year))
+        pub = published.get((unit_id, code, year))
         name = (meta[code]["short_name"] or meta[code]["label"]) if code in meta else code
         rows.append(
             {
@@ -237,30 +258,46 @@ def rank_chart(profile: UnitProfile, page: PageCharts) -> None:
     )
 
 
-def children_table(profile: UnitProfile) -> dict:
-    """Return the subordinate units with their latest value per indicator (and the year of it)."""
+#: Subordinate units per page of the profile's table (40 indicators a row: 20 rows keep the page light).
+CHILDREN_PAGE_SIZE = 20
+
+
+def children_table(profile: UnitProfile, *, asked_page: str = "") -> dict:
+    """Return the subordinate units with their latest value per indicator (and the year of it), one page of them.
+
+    The units with figures are shown CHILDREN_PAGE_SIZE at a time (``asked_page``: the ``?units_page=``
+    parameter, ASCII digits); the cells are built for the page's units only. Units without figures are listed.
+    """
     latest = profile.children_values
     if latest.empty:
-        return {"indicators": [], "rows": [], "without_data": profile.children}
+        return {
+            "indicators": [],
+            "rows": [],
+            "without_data": profile.children,
+            "page": page_of(0, asked="", page_size=1),
+        }
     indicators = (
         latest[["indicator", "indicator_name_vi", "indicator_name_en", "display_order"]]
         .drop_duplicates("indicator")
         .sort_values(["display_order", "indicator"])
     )
     codes = indicators["indicator"].tolist()
-    by_unit = {uid: rows.set_index("indicator") for uid, rows in latest.groupby("unit_id")}
-    rows, without = [], []
-    for child in profile.children:
-        own = by_unit.get(child.pk)
-        if own is None:
-            without.append(child)
-            continue
+    with_values = set(latest["unit_id"])
+    shown_children = [child for child in profile.children if child.pk in with_values]
+    without = [child for child in profile.children if child.pk not in with_values]
+    page = page_of(len(shown_children), asked=asked_page, page_size=CHILDREN_PAGE_SIZE)
+    shown_children = shown_children[page.shown]
+    on_page = latest[latest["unit_id"].isin([child.pk for child in shown_children])]
+    # Plain records, not a .loc per cell: 20 units × 40 indicators took ~0.3 s through pandas lookups.
+    latest_of = {(r["unit_id"], r["indicator"]): r for r in on_page.to_dict("records")}
+    rows = []
+    for child in shown_children:
         cells = []
         for code in codes:
-            if code not in own.index:
+            r = latest_of.get((child.pk, code))
+            if r is None:
                 cells.append(None)
                 continue
-            r = own.loc[code]
             cell = value_cell(r, decimals=r["decimals"], measure_unit=r["measure_unit"])
             cell["year"] = int(r["year"])
             cells.append(cell)
@@ -269,4 +306,4 @@ def children_table(profile: UnitProfile) -> dict:
         localised(vi, en)
         for vi, en in zip(indicators["indicator_name_vi"], indicators["indicator_name_en"], strict=True)
     ]
-    return {"indicators": names, "rows": rows, "without_data": without}
+    return {"indicators": names, "rows": rows, "without_data": without, "page": page}

@@ -14,6 +14,7 @@ from reports.profile.selectors import unit_at, unit_profile, unit_versions
 from reports.shared.cells import unit_label
 from reports.shared.links import unit_url
 from reports.shared.page_charts import chart_download, page_base
+from reports.shared.paging import page_urls
 
 
 def unit_code_param(code: str) -> str | None:
@@ -59,6 +60,7 @@ def _unit_page(request: HttpRequest, *, level: str, code: str) -> HttpResponse:
     page = profile_charts(profile, csv_base=page_base(request, on=day.isoformat()))
     if (download := chart_download(request, page, filename=f"{level}_{found.code}_{day.isoformat()}")) is not None:
         return download
+    children = children_table(profile, asked_page=request.GET.get("units_page", ""))
     lineage = [
         {"unit": u, "label": unit_label(u), "url": unit_url(u), "kind": kind}
         for kind, units in (("predecessor", profile.predecessors), ("successor", profile.successors))
@@ -76,7 +78,8 @@ def _unit_page(request: HttpRequest, *, level: str, code: str) -> HttpResponse:
             "table": value_table(profile),
             "small_multiples": [c for c in page.charts if c.id != "rank-history"],
             "rank_chart": next(c for c in page.charts if c.id == "rank-history"),
-            "children": children_table(profile),
+            "children": children,
+            "children_page_urls": page_urls(request, children["page"], parameter="units_page"),
             "children_level": profile.children[0].level if profile.children else "",
         },
     )

@@ -15,7 +15,7 @@ from reports.shared.tilemap import tile_layout
 def ranking_charts(
     ranking: Ranking, rows: list[dict], *, highlight: str, csv_url: str
 ) -> tuple[ChartContext, ChartContext | None]:
-    """Return the bar chart of the ranking and, for provinces, the tile map of the same rows."""
+    """Return the bar chart of the rows given (one page of a long ranking) and, for provinces, their tile map."""
     indicator, year = ranking.indicator, ranking.year
     frame = pd.DataFrame(rows, columns=["code", "name", "value", "rank", "url"])
     ranked = frame.dropna(subset=["value"])
@@ -38,12 +38,13 @@ def ranking_charts(
             highlight_code=highlight or None,
             **fmt,
         ),
-        columns=[_("Unit"), _("Rank"), _("Value")],
-        rows=[[r.name, int(r.rank), format_value(r.value, **fmt)] for r in ranked.itertuples(index=False)],
+        # No data table: the ranking table above holds the same rows (never the ranking twice).
         csv_url=csv_url,
         empty_message=_("No unit has a value for this selection, so there is nothing to chart."),
         summary=_("%(n)s units with a value") % {"n": len(ranked)},
-        note=_("The value axis does not start at zero, so that close values can be told apart."),
+        note=_("The value axis does not start at zero, so that close values can be told apart.")
+        + " "
+        + _("The chart shows the units of the table above."),
         filename=f"{indicator.code}_{year}_ranking",
     )
     if ranking.level != Level.PROVINCE:

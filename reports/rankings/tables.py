@@ -13,7 +13,8 @@ from indicators.models import Indicator, RankBasis
 from provinces.models import Region
 from reports.rankings.selectors import Ranking
 from reports.shared.formatting import format_change, format_value, is_missing
-from reports.shared.links import profile_url, safe_url
+from reports.shared.links import profile_url_maker, safe_url
+from reports.shared.paging import Page, page_of
 from reports.shared.sources import disputes_html, is_weak, source_link, weak_mark
 
 # Stable English column names of the ranking export (CSV and XLSX); never localised.
@@ -52,12 +53,13 @@ def ranking_rows(ranking: Ranking, *, highlight: str = "") -> list[dict]:
     """Return one dict per unit of the ranking (rank order, no-data units last) for the table and the export."""
     level, year = ranking.level, ranking.year
     rows = []
+    # Link to the unit as it was in this year when it no longer exists today (one reverse per kind, not per unit).
+    current_url = profile_url_maker(level=level)
+    dated_url = profile_url_maker(level=level, on=datetime.date(year, 12, 31))
     for record in ranking.rows.to_dict("records"):
         row = {key: _plain(value) for key, value in record.items()}
         valid_to: datetime.date | None = row["valid_to"]
-        # Link to the unit as it was in this year when it no longer exists today.
-        on = datetime.date(year, 12, 31) if valid_to is not None else None
-        row["url"] = profile_url(level=level, code=row["code"], on=on)
+        row["url"] = (dated_url if valid_to is not None else current_url)(row["code"])
         row["source_link"] = safe_url(row["source_url"])
         row["highlight"] = bool(highlight) and row["code"] == highlight
         row["missing"] = row["value"] is None
@@ -145,6 +147,7 @@ class RankingTable(tables.Table):
         super().__init__(rows, order_by=("rank",))
         self.indicator = indicator
         self.year = year
+        self.shown = slice(None)  # the rows of the page shown (ranking_page); every row by default
         if not with_region_rank:
             self.columns.hide("region_rank")
 
@@ -156,9 +159,13 @@ class RankingTable(tables.Table):
         """
         columns = [(column.name, column.attrs["td"].as_html(), self._cell_renderer(column)) for column in self.columns]
         return [
-            (self._row_attrs(row.record, n), [(attrs, render(row.record)) for _name, attrs, render in columns])
-            for n, row in enumerate(self.rows)
+            (self._row_attrs(record, n), [(attrs, render(record)) for _name, attrs, render in columns])
+            for n, record in enumerate(self.shown_records())
         ]
+
+    def shown_records(self) -> list[dict]:
+        """Return the records of the page shown, in display order (sorted, units without a value last)."""
+        return self.data.data[self.shown]
 
     @staticmethod
     def _row_attrs(record: dict, n: int) -> str:
@@ -260,3 +267,13 @@ class RankingTable(tables.Table):
         if record["disputes"]:
             return format_html("{}{}", shown, disputes_html(record["disputes"], shown=self._fmt))
         return shown
+
+
+#: Rows per page of a ranking; the 3,321 communes of the country make 34 pages.
+PAGE_SIZE = 100
+
+
+def ranking_page(records: list[dict], *, asked: str, page_size: int = PAGE_SIZE) -> Page:
+    """Return the page to show: the one asked (?page=), else the highlighted unit's, else the first."""
+    highlighted = next((n for n, record in enumerate(records) if record["highlight"]), 0)
+    return page_of(len(records), asked=asked, page_size=page_size, wanted_index=highlighted)

@@ -11,11 +11,12 @@ from provinces.models import REORGANISATION_DATE, AdministrativeUnit, Level, yea
 from reports.rankings.forms import RankingForm
 from reports.rankings.page import export_basename, ranking_charts, region_label
 from reports.rankings.selectors import ranking, years_with_data
-from reports.rankings.tables import EXPORT_COLUMNS, RankingTable, export_rows, ranking_rows
+from reports.rankings.tables import EXPORT_COLUMNS, RankingTable, export_rows, ranking_page, ranking_rows
 from reports.reads import province_choices
 from reports.shared.averages import average_text
 from reports.shared.downloads import table_response
 from reports.shared.links import url_with
+from reports.shared.paging import page_urls
 from reports.shared.sources import source_badge
 
 DEFAULT_INDICATOR = "par_index"
@@ -92,10 +93,20 @@ def _ranking_response(
         basename = export_basename(indicator=indicator, year=year, level=level, region=region, within=cleaned["within"])
         cells = export_rows(list(table.data.data), indicator=indicator, year=year)
         return table_response(export_format=export_format, basename=basename, columns=EXPORT_COLUMNS, rows=cells)
-    bar, tiles = ranking_charts(result, rows, highlight=highlight, csv_url=url_with(request, format="csv"))
+    # Pages sized for people: 100 rows per page (?page=, or the highlighted unit's page); the bar chart
+    # shows the same rows. The tile map (provinces only, never more than one page) shows them all.
+    page = ranking_page(table.data.data, asked=request.GET.get("page", ""))
+    table.shown = page.shown
+    shown = table.shown_records() if page.count > 1 else rows
+    bar, tiles = ranking_charts(
+        result, shown, highlight=highlight, csv_url=url_with(request, drop=("page",), format="csv")
+    )
     context.update(
         ranking=result,
         table=table,
+        page=page,
+        page_urls=page_urls(request, page),
+        page_keep=[(name, value) for name, value in request.GET.items() if name not in {"page", "highlight"}],
         bar=bar,
         tiles=tiles,
         year=year,
@@ -110,7 +121,7 @@ def _ranking_response(
         if result.regional_average
         else "",
         has_published_ranks=any(r["published_rank"] is not None for r in rows),
-        csv_url=url_with(request, format="csv"),
-        xlsx_url=url_with(request, format="xlsx"),
+        csv_url=url_with(request, drop=("page",), format="csv"),
+        xlsx_url=url_with(request, drop=("page",), format="xlsx"),
     )
     return render(request, "reports/ranking.html", context)

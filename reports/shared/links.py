@@ -1,7 +1,8 @@
 """Links between pages: a unit's profile at a date, and source links that are safe to show."""
 
 import datetime
-from urllib.parse import urlencode, urlsplit
+from collections.abc import Callable
+from urllib.parse import quote, urlencode, urlsplit
 
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
@@ -24,6 +25,18 @@ def profile_url(*, level: str, code: str, on: datetime.date | None = None) -> st
     except NoReverseMatch:
         path = f"/provinces/{code}/" if level == Level.PROVINCE else f"/units/{level}/{code}/"
     return f"{path}?{urlencode({'on': on.isoformat()})}" if on else path
+
+
+_CODE_MARK = "CODE"
+
+
+def profile_url_maker(*, level: str, on: datetime.date | None = None) -> Callable[[str], str]:
+    """Return ``code → profile_url(level=level, code=code, on=on)``, reversing the URL once (not once per unit).
+
+    A national ranking links 3,321 communes: 3,321 calls of ``reverse`` took ~0.1–0.4 s.
+    """
+    before, _mark, after = profile_url(level=level, code=_CODE_MARK, on=on).partition(_CODE_MARK)
+    return lambda code: f"{before}{quote(code, safe='')}{after}"
 
 
 def safe_url(url: str | None) -> str:
