@@ -173,6 +173,8 @@ AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# No "AXES: BEGIN …" banner on every manage.py call; failed logins are still logged with the lockout parameters.
+AXES_VERBOSE = env_bool("AXES_VERBOSE", False)
 # Attempts made while locked out are refused without being counted, so they cannot keep a lockout going.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # The client's address: X-Forwarded-For is believed only from the reverse proxies listed in TRUSTED_PROXIES

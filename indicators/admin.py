@@ -523,6 +523,11 @@ class ValueAdmin(RestorableHistoryAdmin):
                     _sheet_refusal(formset, rows, exc)
                 else:
                     self.message_user(request, _saved_message(counts), messages.SUCCESS)
+                    if "_save_submit" in request.POST and request.user.has_perm("indicators.submit_value"):
+                        # "Save and submit": the saved sheet's drafts go for approval in the same click.
+                        return self._yearsheet_workflow(
+                            request, yearsheet_rows(unit=unit, year=year, user=request.user), "submit", sheet_url
+                        )
                     return HttpResponseRedirect(sheet_url)
         statuses = [row.existing.status for row in rows if row.existing is not None]
         user = request.user
@@ -534,6 +539,7 @@ class ValueAdmin(RestorableHistoryAdmin):
             formset=formset,
             locked_groups=locked_groups,
             may_submit=ValueStatus.DRAFT in statuses and user.has_perm("indicators.submit_value"),
+            may_save_submit=may_edit and user.has_perm("indicators.submit_value"),
             may_approve=ValueStatus.SUBMITTED in statuses and user.has_perm("indicators.approve_value"),
             groups=[
                 (label, [_sheet_line(formset.forms[i], rows[i]) for i in pos]) for label, pos in rows_by_group(rows)
