@@ -55,10 +55,9 @@ def trend_figure(report: YearReport, line: ReportLine) -> Figure | None:
         )
     layout = base_layout(height=360, margin_left=56)
     layout.update(
-        title={"text": escape(line.name), "font": {"size": 15}, "x": 0.01, "xanchor": "left"},
         showlegend=True,
         legend={"orientation": "h", "yanchor": "top", "y": -0.15, "x": 0},
-        margin={"l": 56, "r": 16, "t": 56, "b": 40},
+        margin={"l": 56, "r": 16, "t": 24, "b": 40},
         xaxis={"tickformat": "d", "dtick": 1, "automargin": True},
         yaxis={"automargin": True},
         separators=plot_separators(),
@@ -89,9 +88,16 @@ def report_figures(report: YearReport) -> list[tuple[ReportLine, Figure]]:
     return figures
 
 
-def with_template(figure: Figure) -> Figure:
-    """Return the figure with plotly.py's default template, as the page's charts.js would apply it."""
-    return {"data": figure["data"], "layout": {**figure["layout"], "template": PLOTLY_TEMPLATE}}
+def for_document(figure: Figure, *, title: str) -> Figure:
+    """Return the figure as a document shows it: plotly.py's default template (charts.js applies it on the
+    page) and its title drawn in the image, since a pasted picture travels without the page's caption."""
+    layout = {
+        **figure["layout"],
+        "template": PLOTLY_TEMPLATE,
+        "title": {"text": escape(title), "font": {"size": 15}, "x": 0.01, "xanchor": "left"},
+        "margin": {**figure["layout"]["margin"], "t": 56},
+    }
+    return {"data": figure["data"], "layout": layout}
 
 
 def figure_table(figure: Figure, line: ReportLine) -> tuple[list[str], list[list[str]]]:

@@ -14,7 +14,7 @@ from indicators.exports import attachment
 from provinces.models import AdministrativeUnit, Level, year_reference_date
 from reports.charts import chart_context
 from reports.selectors_profile import unit_at, unit_profile, unit_versions
-from reports.yearly_report.charts import figure_table, report_figures, with_template
+from reports.yearly_report.charts import figure_table, for_document, report_figures
 from reports.yearly_report.documents import PdfFontMissing, docx_bytes, pdf_bytes
 from reports.yearly_report.images import ChartImagesUnavailable, figure_images
 from reports.yearly_report.page import report_text
@@ -95,7 +95,7 @@ def _document(report: YearReport, document: str) -> HttpResponse:
     figures = report_figures(report)
     note = ""
     try:
-        pngs = figure_images([with_template(figure) for _line, figure in figures])
+        pngs = figure_images([for_document(figure, title=line.name) for line, figure in figures])
     except ChartImagesUnavailable:
         pngs = []
         note = _("The charts could not be drawn on the server; the figures are in the table above.")

@@ -35,6 +35,7 @@ PAGES = [
     "/coverage/",
     "/search/?q=quang",
     "/import-format/",
+    "/provinces/01/report/?year=2023",
 ]
 
 
@@ -157,3 +158,14 @@ def test_a_chart_png_carries_its_title_and_source_and_its_link_restores_it(page,
     page.locator(".chart-copied").first.wait_for()
     link = page.evaluate("navigator.clipboard.readText()")
     assert "/rankings/?indicator=par_index&year=2023#ranking-bar-block" in link
+
+
+def test_a_printed_page_keeps_its_tables_and_charts_within_a4(page, country):
+    page.goto("/provinces/01/report/?year=2023")
+    draw_every_chart(page)
+    page.emulate_media(media="print")
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    page.wait_for_timeout(300)
+    widths = page.evaluate("Array.from(document.querySelectorAll('.chart .main-svg')).map(s => s.getBoundingClientRect().width)")
+    assert widths and max(widths) <= 700  # 18 cm at 96 dpi, A4 less the margins
+    screenshot(page, "print_report")
