@@ -166,6 +166,36 @@ def test_a_printed_page_keeps_its_tables_and_charts_within_a4(page, country):
     page.emulate_media(media="print")
     page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
     page.wait_for_timeout(300)
-    widths = page.evaluate("Array.from(document.querySelectorAll('.chart .main-svg')).map(s => s.getBoundingClientRect().width)")
+    widths = page.evaluate(
+        "Array.from(document.querySelectorAll('.chart .main-svg')).map(s => s.getBoundingClientRect().width)"
+    )
     assert widths and max(widths) <= 700  # 18 cm at 96 dpi, A4 less the margins
     screenshot(page, "print_report")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/",
+        "/admin/indicators/value/",
+        "/admin/indicators/value/yearsheet/?unit={unit}&year=2023",
+        "/admin/provinces/administrativeunit/",
+        "/admin/indicators/importbatch/",
+    ],
+)
+def test_no_staff_page_is_wider_than_a_phone_and_the_sheet_fits_a_laptop(
+    page, live_server, country, django_user_model, path
+):
+    django_user_model.objects.create_superuser("approver", "approver@example.org", "a-long-test-password")
+    page.goto("/admin/login/?next=/admin/")
+    page.fill("#id_username", "approver")
+    page.fill("#id_password", "a-long-test-password")
+    page.locator("#login-form [type=submit]").click()
+    page.wait_for_url("**/admin/")
+    path = path.format(unit=country[0].pk)
+    for width in (390, 1366):
+        page.set_viewport_size({"width": width, "height": 844 if width < 800 else 900})
+        assert page.goto(path).status == 200
+        measured = overflow(page)
+        screenshot(page, f"staff{path}_{width}")
+        assert measured["scroll"] <= measured["inner"], (width, measured)
