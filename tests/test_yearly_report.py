@@ -12,7 +12,8 @@ from tests.factories import make_indicator, make_source, make_unit, make_value
 
 URL = "/provinces/42/report/"
 needs_chromium = pytest.mark.skipif(
-    not Path(settings.CHROMIUM_PATH).exists(), reason=f"server-side chart images need Chromium at {settings.CHROMIUM_PATH}"
+    not Path(settings.CHROMIUM_PATH).exists(),
+    reason=f"server-side chart images need Chromium at {settings.CHROMIUM_PATH}",
 )
 
 
