@@ -10,8 +10,11 @@ VENDOR := static/vendor/plotly.min.js static/vendor/swagger-ui/swagger-ui-bundle
 
 .PHONY: run test setup venv migrate data check lint messages clean-db serve e2e lighthouse
 
+# The background worker (django-q2, database broker: large imports) runs beside the server and stops with it
+# (in its own session, so that Ctrl-C reaches it once, through the trap, and it stops cleanly).
 run: setup $(VENDOR)
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	setsid $(PY) manage.py qcluster & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: venv $(VENDOR)
 	$(PY) -m pytest
@@ -32,7 +35,8 @@ WORKERS ?= $(or $(WEB_CONCURRENCY),$(shell echo $$((2 * $$(nproc) + 1))))
 serve: venv $(VENDOR)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput -v0
-	$(VENV)/bin/gunicorn config.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) \
+	setsid $(PY) manage.py qcluster & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(VENV)/bin/gunicorn config.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) \
 		--access-logfile - --max-requests 2000 --max-requests-jitter 200
 
 setup: venv migrate data
@@ -80,6 +84,8 @@ data: venv
 	$(PY) manage.py loadunits
 	$(PY) manage.py loadcatalogue
 	$(PY) manage.py loadpublished
+	$(PY) manage.py loadagencies
+	$(PY) manage.py loadcriteria
 
 check: venv
 	$(PY) manage.py check

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "indicators",
     "reports",
     "accounts",
+    "appraisal",
     "simple_history",
     "axes",
     # The open data and integration API (/api/v1/, issue 17).
@@ -81,6 +82,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "corsheaders",
     "api",
+    "django_q",
 ]
 
 MIDDLEWARE = [
@@ -129,6 +131,12 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The background worker writes while the pages read: in WAL mode readers never wait for a writer (a
+    # 200,000-row import would otherwise lock the progress page), and writers wait their turn up to 30 s.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE", "timeout": 30}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -162,6 +170,11 @@ STORAGES = {
         )
     },
 }
+
+# Uploaded files (appraisal evidence) through the default storage; MEDIA_URL is never routed, so nothing
+# here is public: evidence is downloaded only through the appraisal module's permission-checked view.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+APPRAISAL_EVIDENCE_MAX_BYTES = int(os.environ.get("APPRAISAL_EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))
 
 LOGIN_URL = "admin:login"
 
@@ -216,6 +229,31 @@ IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(20 * 1024 * 1024))
 MAX_REQUEST_BYTES = int(os.environ.get("MAX_REQUEST_BYTES", str(IMPORT_MAX_BYTES + 1024 * 1024)))
 # Uploaded files wait here between the admin's preview and confirm steps.
 IMPORT_UPLOAD_DIR = Path(os.environ.get("IMPORT_UPLOAD_DIR", Path(tempfile.gettempdir()) / "cchc-imports"))
+# Uploads left there longer than this (an abandoned preview) are deleted by `manage.py cleanimportuploads`.
+IMPORT_UPLOAD_MAX_AGE_HOURS = int(os.environ.get("IMPORT_UPLOAD_MAX_AGE_HOURS", "24"))
+# Resource limits of one import file (docs/import-format.md): rows read (empty ones too), columns, characters
+# in one cell, and the size an XLSX unpacks to; a file over any of them is refused at the first excess.
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "200000"))
+IMPORT_MAX_COLUMNS = int(os.environ.get("IMPORT_MAX_COLUMNS", "300"))
+IMPORT_MAX_CELL_CHARS = int(os.environ.get("IMPORT_MAX_CELL_CHARS", "2000"))
+IMPORT_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("IMPORT_MAX_UNCOMPRESSED_BYTES", str(120 * 1024 * 1024)))
+# Files with more data rows than this are previewed and imported by the background worker, not the request.
+IMPORT_BACKGROUND_ROWS = int(os.environ.get("IMPORT_BACKGROUND_ROWS", "5000"))
+# The background worker: django-q2 with its database ("ORM") broker, so it needs no other service (SQLite or
+# PostgreSQL); `make run` and `make serve` start it (`manage.py qcluster`). IMPORT_JOBS_SYNC=1 runs jobs inside the
+# request instead (tests, or a machine without the worker).
+IMPORT_JOBS_SYNC = os.environ.get("IMPORT_JOBS_SYNC", "0") == "1"
+Q_CLUSTER = {
+    "name": "cchc",
+    "orm": "default",
+    "workers": int(os.environ.get("Q_WORKERS", "1")),
+    "timeout": 3600,  # a 200,000-row import takes minutes, never an hour
+    "retry": 3660,
+    "max_attempts": 1,  # an import is never retried behind the user's back
+    "catch_up": False,
+    "save_limit": 200,
+    "label": "Background jobs",
+}
 
 LOGGING = {
     "version": 1,

@@ -33,5 +33,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("api.urls")),
+    path("appraisal/", include("appraisal.urls")),
     path("", include("reports.urls")),
 ]

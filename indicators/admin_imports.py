@@ -6,7 +6,6 @@ re-validates it, so nothing posted back by the browser is trusted.
 """
 
 import secrets
-import tempfile
 from pathlib import Path
 
 from django import forms
@@ -18,22 +17,15 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from indicators.importing import ImportReport, values_import
-from indicators.importing.validation import value_show
-from indicators.models import ImportBatch, Source
+from indicators.importing.jobs import job_start, preview_data, runs_in_background
+from indicators.importing.uploads import upload_delete, upload_dir, upload_path, uploads_clean
+from indicators.models import ImportBatch, ImportJob, ImportJobStatus, Source
 
 SESSION_KEY = "value_imports"
-PREVIEW_ROWS = 300
-
-
-def upload_dir() -> Path:
-    """Return the folder where uploads wait between preview and confirm."""
-    folder = Path(getattr(settings, "IMPORT_UPLOAD_DIR", Path(tempfile.gettempdir()) / "cchc-imports"))
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 class ImportUploadForm(forms.Form):
@@ -99,6 +91,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
         return [
             path("upload/", wrap(self.upload_view), name="indicators_importbatch_upload"),
             path("preview/<str:token>/", wrap(self.preview_view), name="indicators_importbatch_preview"),
+            path("job/<int:job_id>/", wrap(self.job_view), name="indicators_importbatch_job"),
             *super().get_urls(),
         ]
 
@@ -114,9 +107,10 @@ class ImportBatchAdmin(admin.ModelAdmin):
         self._check(request)
         form = ImportUploadForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
+            uploads_clean()  # abandoned uploads go on every upload too (and by `manage.py cleanimportuploads`)
             token = secrets.token_urlsafe(24)
             upload = form.cleaned_data["file"]
-            with (upload_dir() / token).open("wb") as handle:
+            with upload_path(token).open("wb") as handle:
                 for chunk in upload.chunks():
                     handle.write(chunk)
             source = form.cleaned_data["source"]
@@ -132,17 +126,27 @@ class ImportBatchAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/indicators/importbatch/upload.html", context)
 
     def preview_view(self, request: HttpRequest, token: str) -> HttpResponse:
-        """Show what the file would change (GET) or import it after validating it again (POST)."""
+        """Show what the file would change (GET) or import it after validating it again (POST).
+
+        A large file (IMPORT_BACKGROUND_ROWS) goes to the background worker and its job page instead.
+        """
         self._check(request)
         meta = request.session.get(SESSION_KEY, {}).get(token)
-        stored = upload_dir() / token
+        stored = upload_path(token)
         if meta is None or not stored.is_file():
             messages.error(request, gettext("This upload is no longer available; upload the file again."))
             return HttpResponseRedirect(reverse("admin:indicators_importbatch_upload"))
-        source = Source.objects.filter(pk=meta["source"]).first() if meta["source"] else None
         confirm = request.method == "POST"
+        content = stored.read_bytes()
+        if runs_in_background(content):
+            action = ImportJob.CONFIRM if confirm else ImportJob.PREVIEW
+            job = job_start(user=request.user, token=token, meta=meta, action=action, language=get_language() or "vi")
+            if confirm:
+                self._forget(request, token, delete=False)  # the job deletes the file when it is done
+            return HttpResponseRedirect(reverse("admin:indicators_importbatch_job", args=[job.pk]))
+        source = Source.objects.filter(pk=meta["source"]).first() if meta["source"] else None
         report = values_import(
-            content=stored.read_bytes(),
+            content=content,
             file_name=meta["name"],
             user=request.user,
             source=source,
@@ -151,8 +155,10 @@ class ImportBatchAdmin(admin.ModelAdmin):
             # The confirm writes only if every value is still as the preview showed it.
             seen_versions=meta.get("versions") if confirm else None,
         )
-        if not confirm:
-            meta["versions"] = report.versions
+        if not confirm and not report.ok:
+            self._forget(request, token)  # a refused file is deleted at once; a corrected one is uploaded anew
+        elif not confirm:
+            meta["versions"] = report.versions  # the confirm writes only if every value is still as shown
             request.session[SESSION_KEY] = {**request.session.get(SESSION_KEY, {}), token: meta}
         if confirm and report.ok:
             self._forget(request, token)
@@ -166,29 +172,51 @@ class ImportBatchAdmin(admin.ModelAdmin):
         context = self._context(
             request,
             gettext("Preview of %(file)s") % {"file": meta["name"]},
+            preview=preview_data(report),
             report=report,
-            source=source,
             counts=report.counts,
-            updates=[_update_row(p) for p in report.by_action("update")[:PREVIEW_ROWS]],
-            creates=report.by_action("create")[:PREVIEW_ROWS],
-            preview_rows=PREVIEW_ROWS,
+            source=source,
             confirmed=confirm,
         )
         return TemplateResponse(request, "admin/indicators/importbatch/preview.html", context)
 
-    def _forget(self, request: HttpRequest, token: str) -> None:
+    def job_view(self, request: HttpRequest, job_id: int) -> HttpResponse:
+        """Show a background job: its progress while it runs (the page reloads itself), then its result."""
+        self._check(request)
+        job = ImportJob.objects.filter(pk=job_id, user=request.user).select_related("source").first()
+        if job is None:
+            messages.error(request, gettext("This import job does not exist or is not yours."))
+            return HttpResponseRedirect(reverse("admin:indicators_importbatch_upload"))
+        result = job.result or {}
+        done = job.status in (ImportJobStatus.DONE, ImportJobStatus.FAILED)
+        if job.status == ImportJobStatus.DONE and result.get("written"):
+            c = result["counts"]
+            messages.success(
+                request,
+                gettext("%(file)s imported: %(create)s created, %(update)s updated, %(unchanged)s unchanged.")
+                % {"file": job.file_name, **c},
+            )
+            return HttpResponseRedirect(reverse("admin:indicators_importbatch_changelist"))
+        pending = request.session.get(SESSION_KEY, {})
+        context = self._context(
+            request,
+            gettext("Preview of %(file)s") % {"file": job.file_name},
+            job=job,
+            running=not done,
+            preview=result if job.status == ImportJobStatus.DONE else None,
+            source=job.source,
+            confirm_url=reverse("admin:indicators_importbatch_preview", args=[job.token])
+            if job.token in pending and upload_path(job.token).is_file()
+            else "",
+        )
+        return TemplateResponse(request, "admin/indicators/importbatch/preview.html", context)
+
+    def _forget(self, request: HttpRequest, token: str, *, delete: bool = True) -> None:
         pending = request.session.get(SESSION_KEY, {})
         pending.pop(token, None)
         request.session[SESSION_KEY] = pending
-        (upload_dir() / token).unlink(missing_ok=True)
+        if delete:
+            upload_delete(token)
 
 
-def _update_row(planned: object) -> dict[str, object]:
-    new = planned.merged(planned.existing)
-    changes = [(name, value_show(old), value_show(new[name])) for name, old in planned.old.items()]
-    if planned.source_changed:
-        changes.append(("source", str(planned.existing.source), planned.source_key[0]))
-    return {"planned": planned, "changes": changes}
-
-
-__all__ = ["ImportBatchAdmin", "ImportReport", "ImportUploadForm"]
+__all__ = ["ImportBatchAdmin", "ImportReport", "ImportUploadForm", "upload_dir"]

@@ -4,6 +4,7 @@ A ``Value`` is one figure: indicator × unit × year → a number and/or an offi
 rank (sources often give only a rank), with the source it was read from.
 """
 
+import decimal
 from decimal import Decimal
 
 from django.conf import settings
@@ -11,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -19,6 +21,36 @@ from indicators.managers import HistoricalValueQuerySet, ImportBatchQuerySet, Va
 from provinces.models import AdministrativeUnit, Level, Region
 
 MIN_YEAR, MAX_YEAR = 1990, 2100
+#: Values are DECIMAL(18,4): 14 digits before the decimal point, 4 after.
+VALUE_DECIMALS = 4
+VALUE_LIMIT = Decimal(10) ** 14
+
+
+def value_rounded(value: Decimal | int) -> Decimal:
+    """Return a value rounded half up to the stored precision (4 decimals), as the database keeps it."""
+    value = Decimal(value)  # a form or a caller may hand over an int
+    if abs(value) >= VALUE_LIMIT:
+        return value  # refused by value_errors; quantizing it could overflow the context
+    return value.quantize(Decimal(1).scaleb(-VALUE_DECIMALS), rounding=decimal.ROUND_HALF_UP)
+
+
+class StoredDecimalField(models.DecimalField):
+    """A DecimalField whose reads never raise, even for a number too large for its column.
+
+    SQLite stores any number in a DECIMAL(18,4) column; Django then quantizes it with an 18-digit
+    context and raises ``decimal.InvalidOperation`` on every read of a row holding 10^15, which
+    answered 500 on every page showing it. The context here is wide enough for any stored number,
+    so such a row reads as what it holds (and the validation refuses to write one). Migrations see
+    a plain DecimalField.
+    """
+
+    @cached_property
+    def context(self) -> decimal.Context:
+        return decimal.Context(prec=self.max_digits + 400)
+
+    def deconstruct(self) -> tuple:
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.DecimalField", args, kwargs
 
 
 def latest_plausible_year() -> int:
@@ -97,8 +129,8 @@ class Indicator(models.Model):
     direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices)
     levels = models.CharField(
         _("levels"),
-        max_length=40,
-        help_text=_("Levels the indicator applies to, comma-separated: province,district,commune."),
+        max_length=80,
+        help_text=_("Levels the indicator applies to, comma-separated: province,district,commune,ministry,department."),
     )
     methodology = models.TextField(_("methodology"), blank=True)
     display_order = models.PositiveSmallIntegerField(_("display order"), default=100)
@@ -145,7 +177,9 @@ class Indicator(models.Model):
     def clean(self) -> None:
         unknown = set(self.level_list()) - set(Level.values)
         if unknown or not self.level_list():
-            raise ValidationError({"levels": _("Use one or more of: province, district, commune.")})
+            raise ValidationError(
+                {"levels": _("Use one or more of: %(levels)s.") % {"levels": ", ".join(Level.values)}}
+            )
         self.levels = ",".join(self.level_list())
 
     def range_error(self, value: Decimal) -> str | None:
@@ -279,6 +313,54 @@ class ImportBatch(models.Model):
         return f"{self.file_name} ({self.created_at:%Y-%m-%d %H:%M})" if self.created_at else self.file_name
 
 
+class ImportJobStatus(models.TextChoices):
+    QUEUED = "queued", _("queued")
+    RUNNING = "running", _("running")
+    DONE = "done", _("done")
+    FAILED = "failed", _("failed")
+
+
+class ImportJob(models.Model):
+    """A preview or confirm of a large file run by the background worker; its page shows the progress.
+
+    The file waits in the upload folder under ``token``; ``result`` holds what the preview page shows
+    (counts, errors, rows), in the language of the person who started the job.
+    """
+
+    PREVIEW, CONFIRM = "preview", "confirm"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("started by"), on_delete=models.CASCADE)
+    token = models.CharField(_("upload"), max_length=64)
+    file_name = models.CharField(_("file name"), max_length=255)
+    source = models.ForeignKey(Source, verbose_name=_("source"), on_delete=models.SET_NULL, null=True, blank=True)
+    decimal = models.CharField(_("decimal separator"), max_length=5, blank=True)
+    action = models.CharField(_("action"), max_length=10, choices=[(PREVIEW, _("preview")), (CONFIRM, _("import"))])
+    language = models.CharField(_("language"), max_length=10, default="vi")
+    status = models.CharField(
+        _("status"), max_length=10, choices=ImportJobStatus.choices, default=ImportJobStatus.QUEUED
+    )
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    rows_done = models.PositiveIntegerField(_("rows checked"), default=0)
+    result = models.JSONField(_("result"), null=True, blank=True)
+    created_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last progress at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.action}, {self.status})"
+
+    @property
+    def percent(self) -> int:
+        """Return the progress in percent (0–100)."""
+        if self.status == ImportJobStatus.DONE:
+            return 100
+        return min(99, self.rows_done * 100 // self.rows_total) if self.rows_total else 0
+
+
 class Qualifier(models.TextChoices):
     EXACT = "eq", _("exact")
     MORE_THAN = "gt", _("more than")
@@ -323,7 +405,7 @@ class Value(models.Model):
         AdministrativeUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="values"
     )
     year = models.PositiveSmallIntegerField(_("year"))
-    value = models.DecimalField(_("value"), max_digits=18, decimal_places=4, null=True, blank=True)
+    value = StoredDecimalField(_("value"), max_digits=18, decimal_places=4, null=True, blank=True)
     rank = models.PositiveIntegerField(_("published rank"), null=True, blank=True)
     rank_basis = models.CharField(_("rank basis"), max_length=20, choices=RankBasis.choices, blank=True)
     qualifier = models.CharField(_("qualifier"), max_length=12, choices=Qualifier.choices, default=Qualifier.EXACT)
@@ -371,7 +453,7 @@ class Value(models.Model):
         help_text=_("The published value this row proposes to correct."),
     )
     corrected_at = models.DateTimeField(_("corrected at"), null=True, blank=True)
-    previous_value = models.DecimalField(
+    previous_value = StoredDecimalField(
         _("value before the correction"), max_digits=18, decimal_places=4, null=True, blank=True
     )
     previous_rank = models.PositiveIntegerField(_("rank before the correction"), null=True, blank=True)
@@ -465,7 +547,17 @@ def value_errors(
         errors.setdefault("value", []).append(_("Give a value, a published rank, or both."))
     if year is not None and (problem := year_error(year)):
         errors.setdefault("year", []).append(problem)
-    if indicator is not None and value is not None:
+    if value is not None and abs(value) >= VALUE_LIMIT:
+        errors.setdefault("value", []).append(
+            _("%(value)s is too large: a value must stay below 10^14 (100.000.000.000.000) in absolute terms.")
+            % {"value": _plain(value)}
+        )
+    elif value is not None and value != value_rounded(value):
+        errors.setdefault("value", []).append(
+            _("%(value)s has more than %(places)s decimals; values are stored with %(places)s.")
+            % {"value": _plain(value), "places": VALUE_DECIMALS}
+        )
+    elif indicator is not None and value is not None:
         problem = indicator.range_error(value)
         if problem:
             errors.setdefault("value", []).append(problem)
@@ -554,6 +646,7 @@ class AverageScope(models.TextChoices):
     REGION = "region", _("regional average")
     NATIONAL_MIN = "national_min", _("national minimum")
     NATIONAL_MAX = "national_max", _("national maximum")
+    MINISTRIES = "ministries", _("average of the ministries")
 
 
 class PublishedAverage(models.Model):
@@ -569,7 +662,7 @@ class PublishedAverage(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     scope = models.CharField(_("scope"), max_length=14, choices=AverageScope.choices)
     region = models.CharField(_("region"), max_length=24, choices=Region.choices, blank=True)
-    value = models.DecimalField(_("value"), max_digits=18, decimal_places=4)
+    value = StoredDecimalField(_("value"), max_digits=18, decimal_places=4)
     source = models.ForeignKey(
         Source, verbose_name=_("source"), on_delete=models.PROTECT, related_name="published_averages"
     )

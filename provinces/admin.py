@@ -8,12 +8,20 @@ gives the per-level lists that the proxies would.
 Units are official reference data loaded from provinces/data by ``loadunits``, which resets every
 field from the files, so the admin only shows them: an edit here would be silently undone by the
 next load. Change a name or add an alias in the data files instead.
+
+Two kinds of unit are entered here instead, because no file holds them (docs/appraisal.md):
+agencies (ministries, and a province's departments) and historical units missing from the GSO files
+(a commune merged before 2025), with their validity and successors. ``loadunits`` never touches
+either. A province's staff may add and change only departments of their province; the other kinds
+need a user who works on every province. A GSO unit from the files stays read-only.
 """
 
 import datetime
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
@@ -24,7 +32,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from config.params import digits_param, id_param
-from provinces.models import REORGANISATION_DATE, AdministrativeUnit
+from provinces.models import AGENCY_LEVELS, REORGANISATION_DATE, AdministrativeUnit, Level
 
 
 class InForceFilter(admin.SimpleListFilter):
@@ -61,16 +69,35 @@ class AdministrativeUnitAdmin(SimpleHistoryAdmin):
     ordering = ("sort_key", "code")
     show_facets = admin.ShowFacets.NEVER  # facet counts would add a query per filter
     fieldsets = (
-        (None, {"fields": ("level", "code", "unit_type", "name", "short_name", "aliases")}),
+        (None, {"fields": ("level", "code", "unit_type", "name", "short_name", "name_en", "aliases")}),
         (_("Place and validity"), {"fields": ("region", "parent", "valid_from", "valid_to")}),
-        (_("Reorganisation"), {"fields": ("predecessor_list", "successor_list")}),
+        (_("Reorganisation"), {"fields": ("predecessor_list", "successors", "successor_list")}),
     )
+    readonly_fields = ("predecessor_list", "successor_list")
+    autocomplete_fields = ("parent", "successors")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
+        return request.user.has_perm("provinces.add_administrativeunit")
 
     def has_change_permission(self, request: HttpRequest, obj: AdministrativeUnit | None = None) -> bool:
-        return False
+        """Only units entered by hand (agencies, historical units) change here, within the user's scope."""
+        if not request.user.has_perm("provinces.change_administrativeunit"):
+            return False
+        if obj is None:
+            return True
+        # loadunits writes in bulk, without history: a creation record means the unit was entered here.
+        if not hasattr(obj, "_entered_by_hand"):
+            obj._entered_by_hand = obj.level in AGENCY_LEVELS or obj.history.filter(history_type="+").exists()
+        entered_by_hand = obj._entered_by_hand
+        return (
+            entered_by_hand
+            and (_works_everywhere(request.user) or obj.level == Level.DEPARTMENT)
+            and (AdministrativeUnit.objects.in_scope_of(request.user).filter(pk=obj.pk).exists())
+        )
+
+    def get_form(self, request: HttpRequest, obj: AdministrativeUnit | None = None, change: bool = False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type("ScopedUnitForm", (HandEnteredUnitForm, form), {"user": request.user})
 
     def has_delete_permission(self, request: HttpRequest, obj: AdministrativeUnit | None = None) -> bool:
         return False
@@ -167,3 +194,33 @@ def unit_choice_label(unit: AdministrativeUnit) -> str:
     if unit.parent_id and unit.parent is not None:
         parts.append(unit.parent.short_name)
     return " · ".join(parts)
+
+
+def _works_everywhere(user: object) -> bool:
+    return bool(user.is_superuser or user.has_perm("accounts.all_provinces"))
+
+
+class HandEnteredUnitForm(forms.ModelForm):
+    """The rules of a unit entered by hand: a department sits under a province of the user's scope."""
+
+    user: object = None
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        level, parent = cleaned.get("level"), cleaned.get("parent")
+        if level == Level.DEPARTMENT and (parent is None or parent.level != Level.PROVINCE):
+            self.add_error("parent", _("A department's parent is its province."))
+        if level == Level.MINISTRY and parent is not None:
+            self.add_error("parent", _("A ministry has no parent unit."))
+        if not _works_everywhere(self.user):
+            if level != Level.DEPARTMENT:
+                self.add_error("level", _("You may enter departments of your province only."))
+            elif (
+                parent is not None
+                and not AdministrativeUnit.objects.in_scope_of(self.user).filter(pk=parent.pk).exists()
+            ):
+                self.add_error("parent", _("You may enter departments of your province only."))
+        for successor in cleaned.get("successors") or []:
+            if successor.level != level:
+                raise ValidationError({"successors": _("A successor is a unit of the same level.")})
+        return cleaned

@@ -17,7 +17,14 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from provinces.models import REGION_BY_OFFICIAL_NAME, REORGANISATION_DATE, AdministrativeUnit, Level, UnitType
+from provinces.models import (
+    REGION_BY_OFFICIAL_NAME,
+    REORGANISATION_DATE,
+    TERRITORIAL_LEVELS,
+    AdministrativeUnit,
+    Level,
+    UnitType,
+)
 from provinces.signals import units_loaded
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -281,8 +288,10 @@ def units_load(*, data_dir: Path = DATA_DIR) -> LoadResult:
     rows = unit_rows_read(data_dir=data_dir)
     result = LoadResult()
     with transaction.atomic():
-        existing = {(u.level, u.code, u.valid_from): u for u in AdministrativeUnit.objects.order_by()}
-        for level in (Level.PROVINCE, Level.DISTRICT, Level.COMMUNE):
+        # Only the GSO levels: ministries and departments (agencies) are never read, changed or unlinked here.
+        territorial = AdministrativeUnit.objects.filter(level__in=TERRITORIAL_LEVELS).order_by()
+        existing = {(u.level, u.code, u.valid_from): u for u in territorial}
+        for level in TERRITORIAL_LEVELS:
             level_rows = [row for row in rows if row.key[0] == level]
             _level_write(level_rows, existing, result)
         _successors_write(rows, existing, result)

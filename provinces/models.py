@@ -21,6 +21,16 @@ class Level(models.TextChoices):
     PROVINCE = "province", _("Province")
     DISTRICT = "district", _("District")
     COMMUNE = "commune", _("Commune")
+    # Assessed bodies that are not territorial units (the appraisal module ranks them like units):
+    # ministries and ministry-level agencies (no parent) and a province's departments (parent = province).
+    MINISTRY = "ministry", _("Ministry")
+    DEPARTMENT = "department", _("Department")
+
+
+#: The levels of territorial units, loaded from the GSO files by loadunits.
+TERRITORIAL_LEVELS = (Level.PROVINCE, Level.DISTRICT, Level.COMMUNE)
+#: The levels of agencies, entered by hand or by the appraisal module's data command, never by loadunits.
+AGENCY_LEVELS = (Level.MINISTRY, Level.DEPARTMENT)
 
 
 class UnitType(models.TextChoices):
@@ -36,6 +46,10 @@ class UnitType(models.TextChoices):
     COMMUNE = "xa", _("commune")
     TOWNSHIP = "thi_tran", _("township")
     SPECIAL_ZONE = "dac_khu", _("special zone")
+    MINISTRY = "bo", _("ministry")
+    MINISTRY_LEVEL_AGENCY = "ngang_bo", _("ministry-level agency")
+    DEPARTMENT = "so", _("department")
+    DEPARTMENT_EQUIVALENT = "ban_nganh", _("department-equivalent agency")
 
 
 class Region(models.TextChoices):
@@ -75,6 +89,9 @@ class AdministrativeUnit(models.Model):
     level = models.CharField(_("level"), max_length=10, choices=Level.choices)
     code = models.CharField(_("GSO code"), max_length=5, help_text=_("Official code of the General Statistics Office."))
     name = models.CharField(_("official name"), max_length=120)
+    name_en = models.CharField(
+        _("English name"), max_length=160, blank=True, help_text=_("Agencies' official English names; optional.")
+    )
     short_name = models.CharField(_("name"), max_length=100)
     unit_type = models.CharField(_("type"), max_length=15, choices=UnitType.choices)
     region = models.CharField(_("region"), max_length=24, choices=Region.choices, blank=True)

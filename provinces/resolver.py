@@ -26,7 +26,8 @@ from provinces.models import AdministrativeUnit, Level, UnitType, year_reference
 from provinces.text import fold, fold_compact, nfc, tone_key
 
 #: Width of GSO codes per level; shorter codes are zero-padded when the level is known.
-CODE_WIDTHS = {Level.PROVINCE: 2, Level.DISTRICT: 3, Level.COMMUNE: 5}
+#: Agencies have no GSO code: ministries use 4 digits and departments 5 (province code + 3), see docs/appraisal.md.
+CODE_WIDTHS = {Level.PROVINCE: 2, Level.DISTRICT: 3, Level.COMMUNE: 5, Level.MINISTRY: 4, Level.DEPARTMENT: 5}
 
 LEVEL_OF_TYPE = {
     UnitType.CENTRAL_CITY: Level.PROVINCE,
@@ -39,6 +40,10 @@ LEVEL_OF_TYPE = {
     UnitType.COMMUNE: Level.COMMUNE,
     UnitType.TOWNSHIP: Level.COMMUNE,
     UnitType.SPECIAL_ZONE: Level.COMMUNE,
+    UnitType.MINISTRY: Level.MINISTRY,
+    UnitType.MINISTRY_LEVEL_AGENCY: Level.MINISTRY,
+    UnitType.DEPARTMENT: Level.DEPARTMENT,
+    UnitType.DEPARTMENT_EQUIVALENT: Level.DEPARTMENT,
 }
 
 # Name prefixes and the unit types they name. "Thành phố"/"TP." is both a centrally-run city
@@ -58,7 +63,7 @@ _PREFIXES = (
 _PREFIXES_BY_FIRST_WORD: dict[str, list[tuple[list[str], frozenset[str]]]] = {}
 for _prefix, _types in _PREFIXES:
     _PREFIXES_BY_FIRST_WORD.setdefault(fold(_prefix).split()[0], []).append((_prefix.split(), _types))
-_LEVEL_ORDER = {Level.PROVINCE: 0, Level.DISTRICT: 1, Level.COMMUNE: 2}
+_LEVEL_ORDER = {Level.PROVINCE: 0, Level.DISTRICT: 1, Level.COMMUNE: 2, Level.MINISTRY: 3, Level.DEPARTMENT: 4}
 _WORDS = re.compile(r"\w+")
 _Fits = Callable[[AdministrativeUnit], bool]
 
@@ -205,6 +210,10 @@ class UnitIndex:
                 close,
             )
         raise UnitNotFound(_('"%(text)s" matches no unit%(filters)s.') % {"text": cleaned, "filters": filters})
+
+    def named(self, text: str) -> list[AdministrativeUnit]:
+        """Return every unit a name (not a code) names, at any date and level."""
+        return self._sorted(self._name_matches(nfc(text), lambda unit: True)[0])
 
     def _code_matches(self, code: str, level: str | None) -> list[AdministrativeUnit]:
         if level is not None:

@@ -26,6 +26,8 @@ class RankingForm(forms.Form):
             (Level.PROVINCE, _("Provinces (national)")),
             (Level.DISTRICT, _("Districts of one province")),
             (Level.COMMUNE, _("Communes of one province")),
+            (Level.MINISTRY, _("Ministries and ministry-level agencies")),
+            (Level.DEPARTMENT, _("Departments of one province")),
         ],
     )
     within = forms.ChoiceField(label=_("Province"), required=False)
@@ -52,9 +54,12 @@ class RankingForm(forms.Form):
         cleaned = super().clean()
         level = cleaned.get("level") or Level.PROVINCE
         cleaned["level"] = level
-        if level != Level.PROVINCE and not cleaned.get("within"):
+        national = level in (Level.PROVINCE, Level.MINISTRY)
+        if not national and not cleaned.get("within"):
             self.add_error("within", _("Choose the province whose districts or communes to rank."))
-        if level == Level.PROVINCE:
+        if level == Level.DEPARTMENT and cleaned.get("within") == NATIONAL:
+            self.add_error("within", _("Departments are ranked within one province; choose it."))
+        if national:
             cleaned["within"] = ""
         else:
             # Districts and communes have no region of their own; the province chooses them.

@@ -34,6 +34,8 @@ def average_text(average: Average, *, indicator: Indicator, scope: str = "nation
     if average.official:
         if scope == "region":
             return _("Regional average (official): %(value)s") % {"value": shown}
+        if scope == "ministries":
+            return _("Average of the ministries and ministry-level agencies (official): %(value)s") % {"value": shown}
         return _("National average (official): %(value)s") % {"value": shown}
     return _("Average computed over the %(n)s units with a value here (not an official figure): %(value)s") % {
         "n": average.count,
@@ -41,9 +43,11 @@ def average_text(average: Average, *, indicator: Indicator, scope: str = "nation
     }
 
 
-def average_short(average: Average, *, indicator: Indicator) -> str:
+def average_short(average: Average, *, indicator: Indicator, scope: str = "national") -> str:
     """Return a short label for the average line of a chart."""
     shown = format_value(average.value, decimals=indicator.decimals, measure_unit=indicator.measure_unit)
+    if average.official and scope == "ministries":
+        return _("average of the ministries (official) %(value)s") % {"value": shown}
     if average.official:
         return _("national average (official) %(value)s") % {"value": shown}
     return _("average computed over %(n)s units %(value)s") % {"n": average.count, "value": shown}
@@ -102,7 +106,13 @@ def ranking_charts(
             frame,
             value_label=label,
             average=ranking.average.value,
-            average_label=average_short(ranking.average, indicator=indicator) if ranking.average.value else "",
+            average_label=average_short(
+                ranking.average,
+                indicator=indicator,
+                scope="ministries" if ranking.level == Level.MINISTRY else "national",
+            )
+            if ranking.average.value
+            else "",
             highlight_code=highlight or None,
             **fmt,
         ),
@@ -142,7 +152,13 @@ def ranking_charts(
 
 def export_basename(*, indicator: Indicator, year: int, level: str, region: str, within: str) -> str:
     """Return a file name that says what the export holds: par_index_2023_provinces_red_river_delta."""
-    plural = {Level.PROVINCE: "provinces", Level.DISTRICT: "districts", Level.COMMUNE: "communes"}[level]
+    plural = {
+        Level.PROVINCE: "provinces",
+        Level.DISTRICT: "districts",
+        Level.COMMUNE: "communes",
+        Level.MINISTRY: "ministries",
+        Level.DEPARTMENT: "departments",
+    }[level]
     parts = [indicator.code, str(year), plural]
     if region:
         parts.append(region)

@@ -170,7 +170,7 @@ def _computed_average(values: pd.Series) -> Average:
 
 def _published_averages(*, indicator: Indicator, year: int) -> dict[tuple[str, str], Average]:
     rows = PublishedAverage.objects.filter(
-        indicator=indicator, year=year, scope__in=[AverageScope.NATIONAL, AverageScope.REGION]
+        indicator=indicator, year=year, scope__in=[AverageScope.NATIONAL, AverageScope.REGION, AverageScope.MINISTRIES]
     ).values_list("scope", "region", "value", "source__title", "source__url", "source__source_class")
     return {
         (scope, region): Average(
@@ -178,6 +178,10 @@ def _published_averages(*, indicator: Indicator, year: int) -> dict[tuple[str, s
         )
         for scope, region, value, title, url, source_class in rows
     }
+
+
+#: The published average that a national ranking of each level shows (provinces; ministries).
+OFFICIAL_AVERAGE_SCOPE = {Level.PROVINCE: AverageScope.NATIONAL, Level.MINISTRY: AverageScope.MINISTRIES}
 
 
 def ranking(
@@ -202,8 +206,8 @@ def ranking(
     rows = units.merge(current, on="unit_id", how="left").merge(previous, on="unit_id", how="left")
     rows["value"] = rows["value"].astype("Float64")
     rows["rank"] = competition_ranks(rows["value"], direction=indicator.direction)
-    official = _published_averages(indicator=indicator, year=year) if level == Level.PROVINCE else {}
-    average = official.get((AverageScope.NATIONAL, "")) or _computed_average(rows["value"])
+    official = _published_averages(indicator=indicator, year=year) if level in OFFICIAL_AVERAGE_SCOPE else {}
+    average = official.get((OFFICIAL_AVERAGE_SCOPE.get(level), "")) or _computed_average(rows["value"])
     regional_average = None
     if region:
         rows = rows[rows["region"] == region].copy()

@@ -15,7 +15,7 @@ from django.db.models import Q
 
 from indicators.models import AverageScope, Direction, Indicator, PublishedAverage, SeriesBreak
 from indicators.selectors import public_values
-from provinces.models import AdministrativeUnit
+from provinces.models import AGENCY_LEVELS, AdministrativeUnit
 from reports.ranking import grouped_competition_ranks
 from reports.selectors import disputes_by_value
 
@@ -107,7 +107,10 @@ def unit_profile(*, unit: AdministrativeUnit, day: datetime.date) -> UnitProfile
         indicators=indicators,
         values=values,
         averages=averages_frame(
-            peers=peers, published=published_averages(codes=codes, region=unit.region), region=unit.region
+            peers=peers,
+            # The national averages are the provinces': an agency is compared with its peers only.
+            published=published_averages(codes=codes if unit.level not in AGENCY_LEVELS else [], region=unit.region),
+            region=unit.region,
         ),
         ranks=rank_history(peers=peers, indicators=indicators, unit_ids=unit_ids),
         series_breaks=series_break_frame(codes=codes),

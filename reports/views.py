@@ -77,7 +77,7 @@ def _ranking_response(
 ) -> HttpResponse:
     year, level, region = cleaned["year"], cleaned["level"], cleaned["region"]
     within = None
-    if level != Level.PROVINCE:
+    if level not in (Level.PROVINCE, Level.MINISTRY):
         within = AdministrativeUnit.objects.filter(level=Level.PROVINCE, code=cleaned["within"]).for_year(year).first()
         if level == Level.DISTRICT and year_reference_date(year) >= REORGANISATION_DATE:
             return _ranking_error(
@@ -105,7 +105,9 @@ def _ranking_response(
         level=level,
         within=within,
         region_name=pages.region_label(region),
-        average=pages.average_text(result.average, indicator=indicator),
+        average=pages.average_text(
+            result.average, indicator=indicator, scope="ministries" if level == Level.MINISTRY else "national"
+        ),
         average_source_badge=source_badge(result.average.source_class),
         regional_average=pages.average_text(result.regional_average, indicator=indicator, scope="region")
         if result.regional_average

@@ -125,10 +125,16 @@ def test_vietnamese_numbers(world, cell, expected):
     assert stored(world["ha_noi"], indicator).value == Decimal(expected)
 
 
-def test_empty_and_missing_cells_are_no_value_not_zero(world):
-    report = run("unit,year,indicator,value,rank\nHà Nội,2023,par_index,,\nĐắk Lắk,2023,par_index,N/A,-\n")
+def test_missing_markers_are_no_value_not_zero(world):
+    report = run("unit,year,indicator,value,rank\nHà Nội,2023,par_index,N/A,\nĐắk Lắk,2023,par_index,N/A,-\n\n")
     assert report.ok, messages(report)
-    assert report.counts["empty"] == 2
+    assert report.no_figure_lines == [2, 3] and report.blank_lines == [4]
+    assert not Value.objects.exists()
+
+
+def test_a_row_with_blank_value_and_rank_is_an_error_not_skipped(world):
+    report = run("unit,year,indicator,value,rank\nHà Nội,2023,par_index,,\nĐắk Lắk,2023,par_index,85,\n")
+    assert [(e.line, e.column) for e in report.errors] == [(2, "value")]
     assert not Value.objects.exists()
 
 
@@ -217,7 +223,14 @@ def test_import_twice_changes_nothing_the_second_time(world):
     assert first.counts["create"] == 2
     before = list(Value.objects.values_list("pk", "updated_at"))
     second = run(LONG)
-    assert second.ok and second.counts == {"create": 0, "update": 0, "unchanged": 2, "error_rows": 0, "empty": 0}
+    assert second.ok and second.counts == {
+        "create": 0,
+        "update": 0,
+        "unchanged": 2,
+        "error_rows": 0,
+        "empty": 0,
+        "no_figure": 0,
+    }
     assert not second.written
     assert list(Value.objects.values_list("pk", "updated_at")) == before
     assert ImportBatch.objects.count() == 1

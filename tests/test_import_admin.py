@@ -128,8 +128,9 @@ def test_an_out_of_scope_row_is_refused_without_showing_anything_stored_about_it
     page = preview.content.decode()
     assert "outside your province" in page
     assert "13.5791" not in page and "13,5791" not in page and "Báo cáo nội bộ" not in page
-    assert preview.context["updates"] == [] and preview.context["creates"] == []
-    assert client.post(response["Location"]).status_code == 200
+    assert preview.context["preview"]["updates"] == [] and preview.context["preview"]["creates"] == []
+    # The refused file was deleted with its preview: a confirm finds nothing to import.
+    assert client.post(response["Location"]).status_code == 302
     assert Value.objects.get(unit=setting["dak_lak"]).value == Decimal("13.5791")
 
 

@@ -7,6 +7,7 @@ are all ambiguous is refused until the person states the convention (``--decimal
 """
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -19,7 +20,7 @@ from indicators.numbers import MISSING_MARKERS, Convention
 _SPACES = re.compile(r"[\s\u00a0\u202f']")
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     """One cell and where it is, so that every error can name its line and column."""
 
@@ -28,7 +29,7 @@ class Cell:
     column: str
 
 
-@dataclass
+@dataclass(slots=True)
 class Candidate:
     """One figure to import: a unit, a year, an indicator, and a value and/or rank cell."""
 
@@ -41,6 +42,10 @@ class Candidate:
     rank: Cell | None
     texts: dict[str, Cell]
     level_hint: str | None = None
+    #: Why a row without value and rank looks malformed (another separator, cut short …), for its error.
+    empty_reason: str = ""
+    #: A cell that swallowed a line break and what looks like the next row (an unclosed quote).
+    swallowed: Cell | None = None
 
     def text(self, name: str) -> str:
         """Return a free-text field of the row, stripped ('' when absent)."""
@@ -72,9 +77,31 @@ _TEXT_FIELDS = (
 )
 
 
-def candidates_build(*, rows: list[tuple[int, list[object]]], header: list[str], layout: Layout) -> list[Candidate]:
+def candidates_build(
+    *,
+    rows: list[tuple[int, list[object]]],
+    header: list[str],
+    layout: Layout,
+    delimiter: str = "",
+    file_format: str = "",
+) -> list[Candidate]:
     """Return one candidate per figure: per row in the long layout, per filled indicator cell in the wide one."""
-    result: list[Candidate] = []
+    return list(candidates_iter(rows=rows, header=header, layout=layout, delimiter=delimiter, file_format=file_format))
+
+
+def candidates_iter(
+    *,
+    rows: list[tuple[int, list[object]]],
+    header: list[str],
+    layout: Layout,
+    delimiter: str = "",
+    file_format: str = "",
+) -> Iterator[Candidate]:
+    """Yield one candidate per figure: per row in the long layout, per filled indicator cell in the wide one.
+
+    A wide row with no filled indicator cell still gives one candidate (without value and rank), so
+    that it is reported as an error: only an entirely empty row (dropped by the reader) is skipped.
+    """
     for line, cells in rows:
 
         def cell(index: int | None, cells: list[object] = cells, line: int = line) -> Cell | None:
@@ -90,23 +117,59 @@ def candidates_build(*, rows: list[tuple[int, list[object]]], header: list[str],
             "year": cell(fields["year"]),
             "texts": {name: c for name in _TEXT_FIELDS if (c := cell(fields.get(name))) is not None},
             "level_hint": layout.unit_level,
+            "empty_reason": _empty_reason(cells, header, delimiter, file_format),
+            "swallowed": _swallowed(cells, header, line, delimiter),
         }
         if layout.kind == LONG:
-            result.append(
-                Candidate(
-                    indicator=cell(fields["indicator"]),
-                    value=cell(fields.get("value")),
-                    rank=cell(fields.get("rank")),
-                    **common,
-                )
+            yield Candidate(
+                indicator=cell(fields["indicator"]),
+                value=cell(fields.get("value")),
+                rank=cell(fields.get("rank")),
+                **common,
             )
             continue
+        found = False
         for code in sorted(set(layout.value_columns) | set(layout.rank_columns)):
             value, rank = cell(layout.value_columns.get(code)), cell(layout.rank_columns.get(code))
             if is_empty(value) and is_empty(rank):
                 continue  # an empty cell in a wide sheet is a figure not known, not a zero
-            result.append(Candidate(indicator=Cell(code, line, code), value=value, rank=rank, **common))
-    return result
+            found = True
+            yield Candidate(indicator=Cell(code, line, code), value=value, rank=rank, **common)
+        if not found:
+            first = min([*layout.value_columns.values(), *layout.rank_columns.values()], default=None)
+            yield Candidate(indicator=Cell("", line, ""), value=cell(first), rank=None, **common)
+
+
+def _empty_reason(cells: list[object], header: list[str], delimiter: str, file_format: str) -> str:
+    """Return the likely cause of a row whose value and rank cells are empty."""
+    filled = [str(c) for c in cells if str(c).strip()]
+    others = [d for d in (",", ";", "\t") if d != delimiter]
+    if delimiter and len(filled) == 1 and (other := next((d for d in others if d in filled[0]), None)):
+        return _("its columns are separated by “%(other)s” while the file uses “%(delimiter)s”") % {
+            "other": "TAB" if other == "\t" else other,
+            "delimiter": "TAB" if delimiter == "\t" else delimiter,
+        }
+    if file_format == "csv" and len(cells) < len(header):  # a sheet's trailing empty cells are not read
+        return _("it has only %(count)s of the %(total)s columns: the row is cut short") % {
+            "count": len(cells),
+            "total": len(header),
+        }
+    if file_format == "xlsx":
+        return _(
+            "the value cell is empty; a formula whose result was not saved reads as empty: open the file in "
+            "Excel and save it again, or paste the values"
+        )
+    return _("the value and rank cells are empty")
+
+
+def _swallowed(cells: list[object], header: list[str], line: int, delimiter: str) -> Cell | None:
+    """Return a cell that runs over a line break into text holding the separator (an unclosed quote)."""
+    if not delimiter:
+        return None
+    for index, text in enumerate(cells):
+        if isinstance(text, str) and "\n" in text.strip() and delimiter in text.split("\n", 1)[1]:
+            return Cell(text, line, header[index] if index < len(header) else str(index + 1))
+    return None
 
 
 def convention_vote(text: object) -> str | None:

@@ -6,6 +6,8 @@ one for the existing values of the affected indicator-years); writing is one tra
 bulk inserts and updates. Empty cells never erase a stored figure: a file changes only what it states.
 """
 
+import functools
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -14,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from indicators.importing.columns import layout_detect
 from indicators.importing.reading import FileRefused, Table, table_read
-from indicators.importing.rows import Candidate, candidates_build, convention_decide, is_empty
+from indicators.importing.rows import Candidate, candidates_iter, convention_decide, is_empty
 from indicators.importing.validation import Planned, RowError, Validator
 from indicators.models import ImportBatch, Indicator, Source
 from indicators.numbers import Convention
@@ -33,6 +35,11 @@ from provinces.resolver import UnitIndex
 
 __all__ = ["ImportReport", "Planned", "RowError", "values_import"]
 
+#: How often (in rows) an import reports its progress to a background job.
+PROGRESS_EVERY = 2000
+#: New values built and written at a time (memory stays bounded whatever the file's size).
+WRITE_CHUNK = 5000
+
 
 @dataclass
 class ImportReport:
@@ -48,7 +55,8 @@ class ImportReport:
     file_error: str = ""
     errors: list[RowError] = field(default_factory=list)
     planned: list[Planned] = field(default_factory=list)
-    skipped_empty: int = 0
+    blank_lines: list[int] = field(default_factory=list)
+    no_figure_lines: list[int] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
     new_sources: list[str] = field(default_factory=list)
     written: bool = False
@@ -74,43 +82,62 @@ class ImportReport:
             "update": len(self.by_action("update")),
             "unchanged": len(self.by_action("unchanged")),
             "error_rows": len({e.line for e in self.errors}),
-            "empty": self.skipped_empty,
+            "empty": len(self.blank_lines),
+            "no_figure": len(self.no_figure_lines),
         }
 
     def summary_lines(self) -> list[str]:
         """Return the summary as lines of text, the same for the command and the admin preview."""
+        return list(self.summary_iter())
+
+    def summary_iter(self) -> Iterator[str]:
+        """Yield the summary line by line (a 200,000-row dry run is printed without holding its text)."""
         if self.file_error:
-            return [_("%(file)s refused: %(reason)s") % {"file": self.file_name, "reason": self.file_error}]
+            yield _("%(file)s refused: %(reason)s") % {"file": self.file_name, "reason": self.file_error}
+            return
         c = self.counts
-        lines = [
-            _("%(file)s: %(format)s, %(layout)s layout, decimal %(convention)s.")
-            % {
-                "file": self.file_name,
-                "format": self.file_format.upper(),
-                "layout": self.layout,
-                "convention": self.convention or _("not needed"),
-            },
+        if self.errors or self.convention:
+            # A refused file may have refused its decimals: "not needed" would be wrong there.
+            convention = _("comma") if self.convention == "comma" else _("dot") if self.convention else _("undecided")
+        else:
+            convention = _("not needed")
+        layout = _("wide") if self.layout == "wide" else _("long")
+        yield _("%(file)s: %(format)s, %(layout)s layout, decimal %(convention)s.") % {
+            "file": self.file_name,
+            "format": self.file_format.upper(),
+            "layout": layout,
+            "convention": convention,
+        }
+        yield (
             _(
                 "To create: %(create)s · to update: %(update)s · unchanged: %(unchanged)s · rows in error: "
                 "%(error_rows)s · empty (skipped): %(empty)s"
             )
-            % c,
-        ]
+            % c
+        )
+        if self.blank_lines:
+            yield (_("Empty lines skipped: %(lines)s") % {"lines": ", ".join(map(str, self.blank_lines))})
+        if self.no_figure_lines:
+            yield (
+                _("Rows stating no figure (N/A, -), skipped: lines %(lines)s")
+                % {"lines": ", ".join(map(str, self.no_figure_lines))}
+            )
         if self.ignored_columns:
-            lines.append(_("Columns ignored: %(columns)s") % {"columns": ", ".join(self.ignored_columns)})
+            yield (_("Columns ignored: %(columns)s") % {"columns": ", ".join(self.ignored_columns)})
         if self.new_sources:
-            lines.append(_("New sources: %(sources)s") % {"sources": "; ".join(self.new_sources)})
-        lines += [f"  {e}" for e in self.errors]
-        lines += [f"  {_('update')} {p}" for p in self.by_action("update")]
+            yield (_("New sources: %(sources)s") % {"sources": "; ".join(self.new_sources)})
+        yield from (f"  {e}" for e in self.errors)
+        if not self.errors:
+            yield from (f"  {_('create')} {p.describe()}" for p in self.by_action("create"))
+            yield from (f"  {_('update')} {p.describe()}" for p in self.by_action("update"))
         if self.errors:
-            lines.append(_("Nothing was written: correct the rows above and import the file again."))
+            yield (_("Nothing was written: correct the rows above and import the file again."))
         elif self.written:
-            lines.append(_("Written: %(create)s created, %(update)s updated.") % c)
+            yield (_("Written: %(create)s created, %(update)s updated.") % c)
         elif self.dry_run:
-            lines.append(_("Dry run: nothing was written."))
+            yield (_("Dry run: nothing was written."))
         elif not c["create"] and not c["update"]:
-            lines.append(_("Nothing to write: every value is already stored as in the file."))
-        return lines
+            yield (_("Nothing to write: every value is already stored as in the file."))
 
 
 def values_import(
@@ -126,13 +153,15 @@ def values_import(
     publish: bool = False,
     channel: str = "",
     seen_versions: dict[str, int | None] | None = None,
+    progress: "Callable[[int, int], None] | None" = None,
 ) -> ImportReport:
     """Validate a CSV/XLSX file of values and, unless dry_run or any row is wrong, write all of it.
 
     ``source`` is used for rows that name no source of their own; ``decimal`` settles files whose
     numbers could be read both ways; ``units`` is a prebuilt UnitIndex for callers that import several
     files. A staff ``user`` may import only rows of their province scope (one row outside refuses
-    the file); rows of a locked year refuse it too. Imported values are drafts, and changes of
+    the file); rows of a locked year refuse it too. ``progress(done, total)`` is called every
+    few thousand rows (the background jobs show it). Imported values are drafts, and changes of
     published values become their pending corrections, unless ``publish`` (the loaders of published
     figures), which writes them approved. ``seen_versions`` (the preview's ``report.versions``)
     refuses the file when a value changed since the preview, naming the rows; the write itself goes
@@ -150,24 +179,31 @@ def values_import(
         report.file_error = exc.message
         return report
     report.file_format, report.encoding, report.delimiter = table.file_format, table.encoding, table.delimiter
+    report.blank_lines = table.blank_lines
     indicators = {i.code: i for i in Indicator.objects.all()}
     candidates = _candidates(table, indicators, report)
     if candidates is None:
         return report
-    values = [c.value for c in candidates if not is_empty(c.value)]
+    # Candidates are built twice, one at a time, rather than held: a 200,000-row file stays small in memory.
+    values = [c.value for c in candidates() if not is_empty(c.value)]
     report.convention, convention_errors = convention_decide(cells=values, stated=decimal)
+    del values
     report.errors += [RowError(c.line, c.column, message) for c, message in convention_errors]
     bad_cells = {(c.line, c.column) for c, _message in convention_errors}
     validator = Validator(indicators=indicators, convention=report.convention, default_source=source, units=units)
-    for candidate in candidates:
+    total = len(table.rows)
+    for number, candidate in enumerate(candidates()):
+        if progress is not None and number % PROGRESS_EVERY == 0:
+            progress(min(number, total), total)
         if candidate.value and (candidate.line, candidate.value.column) in bad_cells:
             continue
         planned = validator.validate(candidate)
-        if planned is None and not validator.errors_of(candidate.line):
-            report.skipped_empty += 1
-        elif planned is not None:
+        if planned is not None:
             report.planned.append(planned)
+    if progress is not None:
+        progress(total, total)  # every row checked: what remains is comparing and writing
     report.errors += validator.errors
+    report.no_figure_lines = validator.no_figure_lines
     report.errors += _scope_errors(report, user=user)  # before classify: nothing stored is read for them
     validator.classify(report.planned, prefer_corrections=not publish)
     report.errors += _lock_errors(report.planned)
@@ -196,7 +232,7 @@ def _scope_errors(report: ImportReport, *, user: object | None) -> list[RowError
     return [
         RowError(
             p.line,
-            "unit",
+            p.unit_column,
             _("%(unit)s (code %(code)s) is outside your province; the file is refused as a whole.")
             % {"unit": p.unit.short_name, "code": p.unit.code},
         )
@@ -238,7 +274,7 @@ def _lock_errors(planned: list[Planned]) -> list[RowError]:
     errors += [
         RowError(
             p.line,
-            "year",
+            p.year_column,
             _("%(group)s %(year)s is locked: its values cannot be changed until a national administrator unlocks it.")
             % {"group": p.indicator.get_group_display(), "year": p.year},
         )
@@ -248,7 +284,10 @@ def _lock_errors(planned: list[Planned]) -> list[RowError]:
     return errors
 
 
-def _candidates(table: Table, indicators: dict[str, Indicator], report: ImportReport) -> list[Candidate] | None:
+def _candidates(
+    table: Table, indicators: dict[str, Indicator], report: ImportReport
+) -> Callable[[], Iterator[Candidate]] | None:
+    """Return a function giving the file's candidates one by one, or None when the header is wrong or no row."""
     layout = layout_detect(header=table.header, indicator_codes=set(indicators))
     report.layout, report.ignored_columns = layout.kind, layout.ignored
     if layout.errors:
@@ -257,7 +296,14 @@ def _candidates(table: Table, indicators: dict[str, Indicator], report: ImportRe
     if not table.rows:
         report.file_error = _("The file has a header row but no data rows.")
         return None
-    return candidates_build(rows=table.rows, header=table.header, layout=layout)
+    return functools.partial(
+        candidates_iter,
+        rows=table.rows,
+        header=table.header,
+        layout=layout,
+        delimiter=table.delimiter,
+        file_format=table.file_format,
+    )
 
 
 def _write(
@@ -303,8 +349,12 @@ def _write(
                 for p in report.planned
                 if p.action != "unchanged"
             ]
-            # Scope, locks, data rules and each version again, under row locks: the one write gate.
-            values_write(rows=rows, user=user, channel=channel, publish=publish, import_batch=batch)
+            # Scope, locks, data rules and each version again, under row locks: the one write gate. A chunk at
+            # a time (200,000 model instances and their history rows at once took 700 MB); a refused chunk
+            # rolls back the whole transaction, so the file is still written all or nothing.
+            for start in range(0, len(rows), WRITE_CHUNK):
+                values_write(rows=rows[start : start + WRITE_CHUNK], user=user, channel=channel, publish=publish,
+                             import_batch=batch)  # fmt: skip
     except WriteRefused as exc:
         report.errors += [RowError(e.row, e.field, e.message) for e in exc.errors]
         return

@@ -24,6 +24,7 @@ from indicators.models import (
     SourceClass,
     Value,
     value_errors,
+    value_rounded,
     year_error,
 )
 from indicators.numbers import Convention, NumberFormatError, parse_number
@@ -43,11 +44,17 @@ LEVEL_WORDS = {
     "xa": Level.COMMUNE,
     "xã": Level.COMMUNE,
     "cap xa": Level.COMMUNE,
+    "ministry": Level.MINISTRY,
+    "bo": Level.MINISTRY,
+    "bộ": Level.MINISTRY,
+    "department": Level.DEPARTMENT,
+    "so": Level.DEPARTMENT,
+    "sở": Level.DEPARTMENT,
 }
 QUALIFIER_WORDS = {"=": Qualifier.EXACT, "exact": Qualifier.EXACT, ">": Qualifier.MORE_THAN, "<": Qualifier.LESS_THAN}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RowError:
     line: int
     column: str
@@ -61,7 +68,7 @@ class RowError:
         }
 
 
-@dataclass
+@dataclass(slots=True)
 class Planned:
     """One valid row: the figure it states and what importing it would do to the stored value."""
 
@@ -91,12 +98,39 @@ class Planned:
     action: str = "create"
     old: dict[str, object] = field(default_factory=dict)
     source_changed: bool = False
+    #: The file's own headers of the unit and year columns, for the errors found after validation.
+    unit_column: str = "unit"
+    year_column: str = "year"
 
     def __str__(self) -> str:
-        text = f"line {self.line}: {self.unit.short_name} ({self.unit.code}) · {self.year} · {self.indicator.code}: "
+        return self.describe()
+
+    @property
+    def unit_label(self) -> str:
+        """Return the unit's full name with its level, code and parent: which unit the figure lands on."""
+        values = {
+            "name": self.unit.name or self.unit.short_name,
+            "level": str(self.unit.get_level_display()).lower(),
+            "code": self.unit.code,
+        }
+        parent = self.unit.parent if self.unit.parent_id else None
+        if parent is not None:
+            return _("%(name)s (%(level)s %(code)s in %(parent)s)") % {**values, "parent": parent.name}
+        return _("%(name)s (%(level)s %(code)s)") % values
+
+    def describe(self) -> str:
+        """Return the row as one line of text in the active language: the unit, year, indicator and change."""
+        text = _("line %(line)s: %(unit)s · %(year)s · %(code)s: ") % {
+            "line": self.line,
+            "unit": self.unit_label,
+            "year": self.year,
+            "code": self.indicator.code,
+        }
         if self.old or self.source_changed:
             new = self.merged(self.existing)
-            changes = [f"{name} {value_show(old)} → {value_show(new[name])}" for name, old in self.old.items()]
+            changes = [
+                f"{_field_label(name)} {value_show(old)} → {value_show(new[name])}" for name, old in self.old.items()
+            ]
             if self.source_changed:
                 changes.append(_("source → %(title)s") % {"title": self.source_key[0]})
             return text + ", ".join(changes)
@@ -144,6 +178,14 @@ class Planned:
         value.source, value.updated_by, value.import_batch, value.updated_at = source, user, batch, now
 
 
+def _field_label(name: str) -> str:
+    """Return the translated name of a Value field (value → giá trị)."""
+    try:
+        return str(Value._meta.get_field(name).verbose_name)
+    except Exception:
+        return name
+
+
 def value_show(value: object) -> str:
     """Return a stored or planned field as short text for previews ("—" when empty)."""
     if value is None or value == "":
@@ -171,6 +213,7 @@ class Validator:
         self.errors: list[RowError] = []
         self._error_lines: set[int] = set()
         self._seen: dict[tuple[int, int, int], int] = {}
+        self.no_figure_lines: list[int] = []
         self._units = units  # built on the first row that needs it: one query for every unit
         self.sources: dict[tuple[str, str], dict[str, object]] = {}
 
@@ -188,12 +231,36 @@ class Validator:
     # -- one row ------------------------------------------------------------------------------
     def validate(self, c: Candidate) -> Planned | None:
         """Return the planned figure of a row, or None when the row is empty or wrong (errors recorded)."""
+        if c.swallowed is not None:
+            self.error(
+                c.swallowed,
+                _(
+                    'This cell runs over a line break and holds what looks like the next row: a quote (") '
+                    "is not closed. Close the quote or remove it."
+                ),
+            )
+            return None
+        if is_empty(c.value) and is_empty(c.rank) and _states_no_figure(c):
+            # "N/A" or "-" states that no figure exists: skipped (and listed), once the row's unit,
+            # year and indicator are known to be right.
+            before = len(self.errors)
+            year, indicator = self._year(c), self._indicator(c)
+            if year is not None and self._unit(c, year, indicator) is not None and len(self.errors) == before:
+                self.no_figure_lines.append(c.line)
+            return None
         if is_empty(c.value) and is_empty(c.rank):
+            self.error(
+                c.value or c.rank,
+                _("No value and no rank: %(reason)s. Only an entirely empty row may be skipped.")
+                % {"reason": c.empty_reason or _("the value and rank cells are empty")},
+                line=c.line,
+                column="value",
+            )
             return None
         before = len(self.errors)
         year = self._year(c)
         indicator = self._indicator(c)
-        unit = self._unit(c, year) if year is not None else None
+        unit = self._unit(c, year, indicator) if year is not None else None
         value = self._value(c, indicator)
         rank = self._rank(c)
         rank_basis = self._choice(c, "rank_basis", RankBasis, {})
@@ -218,7 +285,21 @@ class Validator:
         if len(self.errors) > before:
             return None
         note = c.text("note") if "note" in c.texts else None
-        return Planned(c.line, unit, indicator, year, value, rank, rank_basis or "", qualifier, note, source_key)
+        unit_cell = c.unit if not is_empty(c.unit) else c.unit_code
+        return Planned(
+            c.line,
+            unit,
+            indicator,
+            year,
+            value,
+            rank,
+            rank_basis or "",
+            qualifier,
+            note,
+            source_key,
+            unit_column=unit_cell.column if unit_cell else "unit",
+            year_column=c.year.column,
+        )
 
     def _year(self, c: Candidate) -> int | None:
         try:
@@ -241,7 +322,7 @@ class Validator:
             self.error(c.indicator, _("Unknown indicator code “%(text)s”") % {"text": text} + hint)
         return indicator
 
-    def _unit(self, c: Candidate, year: int) -> AdministrativeUnit | None:
+    def _unit(self, c: Candidate, year: int, indicator: Indicator | None = None) -> AdministrativeUnit | None:
         if self._units is None:
             self._units = UnitIndex.build()
         level = None
@@ -268,7 +349,7 @@ class Validator:
             if isinstance(cell.text, float) and cell.text == int(cell.text):
                 text = str(int(cell.text))
             try:
-                found.append((cell, self._resolve(text, year=year, level=level or c.level_hint, parent=parent)))
+                found.append((cell, self._resolve_implied(text, year, level or c.level_hint, indicator, parent)))
             except UnitResolveError as exc:
                 self.error(cell, _resolve_message(text, exc))
                 return None
@@ -285,12 +366,41 @@ class Validator:
             return None
         return found[0][1]
 
+    def _resolve_implied(
+        self,
+        text: str,
+        year: int,
+        level: str | None,
+        indicator: Indicator | None,
+        parent: AdministrativeUnit | None,
+    ) -> AdministrativeUnit:
+        """Resolve at the level the file states, else the one the indicator implies (province for PAR Index).
+
+        A name found only at another level than the indicator's is returned, for value_errors to say that the
+        indicator does not apply there: an error either way, never a figure on a unit of the wrong level.
+        """
+        implied = _single_level(indicator) if level is None else None
+        if implied is None:
+            return self._resolve(text, year=year, level=level, parent=parent)
+        try:
+            return self._resolve(text, year=year, level=implied, parent=parent)
+        except UnitResolveError as exc:
+            try:
+                return self._resolve(text, year=year, level=None, parent=parent)
+            except UnitResolveError:
+                raise exc from None
+
     def _resolve(
         self, text: str, *, year: int, level: str | None, parent: AdministrativeUnit | None
     ) -> AdministrativeUnit:
-        """Resolve a unit; with no level anywhere, a name shared with districts or communes means the province."""
+        """Resolve a unit; with no level anywhere, a name shared with districts or communes means the province.
+
+        With no level given, a name that resolves to a district or commune but also names a unit of another
+        level at some date (Long An, a province until 30/06/2025 and a commune of Tây Ninh after) is
+        ambiguous: the figure could belong to either, so it is never matched silently.
+        """
         try:
-            return self._units.resolve(text, year=year, level=level, parent=parent)
+            unit = self._units.resolve(text, year=year, level=level, parent=parent)
         except UnitAmbiguous:
             if level is not None or parent is not None:
                 raise
@@ -299,6 +409,23 @@ class Validator:
             except UnitResolveError:
                 pass
             raise
+        if level is None and parent is None and unit.level != Level.PROVINCE and not text.isdigit():
+            others = [u for u in self._units.named(text) if u.level != unit.level]
+            if others:
+                raise UnitAmbiguous(
+                    _(
+                        "“%(text)s” is %(unit)s in %(year)s, but the name is also %(others)s. Add a level column "
+                        "(province, district or commune), a parent column or the unit's code."
+                    )
+                    % {
+                        "text": text,
+                        "unit": self._units.label(unit),
+                        "year": year,
+                        "others": "; ".join(self._units.label(u) for u in others[:3]),
+                    },
+                    [unit, *others],
+                )
+        return unit
 
     def _value(self, c: Candidate, indicator: Indicator | None) -> Decimal | None:
         if is_empty(c.value):
@@ -317,6 +444,9 @@ class Validator:
                 _("“%(text)s” has a percent sign, but %(code)s is measured in %(unit)s.")
                 % {"text": c.value.text, "code": indicator.code, "unit": indicator.get_measure_unit_display()},
             )
+        if parsed.value is not None and parsed.value != value_rounded(parsed.value):
+            # Stored with 4 decimals: rounded here, so a re-import compares equal and is "unchanged".
+            return value_rounded(parsed.value)
         return parsed.value
 
     def _rank(self, c: Candidate) -> int | None:
@@ -466,6 +596,19 @@ class Validator:
                 entry["object"], _created = Source.objects.get_or_create(title=title, url=url, defaults=entry)
             result[key] = entry["object"]
         return result
+
+
+def _states_no_figure(c: Candidate) -> bool:
+    """Return whether the value or rank cell holds a marker such as N/A or "-" (not a blank)."""
+    return any(
+        cell is not None and isinstance(cell.text, str) and cell.text.strip() != "" for cell in (c.value, c.rank)
+    )
+
+
+def _single_level(indicator: Indicator | None) -> str | None:
+    """Return the level an indicator implies when it applies to one level only (PAR Index: province)."""
+    levels = indicator.level_list() if indicator is not None else []
+    return levels[0] if len(levels) == 1 and levels[0] in Level.values else None
 
 
 def _resolve_message(text: str, exc: Exception) -> str:
