@@ -19,7 +19,7 @@ def _flat(value: Any) -> Any:
 class CsvRenderer(BaseRenderer):
     """Render the rows of a list as CSV: the view's ``csv_columns``, lists joined by ';'.
 
-    The same cells as the site's downloads (reports.exports): UTF-8 with a BOM, formulas neutralised.
+    The same cells as the site's downloads (reports.exports.downloads): UTF-8 with a BOM, formulas neutralised.
     Errors stay problem documents in JSON whatever was asked.
     """
 

@@ -44,7 +44,7 @@ from api.writes import api_values_write
 from indicators.models import Indicator
 from indicators.preview import values_not_previewed
 from provinces.models import AdministrativeUnit, Level
-from reports.selectors import ranking, years_with_data
+from reports.rankings.selectors import ranking, years_with_data
 
 
 class PublicRead:

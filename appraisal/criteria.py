@@ -17,7 +17,7 @@ from openpyxl import Workbook
 
 from appraisal.models import CriteriaSet, Criterion, Kind, NodeLevel
 from indicators.importing.reading import FileRefused, table_read
-from indicators.models import Indicator
+from indicators.models import Indicator, plain_decimal
 from indicators.numbers import NumberFormatError, parse_number
 
 COLUMNS = [
@@ -183,7 +183,7 @@ def _tree_check(nodes: list[_Node], criteria_set: CriteriaSet, result: CriteriaI
                 roots[0].line if roots else 0,
                 "max_score",
                 _("The areas add up to %(sum)s, but the set's total is %(total)s.")
-                % {"sum": _plain(total), "total": _plain(criteria_set.total_max)},
+                % {"sum": plain_decimal(total), "total": plain_decimal(criteria_set.total_max)},
             )
         )
 
@@ -198,13 +198,9 @@ def _sum_check(node, children, maximum, partial: bool, result: CriteriaImport, l
                 line,
                 "max_score",
                 _("The children of %(code)s add up to %(sum)s, not its maximum %(max)s.")
-                % {"code": node.values["code"], "sum": _plain(total), "max": _plain(maximum)},
+                % {"code": node.values["code"], "sum": plain_decimal(total), "max": plain_decimal(maximum)},
             )
         )
-
-
-def _plain(number: Decimal) -> str:
-    return format(number.normalize(), "f")
 
 
 @transaction.atomic
@@ -246,7 +242,7 @@ def criteria_rows(criteria_set: CriteriaSet) -> list[list[object]]:
                 c.level,
                 c.name_vi,
                 c.name_en,
-                _plain(c.max_score),
+                plain_decimal(c.max_score),
                 c.kind,
                 c.guidance,
                 "1" if c.evidence_required else "0",

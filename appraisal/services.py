@@ -30,6 +30,7 @@ from appraisal.models import (
     Score,
 )
 from indicators.importing.reading import FileRefused, table_read
+from indicators.models import plain_decimal
 from indicators.numbers import Convention, NumberFormatError, parse_number
 
 
@@ -95,7 +96,7 @@ def _parse_score(text: str, criterion: Criterion, convention: Convention) -> Dec
             {
                 criterion.code: [
                     _("%(score)s is outside 0–%(max)s, the points of this criterion.")
-                    % {"score": format(number.normalize(), "f"), "max": format(criterion.max_score.normalize(), "f")}
+                    % {"score": plain_decimal(number), "max": plain_decimal(criterion.max_score)}
                 ]
             }
         )

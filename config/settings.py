@@ -201,8 +201,6 @@ except ValueError as error:
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 60 * 60)))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
-DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
-
 # Caches: public pages (reports.cache) are kept per URL, language and data generation; the generation
 # (indicators.signals) must be shared by every server process so that a write invalidates everywhere:
 # Redis when REDIS_URL is set, otherwise pages in each process's memory and the generation in a file.

@@ -459,17 +459,8 @@ class ValueAdmin(RestorableHistoryAdmin):
         Staff who may only read (approvers, viewers) see the sheet without its save button;
         the submit and approve buttons act on the sheet's drafts and submissions.
         """
-        if not self.has_view_permission(request):
-            raise PermissionDenied
+        self._yearsheet_check_access(request)
         may_edit = self.has_add_permission(request) and self.has_change_permission(request)
-        unit_id = id_param(request.GET.get("unit", ""))
-        if (
-            unit_scope_q(request.user)  # scoped staff only: national staff see every unit
-            and unit_id is not None
-            and not units_editable_by(request.user).filter(pk=unit_id).exists()
-            and AdministrativeUnit.objects.filter(pk=unit_id).exists()
-        ):
-            raise Http404  # another province's unit
         choose = YearSheetChooseForm(request.GET or None, admin_site=self.admin_site)
         choose.fields["unit"].queryset = units_editable_by(request.user).select_related("parent")
         context = {
@@ -490,10 +481,33 @@ class ValueAdmin(RestorableHistoryAdmin):
         if request.method == "POST" and not may_edit:
             raise PermissionDenied
         data = request.POST if request.method == "POST" else None
+        defaults, formset = self._yearsheet_forms(request, data, rows=rows, unit=unit, year=year)
+        if data is not None and (saved := self._yearsheet_save(request, defaults, formset, rows, sheet_url)):
+            return saved
+        context.update(self._yearsheet_context(request, rows, unit=unit, year=year, defaults=defaults, formset=formset))
+        context["media"] = self.media + choose.media + defaults.media
+        return TemplateResponse(request, "admin/indicators/value/yearsheet.html", context)
+
+    def _yearsheet_check_access(self, request: HttpRequest) -> None:
+        """Refuse staff without the view permission; another province's unit answers 404."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        unit_id = id_param(request.GET.get("unit", ""))
+        if (
+            unit_scope_q(request.user)  # scoped staff only: national staff see every unit
+            and unit_id is not None
+            and not units_editable_by(request.user).filter(pk=unit_id).exists()
+            and AdministrativeUnit.objects.filter(pk=unit_id).exists()
+        ):
+            raise Http404  # another province's unit
+
+    def _yearsheet_forms(
+        self, request: HttpRequest, data: object, *, rows: list[SheetRow], unit: AdministrativeUnit, year: int
+    ) -> tuple[YearSheetDefaultsForm, YearSheetFormSet]:
+        """Return the sheet's defaults form (the source for every row) and its row formset, bound to data."""
         source_ids = _source_ids(data, rows)
         sources = Source.objects.in_bulk(source_ids) if source_ids else {}
         defaults = YearSheetDefaultsForm(data, prefix="sheet", sources=sources, admin_site=self.admin_site)
-        locked_groups = frozenset(group for group, locked_year in locked_pairs() if locked_year == year)
         formset = YearSheetFormSet(
             data,
             prefix="rows",
@@ -504,49 +518,75 @@ class ValueAdmin(RestorableHistoryAdmin):
             admin_site=self.admin_site,
             can_delete_values=self.has_delete_permission(request),
             may_delete_published=is_national_admin(request.user),
-            locked_groups=locked_groups,
+            locked_groups=frozenset(group for group, locked_year in locked_pairs() if locked_year == year),
         )
-        if data is not None:
-            defaults_valid = defaults.is_valid()
-            formset.default_source = defaults.cleaned_data.get("source") if defaults_valid else None
-            if formset.is_valid() and defaults_valid:
-                try:
-                    counts = yearsheet_save(unit=unit, year=year, entries=formset.entries(), user=request.user)
-                except IntegrityError:
-                    # Someone else saved a figure of this sheet since it was opened; nothing was written.
-                    formset.non_form_errors().append(
-                        gettext("This sheet was changed by someone else meanwhile; nothing was saved. Reload it.")
-                    )
-                except StaleValue as exc:
-                    formset.non_form_errors().append(f"{exc.value}: {stale_message(exc.changes, exc.by)}")
-                except WriteRefused as exc:
-                    _sheet_refusal(formset, rows, exc)
-                else:
-                    self.message_user(request, _saved_message(counts), messages.SUCCESS)
-                    if "_save_submit" in request.POST and request.user.has_perm("indicators.submit_value"):
-                        # "Save and submit": the saved sheet's drafts go for approval in the same click.
-                        return self._yearsheet_workflow(
-                            request, yearsheet_rows(unit=unit, year=year, user=request.user), "submit", sheet_url
-                        )
-                    return HttpResponseRedirect(sheet_url)
+        return defaults, formset
+
+    def _yearsheet_save(
+        self,
+        request: HttpRequest,
+        defaults: YearSheetDefaultsForm,
+        formset: YearSheetFormSet,
+        rows: list[SheetRow],
+        sheet_url: str,
+    ) -> HttpResponse | None:
+        """Save the posted sheet through the write gate; return the redirect, or None with the errors shown."""
+        defaults_valid = defaults.is_valid()
+        formset.default_source = defaults.cleaned_data.get("source") if defaults_valid else None
+        if not (formset.is_valid() and defaults_valid):
+            return None
+        try:
+            sheet = formset.row_kwargs
+            counts = yearsheet_save(
+                unit=sheet["unit"], year=sheet["year"], entries=formset.entries(), user=request.user
+            )
+        except IntegrityError:
+            # Someone else saved a figure of this sheet since it was opened; nothing was written.
+            formset.non_form_errors().append(
+                gettext("This sheet was changed by someone else meanwhile; nothing was saved. Reload it.")
+            )
+        except StaleValue as exc:
+            formset.non_form_errors().append(f"{exc.value}: {stale_message(exc.changes, exc.by)}")
+        except WriteRefused as exc:
+            _sheet_refusal(formset, rows, exc)
+        else:
+            self.message_user(request, _saved_message(counts), messages.SUCCESS)
+            if "_save_submit" in request.POST and request.user.has_perm("indicators.submit_value"):
+                # "Save and submit": the saved sheet's drafts go for approval in the same click.
+                fresh = yearsheet_rows(unit=sheet["unit"], year=sheet["year"], user=request.user)
+                return self._yearsheet_workflow(request, fresh, "submit", sheet_url)
+            return HttpResponseRedirect(sheet_url)
+        return None
+
+    @staticmethod
+    def _yearsheet_context(
+        request: HttpRequest,
+        rows: list[SheetRow],
+        *,
+        unit: AdministrativeUnit,
+        year: int,
+        defaults: YearSheetDefaultsForm,
+        formset: YearSheetFormSet,
+    ) -> dict:
+        """Return what the sheet's template shows beyond the chooser: the rows by group and the buttons."""
         statuses = [row.existing.status for row in rows if row.existing is not None]
         user = request.user
-        context.update(
-            unit=unit,
-            year=year,
-            in_force=unit.in_force_in_year(year),
-            defaults=defaults,
-            formset=formset,
-            locked_groups=locked_groups,
-            may_submit=ValueStatus.DRAFT in statuses and user.has_perm("indicators.submit_value"),
-            may_save_submit=may_edit and user.has_perm("indicators.submit_value"),
-            may_approve=ValueStatus.SUBMITTED in statuses and user.has_perm("indicators.approve_value"),
-            groups=[
+        return {
+            "unit": unit,
+            "year": year,
+            "in_force": unit.in_force_in_year(year),
+            "defaults": defaults,
+            "formset": formset,
+            "locked_groups": formset.row_kwargs["locked_groups"],
+            "may_submit": ValueStatus.DRAFT in statuses and user.has_perm("indicators.submit_value"),
+            "may_save_submit": user.has_perm("indicators.add_value")
+            and user.has_perm("indicators.change_value")
+            and user.has_perm("indicators.submit_value"),
+            "may_approve": ValueStatus.SUBMITTED in statuses and user.has_perm("indicators.approve_value"),
+            "groups": [
                 (label, [_sheet_line(formset.forms[i], rows[i]) for i in pos]) for label, pos in rows_by_group(rows)
             ],
-            media=self.media + choose.media + defaults.media,
-        )
-        return TemplateResponse(request, "admin/indicators/value/yearsheet.html", context)
+        }
 
     def _yearsheet_workflow(
         self, request: HttpRequest, rows: list[SheetRow], action: str, sheet_url: str

@@ -139,11 +139,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
         confirm = request.method == "POST"
         content = stored.read_bytes()
         if runs_in_background(content):
-            action = ImportJob.CONFIRM if confirm else ImportJob.PREVIEW
-            job = job_start(user=request.user, token=token, meta=meta, action=action, language=get_language() or "vi")
-            if confirm:
-                self._forget(request, token, delete=False)  # the job deletes the file when it is done
-            return HttpResponseRedirect(reverse("admin:indicators_importbatch_job", args=[job.pk]))
+            return self._start_job(request, token, meta, confirm=confirm)
         source = Source.objects.filter(pk=meta["source"]).first() if meta["source"] else None
         report = values_import(
             content=content,
@@ -155,19 +151,8 @@ class ImportBatchAdmin(admin.ModelAdmin):
             # The confirm writes only if every value is still as the preview showed it.
             seen_versions=meta.get("versions") if confirm else None,
         )
-        if not confirm and not report.ok:
-            self._forget(request, token)  # a refused file is deleted at once; a corrected one is uploaded anew
-        elif not confirm:
-            meta["versions"] = report.versions  # the confirm writes only if every value is still as shown
-            request.session[SESSION_KEY] = {**request.session.get(SESSION_KEY, {}), token: meta}
-        if confirm and report.ok:
-            self._forget(request, token)
-            c = report.counts
-            messages.success(
-                request,
-                imported_message(meta["name"], c),
-            )
-            return HttpResponseRedirect(reverse("admin:indicators_importbatch_changelist"))
+        if (done := self._after_import(request, token, meta, report, confirm=confirm)) is not None:
+            return done
         context = self._context(
             request,
             gettext("Preview of %(file)s") % {"file": meta["name"]},
@@ -178,6 +163,32 @@ class ImportBatchAdmin(admin.ModelAdmin):
             confirmed=confirm,
         )
         return TemplateResponse(request, "admin/indicators/importbatch/preview.html", context)
+
+    def _start_job(self, request: HttpRequest, token: str, meta: dict, *, confirm: bool) -> HttpResponse:
+        """Hand a large file to the background worker and go to its job page."""
+        action = ImportJob.CONFIRM if confirm else ImportJob.PREVIEW
+        job = job_start(user=request.user, token=token, meta=meta, action=action, language=get_language() or "vi")
+        if confirm:
+            self._forget(request, token, delete=False)  # the job deletes the file when it is done
+        return HttpResponseRedirect(reverse("admin:indicators_importbatch_job", args=[job.pk]))
+
+    def _after_import(
+        self, request: HttpRequest, token: str, meta: dict, report: ImportReport, *, confirm: bool
+    ) -> HttpResponse | None:
+        """Keep or forget the upload after a preview or confirm; return the redirect of a written import."""
+        if not confirm and not report.ok:
+            self._forget(request, token)  # a refused file is deleted at once; a corrected one is uploaded anew
+        elif not confirm:
+            meta["versions"] = report.versions  # the confirm writes only if every value is still as shown
+            request.session[SESSION_KEY] = {**request.session.get(SESSION_KEY, {}), token: meta}
+        if not (confirm and report.ok):
+            return None
+        self._forget(request, token)
+        messages.success(
+            request,
+            imported_message(meta["name"], report.counts),
+        )
+        return HttpResponseRedirect(reverse("admin:indicators_importbatch_changelist"))
 
     def job_view(self, request: HttpRequest, job_id: int) -> HttpResponse:
         """Show a background job: its progress while it runs (the page reloads itself), then its result."""

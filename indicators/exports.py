@@ -201,7 +201,7 @@ def xlsx_response(
     return response
 
 
-#: The staff export's columns, published or not (the public bulk export is reports.exports).
+#: The staff export's columns, published or not (the public bulk export is reports.exports.downloads).
 STAFF_EXPORT_COLUMNS = [
     "indicator",
     "unit_code",

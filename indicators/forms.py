@@ -22,6 +22,7 @@ from indicators.models import (
     RankBasis,
     Source,
     Value,
+    plain_decimal,
     value_errors,
     year_error,
 )
@@ -40,9 +41,7 @@ def number_display(value: Decimal | None) -> str:
     """
     if value is None:
         return ""
-    text = format(value.normalize(), "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
+    text = plain_decimal(value)
     return text.replace(".", ",") if convention_for_language(get_language()) == "comma" else text
 
 
@@ -345,29 +344,12 @@ class YearSheetRowForm(forms.Form):
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        if cleaned.get("indicator") != self.row.indicator.code:
-            raise forms.ValidationError(_("The catalogue changed while you were editing: reload the sheet."))
-        if self.locked and self.has_changed() and set(self.changed_data) - {"version"}:
-            raise forms.ValidationError(
-                _("%(group)s %(year)s is locked: this row cannot be changed until a national administrator unlocks it.")
-                % {"group": self.row.indicator.get_group_display(), "year": self.year}
-            )
+        self._check_sheet_unchanged(cleaned)
         if cleaned.get("delete"):
             return cleaned
         value, rank = cleaned.get("value"), cleaned.get("rank")
         if value is None and rank is None:
-            if self.has_error("value") or self.has_error("rank"):
-                return cleaned
-            if self.row.existing is not None:
-                self.add_error(
-                    "value",
-                    _("The stored figure was cleared. Tick “delete” to remove it, or type it again.")
-                    if "delete" in self.fields
-                    else _("The stored figure was cleared, but you may not delete values. Type it again."),
-                )
-            elif cleaned.get("rank_basis") or cleaned.get("note") or cleaned.get("source"):
-                # Never drop what was typed: a note or a source alone is not a figure.
-                self.add_error("value", _("Give a value, a published rank, or both — or clear this row."))
+            self._check_cleared(cleaned)
             return cleaned
         errors = value_errors(indicator=self.row.indicator, unit=self.unit, year=self.year, value=value, rank=rank)
         for field, messages in errors.items():
@@ -376,6 +358,31 @@ class YearSheetRowForm(forms.Form):
         if cleaned.get("rank_basis") and rank is None and not self.has_error("rank"):
             self.add_error("rank_basis", _("A rank basis needs a published rank."))
         return cleaned
+
+    def _check_sheet_unchanged(self, cleaned: dict) -> None:
+        """Refuse the row when the catalogue changed under the sheet, or when its group-year is locked."""
+        if cleaned.get("indicator") != self.row.indicator.code:
+            raise forms.ValidationError(_("The catalogue changed while you were editing: reload the sheet."))
+        if self.locked and self.has_changed() and set(self.changed_data) - {"version"}:
+            raise forms.ValidationError(
+                _("%(group)s %(year)s is locked: this row cannot be changed until a national administrator unlocks it.")
+                % {"group": self.row.indicator.get_group_display(), "year": self.year}
+            )
+
+    def _check_cleared(self, cleaned: dict) -> None:
+        """A row without value or rank: fine when empty, an error when it clears a stored figure or holds a note."""
+        if self.has_error("value") or self.has_error("rank"):
+            return
+        if self.row.existing is not None:
+            self.add_error(
+                "value",
+                _("The stored figure was cleared. Tick “delete” to remove it, or type it again.")
+                if "delete" in self.fields
+                else _("The stored figure was cleared, but you may not delete values. Type it again."),
+            )
+        elif cleaned.get("rank_basis") or cleaned.get("note") or cleaned.get("source"):
+            # Never drop what was typed: a note or a source alone is not a figure.
+            self.add_error("value", _("Give a value, a published rank, or both — or clear this row."))
 
     @property
     def is_empty(self) -> bool:

@@ -13,10 +13,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from config.i18n import localised
 from indicators.managers import HistoricalValueQuerySet, ImportBatchQuerySet, ValueQuerySet
 from provinces.models import AdministrativeUnit, Level, Region
 
@@ -74,7 +74,7 @@ def year_error(year: int) -> str | None:
     return None
 
 
-def _plain(number: Decimal) -> str:
+def plain_decimal(number: Decimal) -> str:
     """Return a decimal without trailing zeros and never in exponent form (120, not 1.2E+2)."""
     return format(number.normalize(), "f")
 
@@ -155,12 +155,12 @@ class Indicator(models.Model):
     @property
     def name(self) -> str:
         """Return the name in the active language."""
-        return self.name_en if (get_language() or "vi").startswith("en") else self.name_vi
+        return localised(self.name_vi, self.name_en)
 
     @property
     def description(self) -> str:
         """Return the description in the active language."""
-        return self.description_en if (get_language() or "vi").startswith("en") else self.description_vi
+        return localised(self.description_vi, self.description_en)
 
     def level_list(self) -> list[str]:
         """Return the levels this indicator applies to."""
@@ -186,19 +186,19 @@ class Indicator(models.Model):
         """Return why value is outside the allowed range, or None when it is inside."""
         if self.min_value is not None and value < self.min_value:
             return _("%(value)s is below the minimum %(min)s for %(code)s.") % {
-                "value": _plain(value),
-                "min": _plain(self.min_value),
+                "value": plain_decimal(value),
+                "min": plain_decimal(self.min_value),
                 "code": self.code,
             }
         if self.max_value is not None and value > self.max_value:
             return _("%(value)s is above the maximum %(max)s for %(code)s.") % {
-                "value": _plain(value),
-                "max": _plain(self.max_value),
+                "value": plain_decimal(value),
+                "max": plain_decimal(self.max_value),
                 "code": self.code,
             }
         if self.measure_unit == MeasureUnit.COUNT and value != value.to_integral_value():
             return _("%(value)s is not a whole number, but %(code)s is a count.") % {
-                "value": _plain(value),
+                "value": plain_decimal(value),
                 "code": self.code,
             }
         return None
@@ -226,7 +226,7 @@ class SeriesBreak(models.Model):
     @property
     def note(self) -> str:
         """Return the note in the active language."""
-        return self.note_en if (get_language() or "vi").startswith("en") else self.note_vi
+        return localised(self.note_vi, self.note_en)
 
 
 class SourceClass(models.TextChoices):
@@ -550,12 +550,12 @@ def value_errors(
     if value is not None and abs(value) >= VALUE_LIMIT:
         errors.setdefault("value", []).append(
             _("%(value)s is too large: a value must stay below 10^14 (100.000.000.000.000) in absolute terms.")
-            % {"value": _plain(value)}
+            % {"value": plain_decimal(value)}
         )
     elif value is not None and value != value_rounded(value):
         errors.setdefault("value", []).append(
             _("%(value)s has more than %(places)s decimals; values are stored with %(places)s.")
-            % {"value": _plain(value), "places": VALUE_DECIMALS}
+            % {"value": plain_decimal(value), "places": VALUE_DECIMALS}
         )
     elif indicator is not None and value is not None:
         problem = indicator.range_error(value)
@@ -604,7 +604,7 @@ class DisputedFigure(models.Model):
         ]
 
     def __str__(self) -> str:
-        shown = _plain(self.figure) if self.figure is not None else f"#{self.rank}"
+        shown = plain_decimal(self.figure) if self.figure is not None else f"#{self.rank}"
         return f"{self.value_id}: {shown} ({self.source_id})"
 
 

@@ -33,7 +33,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from indicators.models import ImportBatch, Indicator, Qualifier, Source, Value, ValueStatus, YearLock, value_errors
+from indicators.models import (
+    ImportBatch,
+    Indicator,
+    Qualifier,
+    Source,
+    Value,
+    ValueStatus,
+    YearLock,
+    plain_decimal,
+    value_errors,
+)
 from indicators.signals import values_changed
 from provinces.models import AdministrativeUnit
 
@@ -163,7 +173,7 @@ def _shown(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
+        return plain_decimal(value)
     return str(value)
 
 

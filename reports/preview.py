@@ -16,6 +16,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 from indicators.preview import may_preview, values_previewed
+from reports.shared.links import url_with
 
 PREVIEW_PARAMETER = "preview"
 PREVIEW_SUFFIX = "_PREVIEW"
@@ -29,12 +30,7 @@ def preview_requested(request: HttpRequest) -> bool:
 
 def toggle_url(request: HttpRequest, *, preview: bool) -> str:
     """Return the current URL with the preview switched on or off, keeping the other parameters."""
-    query = request.GET.copy()
-    query.pop(PREVIEW_PARAMETER, None)
-    if preview:
-        query[PREVIEW_PARAMETER] = "1"
-    encoded = query.urlencode()
-    return f"{request.path}?{encoded}" if encoded else request.path
+    return url_with(request, drop=(PREVIEW_PARAMETER,), **({PREVIEW_PARAMETER: "1"} if preview else {}))
 
 
 def preview_filename(disposition: str) -> str:

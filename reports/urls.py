@@ -1,21 +1,31 @@
 from django.urls import path
 
-from reports import coverage, docs, views, views_profile
 from reports.cache import cache_public_page
+from reports.compare.views import compare
+from reports.coverage.views import coverage, coverage_missing_csv
+from reports.exports.views import export_values
+from reports.home.views import home
+from reports.import_format.views import import_format
+from reports.indicator.views import indicator_detail, indicator_list
+from reports.profile.views import province, unit
+from reports.rankings.views import ranking_view
+from reports.search.views import search
+from reports.yearly_report.views import yearly_report
 
 app_name = "reports"
 
 urlpatterns = [
-    path("", cache_public_page(views.home), name="home"),
-    path("rankings/", cache_public_page(views.ranking_view), name="ranking"),
-    path("search/", views.search, name="search"),
-    path("export/values.csv", views.export_values, name="export-values"),
-    path("provinces/<str:code>/", cache_public_page(views_profile.province), name="province"),
-    path("units/<str:level>/<str:code>/", cache_public_page(views_profile.unit), name="unit"),
-    path("compare/", cache_public_page(views_profile.compare), name="compare"),
-    path("indicators/", cache_public_page(views_profile.indicator_list), name="indicator-list"),
-    path("indicators/<slug:code>/", cache_public_page(views_profile.indicator_detail), name="indicator"),
-    path("coverage/", cache_public_page(coverage.coverage), name="coverage"),
-    path("coverage/missing.csv", coverage.coverage_missing_csv, name="coverage-missing"),
-    path("import-format/", cache_public_page(docs.import_format), name="import-format"),
+    path("", cache_public_page(home), name="home"),
+    path("rankings/", cache_public_page(ranking_view), name="ranking"),
+    path("search/", search, name="search"),
+    path("export/values.csv", export_values, name="export-values"),
+    path("provinces/<str:code>/", cache_public_page(province), name="province"),
+    path("provinces/<str:code>/report/", cache_public_page(yearly_report), name="yearly-report"),
+    path("units/<str:level>/<str:code>/", cache_public_page(unit), name="unit"),
+    path("compare/", cache_public_page(compare), name="compare"),
+    path("indicators/", cache_public_page(indicator_list), name="indicator-list"),
+    path("indicators/<slug:code>/", cache_public_page(indicator_detail), name="indicator"),
+    path("coverage/", cache_public_page(coverage), name="coverage"),
+    path("coverage/missing.csv", coverage_missing_csv, name="coverage-missing"),
+    path("import-format/", cache_public_page(import_format), name="import-format"),
 ]

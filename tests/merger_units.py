@@ -42,3 +42,20 @@ def build_merger() -> Merger:
         levels="province,district,commune",
     )
     return Merger(bac_giang, bac_ninh_old, bac_ninh_new, others, par)
+
+
+#: A tiny but complete set of unit data files: two old provinces merged into one new one (loader tests).
+SMALL_FILES = {
+    "provinces_63.csv": (
+        "code,name,short_name,type,region,valid_to,successor_code,aliases\n"
+        "24,Tỉnh Bắc Giang,Bắc Giang,tỉnh,Trung du và miền núi phía Bắc,2025-06-30,24,\n"
+        "27,Tỉnh Bắc Ninh,Bắc Ninh,tỉnh,Đồng bằng sông Hồng,2025-06-30,24,Bac Ninh\n"
+    ),
+    "provinces_34.csv": (
+        "code,name,short_name,type,valid_from,predecessor_codes,aliases\n"
+        "24,Tỉnh Bắc Ninh,Bắc Ninh,tỉnh,2025-07-01,24;27,\n"
+    ),
+    "districts_2025-01.csv": "code,name,short_name,type,province_code\n213,Huyện Yên Thế,Yên Thế,huyện,24\n",
+    "communes_2025-01.csv": "code,name,short_name,type,district_code\n07165,Xã Đồng Tiến,Đồng Tiến,xã,213\n",
+    "communes_2025-07.csv": "code,name,short_name,type,province_code\n07165,Xã Yên Thế,Yên Thế,xã,24\n",
+}

@@ -2,6 +2,7 @@
 
 from django.apps import apps
 from django.contrib.auth.models import Group
+from django.utils import translation
 
 from accounts.models import StaffProfile
 from accounts.roles import ROLES, roles_sync
@@ -10,6 +11,8 @@ from provinces.models import AdministrativeUnit, Level
 from tests.factories import make_indicator, make_source, make_unit
 
 PASSWORD = "a-long-test-password-42"
+# The admin's year sheet (indicators/admin.py): every indicator of one unit for one year.
+SHEET_URL = "/admin/indicators/value/yearsheet/"
 
 
 def make_staff(
@@ -64,3 +67,23 @@ def value_post(indicator, unit, source, *, version: int | None = None, **data: o
     if version is not None:
         post["expected_version"] = version
     return post
+
+
+def sheet_form_data(response, language: str = "vi") -> tuple[dict[str, str], dict[str, int]]:
+    """Return the POST data a browser would send for the sheet as shown, and each code's row number."""
+    formset = response.context["formset"]
+    data = {f"rows-{key}": str(value) for key, value in formset.management_form.initial.items()}
+    data["sheet-source"] = ""
+    with translation.override(language):
+        for form in formset.forms:
+            for name in form.fields:
+                value = form[name].value()
+                if name != "delete":
+                    data[form[name].html_name] = "" if value is None else str(value)
+    return data, {form.row.indicator.code: i for i, form in enumerate(formset.forms)}
+
+
+def fill_sheet(data: dict[str, str], rows: dict[str, int], code: str, **fields: str) -> None:
+    """Type the fields into the row of the indicator with this code."""
+    for name, typed in fields.items():
+        data[f"rows-{rows[code]}-{name}"] = typed

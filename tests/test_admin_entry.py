@@ -7,9 +7,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from indicators.models import Indicator, MeasureUnit, Value
+from indicators.models import MeasureUnit, Value
 from provinces.models import Level
 from tests.factories import make_indicator, make_source, make_unit, make_value
+from tests.staff import value_post
 
 # Session, user, the two counts and the rows; the value list adds its indicator, year and province filters.
 CHANGELIST_QUERIES = {"indicator": 5, "source": 5, "value": 8}
@@ -34,21 +35,6 @@ def _many_values(count: int) -> None:
     province = make_unit()
     for year in range(2000, 2000 + count):
         make_value(indicator=indicator, unit=province, year=year, source=source)
-
-
-def _value_post(indicator: Indicator, unit, source, **data: object) -> dict[str, object]:
-    return {
-        "indicator": indicator.pk,
-        "unit": unit.pk,
-        "year": 2023,
-        "value": "",
-        "rank": "",
-        "rank_basis": "",
-        "qualifier": "eq",
-        "source": source.pk,
-        "note": "",
-        **data,
-    }
 
 
 @pytest.mark.django_db
@@ -148,7 +134,7 @@ def test_adding_a_value_reads_vietnamese_numbers_and_records_who_entered_it(staf
     add = reverse("admin:indicators_value_add")
 
     for indicator, typed, expected in ((count, "1.746", Decimal(1746)), (percent, "99,7", Decimal("99.7"))):
-        response = staff_client.post(add, _value_post(indicator, unit, source, value=typed))
+        response = staff_client.post(add, value_post(indicator, unit, source, value=typed))
         assert response.status_code == 302, response.context["adminform"].form.errors
         stored = Value.objects.get(indicator=indicator)
         assert stored.value == expected
@@ -160,7 +146,7 @@ def test_adding_a_value_reads_vietnamese_numbers_and_records_who_entered_it(staf
 def test_english_numbers_are_read_in_english(english):
     count = make_indicator(measure_unit=MeasureUnit.COUNT, max_value=None)
     response = english.post(
-        reverse("admin:indicators_value_add"), _value_post(count, make_unit(), make_source(), value="1,746")
+        reverse("admin:indicators_value_add"), value_post(count, make_unit(), make_source(), value="1,746")
     )
 
     assert response.status_code == 302
@@ -178,7 +164,7 @@ def test_a_change_by_another_user_updates_only_the_last_changed_by(staff_client,
 
     staff_client.post(
         reverse("admin:indicators_value_change", args=[value.pk]),
-        {**_value_post(indicator, unit, source, value="81,25"), "expected_version": value.version},
+        {**value_post(indicator, unit, source, value="81,25"), "expected_version": value.version},
     )
 
     value.refresh_from_db()
@@ -198,7 +184,7 @@ def test_a_change_by_another_user_updates_only_the_last_changed_by(staff_client,
 def test_bad_numbers_are_refused_at_the_field_and_the_typed_text_is_kept(english, typed, field, message):
     indicator = make_indicator()
     response = english.post(
-        reverse("admin:indicators_value_add"), _value_post(indicator, make_unit(), make_source(), value=typed)
+        reverse("admin:indicators_value_add"), value_post(indicator, make_unit(), make_source(), value=typed)
     )
 
     form = response.context["adminform"].form
@@ -212,7 +198,7 @@ def test_model_rules_show_at_their_fields_in_the_admin_form(english):
     sipas = make_indicator(code="sipas", levels="province")
     district = make_unit(level=Level.DISTRICT, parent=make_unit())
     response = english.post(
-        reverse("admin:indicators_value_add"), _value_post(sipas, district, make_source(), value="80", year=2025)
+        reverse("admin:indicators_value_add"), value_post(sipas, district, make_source(), value="80", year=2025)
     )
 
     errors = response.context["adminform"].form.errors

@@ -14,7 +14,7 @@ from provinces.loaders import units_load
 from provinces.models import AdministrativeUnit, Level, UnitType
 from tests.appraisal_world import PAR_LEVELS
 from tests.factories import make_indicator, make_unit
-from tests.test_units import SMALL_FILES
+from tests.merger_units import SMALL_FILES
 
 pytestmark = pytest.mark.django_db
 

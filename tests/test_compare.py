@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from indicators.models import MeasureUnit
 from provinces.models import Region
-from reports.pages_compare import parse_compare, pearson
+from reports.compare.page import parse_compare, pearson
 from tests.factories import make_indicator, make_unit, make_value
 from tests.merger_units import build_merger
 

@@ -10,9 +10,7 @@ from django.urls import reverse
 from indicators.models import Value
 from indicators.workflow import StaleValue, value_save, version_claim
 from tests.factories import make_value
-from tests.staff import make_staff, two_provinces, value_post
-from tests.test_yearsheet import URL as SHEET_URL
-from tests.test_yearsheet import _fill, _form_data
+from tests.staff import SHEET_URL, fill_sheet, make_staff, sheet_form_data, two_provinces, value_post
 
 pytestmark = pytest.mark.django_db
 
@@ -48,10 +46,10 @@ def test_the_second_stale_form_save_is_refused_keeping_what_was_typed(world):
 
 def test_the_second_stale_year_sheet_save_is_refused_keeping_what_was_typed(world):
     query = {"unit": world["own"].pk, "year": 2023}
-    first_data, rows = _form_data(world["first"].get(SHEET_URL, query), "en")
-    second_data, _rows = _form_data(world["second"].get(SHEET_URL, query), "en")
-    _fill(first_data, rows, "par_index", value="81")
-    _fill(second_data, rows, "par_index", value="82.5")
+    first_data, rows = sheet_form_data(world["first"].get(SHEET_URL, query), "en")
+    second_data, _rows = sheet_form_data(world["second"].get(SHEET_URL, query), "en")
+    fill_sheet(first_data, rows, "par_index", value="81")
+    fill_sheet(second_data, rows, "par_index", value="82.5")
     post_url = f"{SHEET_URL}?unit={world['own'].pk}&year=2023"
 
     assert world["first"].post(post_url, first_data).status_code == 302
@@ -183,8 +181,8 @@ def test_a_form_post_with_an_empty_expected_version_is_refused(world):
 
 def test_a_year_sheet_post_with_an_emptied_version_is_refused(world):
     query = {"unit": world["own"].pk, "year": 2023}
-    data, rows = _form_data(world["first"].get(SHEET_URL, query), "en")
-    _fill(data, rows, "par_index", value="99", version="")
+    data, rows = sheet_form_data(world["first"].get(SHEET_URL, query), "en")
+    fill_sheet(data, rows, "par_index", value="99", version="")
 
     response = world["first"].post(f"{SHEET_URL}?unit={world['own'].pk}&year=2023", data)
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from indicators.models import RankBasis
 from provinces.models import REORGANISATION_DATE
-from reports.coverage import MISSING_COLUMNS
+from reports.coverage.selectors import MISSING_COLUMNS
 from tests.factories import make_indicator, make_source, make_unit, make_value
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,8 @@ from openpyxl import load_workbook
 from indicators.exports import cell_value, csv_lines, safe_text
 from indicators.models import Value
 from provinces.models import Region
-from reports.exports import EXPORT_CHUNK_SIZE
-from reports.tables import EXPORT_COLUMNS
+from reports.exports.downloads import EXPORT_CHUNK_SIZE
+from reports.rankings.tables import EXPORT_COLUMNS
 from tests.factories import make_indicator, make_source, make_unit, make_value
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 
 from indicators.selectors import public_values
-from reports.exports import values_export_copy_stream, values_export_stream
+from reports.exports.downloads import values_export_copy_stream, values_export_stream
 from tests.factories import make_indicator, make_source, make_unit, make_value
 
 pytestmark = [

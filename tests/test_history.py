@@ -8,9 +8,7 @@ from django.urls import reverse
 from indicators.forms import number_display
 from indicators.models import Value, ValueStatus
 from tests.factories import make_value
-from tests.staff import make_staff, two_provinces, value_post
-from tests.test_yearsheet import URL as SHEET_URL
-from tests.test_yearsheet import _fill, _form_data
+from tests.staff import SHEET_URL, fill_sheet, make_staff, sheet_form_data, two_provinces, value_post
 
 pytestmark = pytest.mark.django_db
 
@@ -50,8 +48,8 @@ def test_a_form_edit_is_recorded_with_its_user_and_channel(client, world):
 def test_a_year_sheet_save_is_recorded_with_its_user_and_channel(client, world):
     client.force_login(world["editor"])
     response = client.get(SHEET_URL, {"unit": world["own"].pk, "year": 2023})
-    data, rows = _form_data(response)
-    _fill(data, rows, "par_index", value="77,7", source=str(world["source"].pk))
+    data, rows = sheet_form_data(response)
+    fill_sheet(data, rows, "par_index", value="77,7", source=str(world["source"].pk))
     assert client.post(f"{SHEET_URL}?unit={world['own'].pk}&year=2023", data).status_code == 302
     value = Value.objects.get()
     record = _latest(value.pk)

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from indicators.models import AverageScope, Direction, IndicatorGroup, PublishedAverage, SeriesBreak
 from provinces.models import Region
-from reports.pages_indicator import movers
+from reports.indicator.page import movers
 from tests.factories import make_indicator, make_source, make_unit, make_value
 from tests.merger_units import build_merger
 

@@ -7,9 +7,7 @@ from django.urls import reverse
 
 from indicators.models import ImportBatch, IndicatorGroup, Value, YearLock
 from tests.factories import make_value
-from tests.staff import make_staff, two_provinces, value_post
-from tests.test_yearsheet import URL as SHEET_URL
-from tests.test_yearsheet import _fill, _form_data
+from tests.staff import SHEET_URL, fill_sheet, make_staff, sheet_form_data, two_provinces, value_post
 
 pytestmark = pytest.mark.django_db
 
@@ -68,8 +66,8 @@ def test_the_form_refuses_changing_or_deleting_a_locked_value(client, world):
 def test_the_year_sheet_refuses_a_locked_row(client, world):
     _lock(client, world)
     client.force_login(world["editor"])
-    data, rows = _form_data(client.get(SHEET_URL, {"unit": world["own"].pk, "year": 2023}), "en")
-    _fill(data, rows, "par_index", value="81")
+    data, rows = sheet_form_data(client.get(SHEET_URL, {"unit": world["own"].pk, "year": 2023}), "en")
+    fill_sheet(data, rows, "par_index", value="81")
     response = client.post(f"{SHEET_URL}?unit={world['own'].pk}&year=2023", data)
     assert response.status_code == 200 and "is locked" in response.content.decode()
     assert Value.objects.get().value == 80

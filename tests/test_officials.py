@@ -62,7 +62,9 @@ def test_the_admin_is_titled_in_vietnamese_and_shows_no_english_third_party_labe
     history = staff_client.get(f"/admin/provinces/administrativeunit/{namesakes['both'].pk}/history/").content.decode()
     assert "Show counts" not in units and "Change history" not in history
     assert "View history" not in history
-    assert "<title>Lịch sử thay đổi: Hà Nội | Quản trị Chỉ số CCHC</title>" in history or "Xem lịch sử: Hà Nội" in history
+    assert (
+        "<title>Lịch sử thay đổi: Hà Nội | Quản trị Chỉ số CCHC</title>" in history or "Xem lịch sử: Hà Nội" in history
+    )
 
 
 def test_save_and_submit_saves_the_sheet_and_sends_its_drafts_for_approval(staff_client):

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from indicators.models import AverageScope, PublishedAverage, Qualifier, RankBasis, SeriesBreak
 from provinces.models import Level, Region
-from reports.selectors_profile import rank_history, unit_at
+from reports.profile.selectors import rank_history, unit_at
 from tests.factories import make_indicator, make_source, make_unit, make_value
 from tests.merger_units import build_merger
 

@@ -8,9 +8,7 @@ from django.urls import reverse
 from indicators.models import Value, ValueStatus
 from indicators.selectors import public_values
 from tests.factories import make_indicator
-from tests.staff import make_staff, two_provinces
-from tests.test_yearsheet import URL as SHEET_URL
-from tests.test_yearsheet import _fill, _form_data
+from tests.staff import SHEET_URL, fill_sheet, make_staff, sheet_form_data, two_provinces
 
 pytestmark = pytest.mark.django_db
 
@@ -34,10 +32,10 @@ def _statuses() -> dict[str, str]:
 
 def test_fill_submit_return_and_approve(world):
     editor, approver = world["province-editor"], world["province-approver"]
-    data, rows = _form_data(editor.get(SHEET_URL, {"unit": world["own"].pk, "year": 2023}), "en")
+    data, rows = sheet_form_data(editor.get(SHEET_URL, {"unit": world["own"].pk, "year": 2023}), "en")
     data["sheet-source"] = str(world["source"].pk)
-    _fill(data, rows, "par_index", value="85.5")
-    _fill(data, rows, "sipas", value="80.1")
+    fill_sheet(data, rows, "par_index", value="85.5")
+    fill_sheet(data, rows, "sipas", value="80.1")
     assert editor.post(world["sheet"], data).status_code == 302
     assert _statuses() == {"par_index": "draft", "sipas": "draft"}
 

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 from django.conf import settings
 
-from reports.tilemap import build_layouts, grid_layout, structure_for_year, tile_labels, tile_layout
+from reports.shared.tilemap import build_layouts, grid_layout, structure_for_year, tile_labels, tile_layout
 
 SHARED = settings.SHARED_DIR / "data"
 

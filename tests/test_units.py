@@ -14,6 +14,7 @@ from provinces.loaders import DATA_DIR, UnitDataError, units_load
 from provinces.models import REORGANISATION_DATE, AdministrativeUnit, Commune, District, Province, Region, UnitType
 from provinces.text import sort_key
 from tests.factories import make_unit
+from tests.merger_units import SMALL_FILES
 
 # These tests check messages by their English wording.
 pytestmark = pytest.mark.usefixtures("english_messages")
@@ -21,21 +22,6 @@ pytestmark = pytest.mark.usefixtures("english_messages")
 
 OLD_DAY = REORGANISATION_DATE - datetime.timedelta(days=1)
 TOTAL_UNITS = 63 + 34 + 696 + 10_051 + 3_321
-
-SMALL_FILES = {
-    "provinces_63.csv": (
-        "code,name,short_name,type,region,valid_to,successor_code,aliases\n"
-        "24,Tỉnh Bắc Giang,Bắc Giang,tỉnh,Trung du và miền núi phía Bắc,2025-06-30,24,\n"
-        "27,Tỉnh Bắc Ninh,Bắc Ninh,tỉnh,Đồng bằng sông Hồng,2025-06-30,24,Bac Ninh\n"
-    ),
-    "provinces_34.csv": (
-        "code,name,short_name,type,valid_from,predecessor_codes,aliases\n"
-        "24,Tỉnh Bắc Ninh,Bắc Ninh,tỉnh,2025-07-01,24;27,\n"
-    ),
-    "districts_2025-01.csv": "code,name,short_name,type,province_code\n213,Huyện Yên Thế,Yên Thế,huyện,24\n",
-    "communes_2025-01.csv": "code,name,short_name,type,district_code\n07165,Xã Đồng Tiến,Đồng Tiến,xã,213\n",
-    "communes_2025-07.csv": "code,name,short_name,type,province_code\n07165,Xã Yên Thế,Yên Thế,xã,24\n",
-}
 
 
 @pytest.fixture

@@ -6,14 +6,14 @@ from itertools import groupby
 import pytest
 from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
 
 from indicators.catalogue import catalogue_load
 from indicators.models import IndicatorGroup, MeasureUnit, Value
 from provinces.models import REORGANISATION_DATE, Level
 from tests.factories import make_indicator, make_source, make_unit, make_value
+from tests.staff import SHEET_URL as URL
+from tests.staff import fill_sheet, sheet_form_data
 
-URL = "/admin/indicators/value/yearsheet/"
 SHEET_QUERIES = 8  # session, user, the unit (form + widget label), indicators, stored values, their sources, locks
 
 
@@ -43,25 +43,6 @@ def _open(client, unit, year: int):
     response = client.get(URL, {"unit": unit.pk, "year": year})
     assert response.status_code == 200
     return response
-
-
-def _form_data(response, language: str = "vi") -> tuple[dict[str, str], dict[str, int]]:
-    """Return the POST data a browser would send for the sheet as shown, and each code's row number."""
-    formset = response.context["formset"]
-    data = {f"rows-{key}": str(value) for key, value in formset.management_form.initial.items()}
-    data["sheet-source"] = ""
-    with translation.override(language):
-        for form in formset.forms:
-            for name in form.fields:
-                value = form[name].value()
-                if name != "delete":
-                    data[form[name].html_name] = "" if value is None else str(value)
-    return data, {form.row.indicator.code: i for i, form in enumerate(formset.forms)}
-
-
-def _fill(data: dict[str, str], rows: dict[str, int], code: str, **fields: str) -> None:
-    for name, typed in fields.items():
-        data[f"rows-{rows[code]}-{name}"] = typed
 
 
 @pytest.mark.django_db
@@ -113,10 +94,10 @@ def test_the_sheet_renders_with_a_fixed_number_of_queries_whatever_the_number_of
 
 @pytest.mark.django_db
 def test_saving_vietnamese_numbers_creates_only_the_filled_rows(staff_client, staff_user, sheet):
-    data, rows = _form_data(_open(staff_client, sheet["unit"], 2021))
+    data, rows = sheet_form_data(_open(staff_client, sheet["unit"], 2021))
     data["sheet-source"] = str(sheet["source"].pk)
-    _fill(data, rows, "online_services_level3", value="1.746", qualifier="as_of", note="tính đến tháng 9/2021")
-    _fill(data, rows, "on_time_rate", value="99,7")
+    fill_sheet(data, rows, "online_services_level3", value="1.746", qualifier="as_of", note="tính đến tháng 9/2021")
+    fill_sheet(data, rows, "on_time_rate", value="99,7")
 
     response = staff_client.post(f"{URL}?unit={sheet['unit'].pk}&year=2021", data)
 
@@ -134,10 +115,10 @@ def test_saving_vietnamese_numbers_creates_only_the_filled_rows(staff_client, st
 
 @pytest.mark.django_db
 def test_english_numbers_are_read_in_english(english, sheet):
-    data, rows = _form_data(_open(english, sheet["unit"], 2021), "en")
+    data, rows = sheet_form_data(_open(english, sheet["unit"], 2021), "en")
     data["sheet-source"] = str(sheet["source"].pk)
-    _fill(data, rows, "online_services_level3", value="1,746")
-    _fill(data, rows, "on_time_rate", value="99.7")
+    fill_sheet(data, rows, "online_services_level3", value="1,746")
+    fill_sheet(data, rows, "on_time_rate", value="99.7")
 
     assert english.post(f"{URL}?unit={sheet['unit'].pk}&year=2021", data).status_code == 302
     assert sorted(Value.objects.values_list("value", flat=True)) == [Decimal("99.7"), Decimal(1746)]
@@ -145,10 +126,10 @@ def test_english_numbers_are_read_in_english(english, sheet):
 
 @pytest.mark.django_db
 def test_one_bad_row_saves_nothing_shows_the_error_at_that_row_and_keeps_what_was_typed(english, sheet):
-    data, rows = _form_data(_open(english, sheet["unit"], 2021), "en")
+    data, rows = sheet_form_data(_open(english, sheet["unit"], 2021), "en")
     data["sheet-source"] = str(sheet["source"].pk)
-    _fill(data, rows, "online_services_level3", value="1746")
-    _fill(data, rows, "papi", value="80.5", rank="7")
+    fill_sheet(data, rows, "online_services_level3", value="1746")
+    fill_sheet(data, rows, "papi", value="80.5", rank="7")
 
     response = english.post(f"{URL}?unit={sheet['unit'].pk}&year=2021", data)
 
@@ -167,9 +148,9 @@ def test_one_bad_row_saves_nothing_shows_the_error_at_that_row_and_keeps_what_wa
 @pytest.mark.django_db
 @pytest.mark.parametrize("typed", ["1.74.6", "12,5,3", "9x", "1.746,5.2"])
 def test_malformed_numbers_are_refused_with_their_text(english, sheet, typed):
-    data, rows = _form_data(_open(english, sheet["unit"], 2021), "en")
+    data, rows = sheet_form_data(_open(english, sheet["unit"], 2021), "en")
     data["sheet-source"] = str(sheet["source"].pk)
-    _fill(data, rows, "online_services_level3", value=typed)
+    fill_sheet(data, rows, "online_services_level3", value=typed)
 
     response = english.post(f"{URL}?unit={sheet['unit'].pk}&year=2021", data)
 
@@ -180,9 +161,9 @@ def test_malformed_numbers_are_refused_with_their_text(english, sheet, typed):
 @pytest.mark.django_db
 def test_a_number_in_the_other_languages_convention_is_read_by_the_active_language(staff_client, sheet):
     """In Vietnamese 1,746 is one point seven four six, not a thousand: a count refuses it."""
-    data, rows = _form_data(_open(staff_client, sheet["unit"], 2021))
+    data, rows = sheet_form_data(_open(staff_client, sheet["unit"], 2021))
     data["sheet-source"] = str(sheet["source"].pk)
-    _fill(data, rows, "online_services_level3", value="1,746")
+    fill_sheet(data, rows, "online_services_level3", value="1,746")
 
     response = staff_client.post(f"{URL}?unit={sheet['unit'].pk}&year=2021", data)
 
@@ -193,14 +174,14 @@ def test_a_number_in_the_other_languages_convention_is_read_by_the_active_langua
 @pytest.mark.django_db
 def test_clearing_a_stored_value_deletes_it_only_when_the_delete_box_is_ticked(english, sheet):
     stored = make_value(indicator=sheet["percent"], unit=sheet["unit"], year=2021, value="95", source=sheet["source"])
-    data, rows = _form_data(_open(english, sheet["unit"], 2021), "en")
-    _fill(data, rows, "on_time_rate", value="")
+    data, rows = sheet_form_data(_open(english, sheet["unit"], 2021), "en")
+    fill_sheet(data, rows, "on_time_rate", value="")
 
     refused = english.post(f"{URL}?unit={sheet['unit'].pk}&year=2021", data)
     assert "Tick “delete”" in refused.context["formset"].forms[rows["on_time_rate"]].errors["value"][0]
     assert Value.objects.filter(pk=stored.pk).exists()
 
-    _fill(data, rows, "on_time_rate", delete="on")
+    fill_sheet(data, rows, "on_time_rate", delete="on")
     assert english.post(f"{URL}?unit={sheet['unit'].pk}&year=2021", data).status_code == 302
     assert not Value.objects.exists()
 
@@ -210,9 +191,9 @@ def test_a_63_structure_province_cannot_get_2025_figures(english, sheet):
     response = _open(english, sheet["unit"], 2025)
     assert "was not in force on 31 December 2025" in response.content.decode()
 
-    data, rows = _form_data(response, "en")
+    data, rows = sheet_form_data(response, "en")
     data["sheet-source"] = str(sheet["source"].pk)
-    _fill(data, rows, "on_time_rate", value="97")
+    fill_sheet(data, rows, "on_time_rate", value="97")
     response = english.post(f"{URL}?unit={sheet['unit'].pk}&year=2025", data)
 
     assert "was not in force in 2025" in response.context["formset"].forms[rows["on_time_rate"]].non_field_errors()[0]
@@ -222,9 +203,9 @@ def test_a_63_structure_province_cannot_get_2025_figures(english, sheet):
 @pytest.mark.django_db
 def test_a_34_structure_province_gets_2025_figures(staff_client, sheet):
     new = make_unit(short_name="Hà Tĩnh", code="42", valid_from=REORGANISATION_DATE, valid_to=None)
-    data, rows = _form_data(_open(staff_client, new, 2025))
+    data, rows = sheet_form_data(_open(staff_client, new, 2025))
     data["sheet-source"] = str(sheet["source"].pk)
-    _fill(data, rows, "on_time_rate", value="97,5")
+    fill_sheet(data, rows, "on_time_rate", value="97,5")
 
     assert staff_client.post(f"{URL}?unit={new.pk}&year=2025", data).status_code == 302
     assert Value.objects.get().unit == new
@@ -233,14 +214,14 @@ def test_a_34_structure_province_gets_2025_figures(staff_client, sheet):
 @pytest.mark.django_db
 def test_each_row_needs_a_source_of_its_own_or_the_sheets_default(english, sheet):
     other = make_source(title="Báo cáo khác")
-    data, rows = _form_data(_open(english, sheet["unit"], 2021), "en")
-    _fill(data, rows, "on_time_rate", value="97")
+    data, rows = sheet_form_data(_open(english, sheet["unit"], 2021), "en")
+    fill_sheet(data, rows, "on_time_rate", value="97")
 
     refused = english.post(f"{URL}?unit={sheet['unit'].pk}&year=2021", data)
     assert "Choose a source" in refused.context["formset"].forms[rows["on_time_rate"]].errors["source"][0]
 
     data["sheet-source"] = str(sheet["source"].pk)
-    _fill(data, rows, "online_services_level3", value="32", source=str(other.pk))
+    fill_sheet(data, rows, "online_services_level3", value="32", source=str(other.pk))
     assert english.post(f"{URL}?unit={sheet['unit'].pk}&year=2021", data).status_code == 302
     assert dict(Value.objects.values_list("indicator__code", "source")) == {
         "on_time_rate": sheet["source"].pk,
@@ -250,9 +231,9 @@ def test_each_row_needs_a_source_of_its_own_or_the_sheets_default(english, sheet
 
 @pytest.mark.django_db
 def test_a_rank_without_a_value_is_saved(english, sheet):
-    data, rows = _form_data(_open(english, sheet["unit"], 2019), "en")
+    data, rows = sheet_form_data(_open(english, sheet["unit"], 2019), "en")
     data["sheet-source"] = str(sheet["source"].pk)
-    _fill(data, rows, "papi", rank="7", rank_basis="stated")
+    fill_sheet(data, rows, "papi", rank="7", rank_basis="stated")
 
     assert english.post(f"{URL}?unit={sheet['unit'].pk}&year=2019", data).status_code == 302
     stored = Value.objects.get()
@@ -262,9 +243,9 @@ def test_a_rank_without_a_value_is_saved(english, sheet):
 @pytest.mark.django_db
 @pytest.mark.parametrize("typed", [{"rank_basis": "stated"}, {"note": "chưa công bố"}])
 def test_a_row_with_a_note_or_rank_basis_but_no_figure_is_refused_not_dropped(english, sheet, typed):
-    data, rows = _form_data(_open(english, sheet["unit"], 2019), "en")
+    data, rows = sheet_form_data(_open(english, sheet["unit"], 2019), "en")
     data["sheet-source"] = str(sheet["source"].pk)
-    _fill(data, rows, "on_time_rate", **typed)
+    fill_sheet(data, rows, "on_time_rate", **typed)
 
     response = english.post(f"{URL}?unit={sheet['unit'].pk}&year=2019", data)
 
@@ -286,7 +267,7 @@ def test_unchanged_rows_are_not_rewritten(staff_client, sheet, django_user_model
         source=sheet["source"],
         updated_by=author,
     )
-    data, _rows = _form_data(_open(staff_client, sheet["unit"], 2021))
+    data, _rows = sheet_form_data(_open(staff_client, sheet["unit"], 2021))
 
     assert staff_client.post(f"{URL}?unit={sheet['unit'].pk}&year=2021", data).status_code == 302
     assert Value.objects.get().updated_by == author
@@ -297,9 +278,9 @@ def test_a_stored_value_is_updated_by_the_current_user(staff_client, staff_user,
     make_value(
         indicator=sheet["percent"], unit=sheet["unit"], year=2021, value="95.5", source=sheet["source"], status="draft"
     )
-    data, rows = _form_data(_open(staff_client, sheet["unit"], 2021))
+    data, rows = sheet_form_data(_open(staff_client, sheet["unit"], 2021))
     assert data[f"rows-{rows['on_time_rate']}-value"] == "95,5"  # shown the Vietnamese way
-    _fill(data, rows, "on_time_rate", value="96,25")
+    fill_sheet(data, rows, "on_time_rate", value="96,25")
 
     assert staff_client.post(f"{URL}?unit={sheet['unit'].pk}&year=2021", data).status_code == 302
     stored = Value.objects.get()
@@ -308,9 +289,9 @@ def test_a_stored_value_is_updated_by_the_current_user(staff_client, staff_user,
 
 @pytest.mark.django_db
 def test_a_sheet_posted_after_the_catalogue_changed_is_refused(english, sheet):
-    data, rows = _form_data(_open(english, sheet["unit"], 2021), "en")
+    data, rows = sheet_form_data(_open(english, sheet["unit"], 2021), "en")
     data["sheet-source"] = str(sheet["source"].pk)
-    _fill(data, rows, "on_time_rate", value="97")
+    fill_sheet(data, rows, "on_time_rate", value="97")
     make_indicator(code="aaa_new_indicator", group=IndicatorGroup.DIGITAL)
 
     response = english.post(f"{URL}?unit={sheet['unit'].pk}&year=2021", data)
@@ -349,9 +330,9 @@ def test_a_save_that_collides_with_another_users_save_is_reported_not_a_server_e
         raise IntegrityError("value_one_per_indicator_unit_year")
 
     monkeypatch.setattr("indicators.admin.yearsheet_save", collide)
-    data, rows = _form_data(_open(english, sheet["unit"], 2021), "en")
+    data, rows = sheet_form_data(_open(english, sheet["unit"], 2021), "en")
     data["sheet-source"] = str(sheet["source"].pk)
-    _fill(data, rows, "on_time_rate", value="97")
+    fill_sheet(data, rows, "on_time_rate", value="97")
 
     response = english.post(f"{URL}?unit={sheet['unit'].pk}&year=2021", data)
 

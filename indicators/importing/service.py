@@ -9,7 +9,6 @@ bulk inserts and updates. Empty cells never erase a stored figure: a file change
 import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
@@ -362,8 +361,3 @@ def _write(
         report.file_error = _("The database refused the import, so nothing was written: %(error)s") % {"error": exc}
         return
     report.written, report.batch = True, batch
-
-
-def decimal_or_none(value: Decimal | None) -> str:
-    """Return a value as plain text for reports ('' for None)."""
-    return "" if value is None else format(value.normalize(), "f")

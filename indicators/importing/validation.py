@@ -23,6 +23,7 @@ from indicators.models import (
     Source,
     SourceClass,
     Value,
+    plain_decimal,
     value_errors,
     value_rounded,
     year_error,
@@ -191,7 +192,7 @@ def value_show(value: object) -> str:
     if value is None or value == "":
         return "—"
     if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
+        return plain_decimal(value)
     return str(value)
 
 
@@ -231,31 +232,7 @@ class Validator:
     # -- one row ------------------------------------------------------------------------------
     def validate(self, c: Candidate) -> Planned | None:
         """Return the planned figure of a row, or None when the row is empty or wrong (errors recorded)."""
-        if c.swallowed is not None:
-            self.error(
-                c.swallowed,
-                _(
-                    'This cell runs over a line break and holds what looks like the next row: a quote (") '
-                    "is not closed. Close the quote or remove it."
-                ),
-            )
-            return None
-        if is_empty(c.value) and is_empty(c.rank) and _states_no_figure(c):
-            # "N/A" or "-" states that no figure exists: skipped (and listed), once the row's unit,
-            # year and indicator are known to be right.
-            before = len(self.errors)
-            year, indicator = self._year(c), self._indicator(c)
-            if year is not None and self._unit(c, year, indicator) is not None and len(self.errors) == before:
-                self.no_figure_lines.append(c.line)
-            return None
-        if is_empty(c.value) and is_empty(c.rank):
-            self.error(
-                c.value or c.rank,
-                _("No value and no rank: %(reason)s. Only an entirely empty row may be skipped.")
-                % {"reason": c.empty_reason or _("the value and rank cells are empty")},
-                line=c.line,
-                column="value",
-            )
+        if not self._has_figure(c):
             return None
         before = len(self.errors)
         year = self._year(c)
@@ -264,24 +241,11 @@ class Validator:
         value = self._value(c, indicator)
         rank = self._rank(c)
         rank_basis = self._choice(c, "rank_basis", RankBasis, {})
-        qualifier = self._choice(c, "qualifier", Qualifier, QUALIFIER_WORDS)
-        if qualifier is None and isinstance(c.value and c.value.text, str) and c.value.text.strip()[:1] in ("<", ">"):
-            qualifier = Qualifier.MORE_THAN if c.value.text.strip()[0] == ">" else Qualifier.LESS_THAN
+        qualifier = self._qualifier(c)
         source_key = self._source(c)
         if len(self.errors) > before or None in (year, indicator, unit, source_key):
             return None
-        for name, messages in value_errors(indicator=indicator, unit=unit, year=year, value=value, rank=rank).items():
-            column = {"value": c.value, "year": c.year, "indicator": c.indicator}.get(name) or c.rank
-            for message in messages:
-                self.error(column, message, line=c.line, column=name)
-        key = (indicator.pk, unit.pk, year)
-        if key in self._seen:
-            self.error(
-                c.indicator,
-                _("Duplicate row: %(unit)s, %(year)s, %(code)s is already on line %(line)s.")
-                % {"unit": unit.short_name, "year": year, "code": indicator.code, "line": self._seen[key]},
-            )
-        self._seen.setdefault(key, c.line)
+        self._check_rules(c, indicator=indicator, unit=unit, year=year, value=value, rank=rank)
         if len(self.errors) > before:
             return None
         note = c.text("note") if "note" in c.texts else None
@@ -300,6 +264,58 @@ class Validator:
             unit_column=unit_cell.column if unit_cell else "unit",
             year_column=c.year.column,
         )
+
+    def _has_figure(self, c: Candidate) -> bool:
+        """Return whether the row holds a figure to check; a broken cell, "N/A" or an empty figure do not."""
+        if c.swallowed is not None:
+            self.error(
+                c.swallowed,
+                _(
+                    'This cell runs over a line break and holds what looks like the next row: a quote (") '
+                    "is not closed. Close the quote or remove it."
+                ),
+            )
+            return False
+        if is_empty(c.value) and is_empty(c.rank) and _states_no_figure(c):
+            # "N/A" or "-" states that no figure exists: skipped (and listed), once the row's unit,
+            # year and indicator are known to be right.
+            before = len(self.errors)
+            year, indicator = self._year(c), self._indicator(c)
+            if year is not None and self._unit(c, year, indicator) is not None and len(self.errors) == before:
+                self.no_figure_lines.append(c.line)
+            return False
+        if is_empty(c.value) and is_empty(c.rank):
+            self.error(
+                c.value or c.rank,
+                _("No value and no rank: %(reason)s. Only an entirely empty row may be skipped.")
+                % {"reason": c.empty_reason or _("the value and rank cells are empty")},
+                line=c.line,
+                column="value",
+            )
+            return False
+        return True
+
+    def _qualifier(self, c: Candidate) -> str | None:
+        """Return the row's qualifier: its own column, else a leading < or > of the value."""
+        qualifier = self._choice(c, "qualifier", Qualifier, QUALIFIER_WORDS)
+        if qualifier is None and isinstance(c.value and c.value.text, str) and c.value.text.strip()[:1] in ("<", ">"):
+            qualifier = Qualifier.MORE_THAN if c.value.text.strip()[0] == ">" else Qualifier.LESS_THAN
+        return qualifier
+
+    def _check_rules(self, c: Candidate, *, indicator, unit, year: int, value, rank) -> None:
+        """Record the data rules' errors (value_errors) and a duplicate of an earlier row of the file."""
+        for name, messages in value_errors(indicator=indicator, unit=unit, year=year, value=value, rank=rank).items():
+            column = {"value": c.value, "year": c.year, "indicator": c.indicator}.get(name) or c.rank
+            for message in messages:
+                self.error(column, message, line=c.line, column=name)
+        key = (indicator.pk, unit.pk, year)
+        if key in self._seen:
+            self.error(
+                c.indicator,
+                _("Duplicate row: %(unit)s, %(year)s, %(code)s is already on line %(line)s.")
+                % {"unit": unit.short_name, "year": year, "code": indicator.code, "line": self._seen[key]},
+            )
+        self._seen.setdefault(key, c.line)
 
     def _year(self, c: Candidate) -> int | None:
         try:

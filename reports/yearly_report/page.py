@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from reports.formatting import format_change, format_value
+from reports.shared.formatting import format_change, format_value
 from reports.yearly_report.selectors import Average, ReportLine, YearReport
 
 

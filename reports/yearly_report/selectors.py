@@ -9,7 +9,7 @@ from django.utils.translation import get_language
 
 from indicators.models import AverageScope, Direction
 from provinces.models import AdministrativeUnit, Level, year_reference_date
-from reports.selectors_profile import UnitProfile, unit_profile
+from reports.profile.selectors import UnitProfile, unit_profile
 
 
 def national_average_min_units(year: int) -> int:

@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from config.params import digits_param
 from indicators.exports import attachment
 from provinces.models import AdministrativeUnit, Level, year_reference_date
-from reports.charts import chart_context
-from reports.selectors_profile import unit_at, unit_profile, unit_versions
+from reports.profile.selectors import unit_at, unit_profile, unit_versions
+from reports.shared.charts import chart_context
 from reports.yearly_report.charts import figure_table, for_document, report_figures
 from reports.yearly_report.documents import PdfFontMissing, docx_bytes, pdf_bytes
 from reports.yearly_report.images import ChartImagesUnavailable, figure_images

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from reports.tilemap import DATA_DIR, build_layouts, layout_ascii, tile_layout
+from reports.shared.tilemap import DATA_DIR, build_layouts, layout_ascii, tile_layout
 
 
 class Command(BaseCommand):

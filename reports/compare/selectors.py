@@ -1,0 +1,80 @@
+"""Read functions for the comparison page: a few provinces side by side, and two indicators across all.
+
+Province codes mean a unit only at a date (codes were reused on 1 July 2025), so every function
+takes the codes together with the date at which each is to be read.
+"""
+
+import datetime
+
+import pandas as pd
+from django.db.models import Max, Q
+
+from indicators.models import Indicator
+from indicators.selectors import public_values
+from provinces.models import AdministrativeUnit, Level
+from reports.reads import unit_values_frame, values_frame
+
+#: The PAR Index component areas (par_c1 … par_c8), drawn on the radar chart.
+PAR_COMPONENTS = Q(parent__code="par_index") | Q(code__startswith="par_c")
+
+
+def provinces_at(
+    *, wanted: list[tuple[str, datetime.date]]
+) -> tuple[list[AdministrativeUnit], list[tuple[str, datetime.date]]]:
+    """Return the provinces in force for each (code, date), in the order asked, and the pairs not found."""
+    candidates = list(AdministrativeUnit.objects.filter(level=Level.PROVINCE, code__in={c for c, _ in wanted}))
+    found, missing = [], []
+    for code, day in wanted:
+        unit = next((u for u in candidates if u.code == code and u.in_force_on(day)), None)
+        if unit is None:
+            missing.append((code, day))
+        elif unit not in found:
+            found.append(unit)
+    return found, missing
+
+
+def indicator_choices() -> pd.DataFrame:
+    """Return the catalogue rows of the indicators that have at least one province value."""
+    codes = public_values().filter(unit__level=Level.PROVINCE).values("indicator_id")
+    rows = (
+        Indicator.objects.filter(pk__in=codes)
+        .order_by("display_order", "code")
+        .values_list("code", "name_vi", "name_en", "short_name", "measure_unit", "decimals", "direction")
+    )
+    columns = ["code", "name_vi", "name_en", "short_name", "measure_unit", "decimals", "direction"]
+    return pd.DataFrame(list(rows), columns=columns)
+
+
+def latest_year(*, codes: list[str]) -> int | None:
+    """Return the latest year with a province value of any of these indicators."""
+    return public_values().filter(unit__level=Level.PROVINCE, indicator__code__in=codes).aggregate(y=Max("year"))["y"]
+
+
+def unit_values(*, unit_ids: list[int], codes: list[str]) -> pd.DataFrame:
+    """Return every public value of these units for these indicators (VALUE_FIELDS columns)."""
+    return values_frame(public_values().filter(unit_id__in=unit_ids, indicator__code__in=codes))
+
+
+def year_values(*, codes: list[str], year: int) -> pd.DataFrame:
+    """Return the numeric values of every province for these indicators in one year, with unit names."""
+    values = public_values().filter(
+        unit__level=Level.PROVINCE, indicator__code__in=codes, year=year, value__isnull=False
+    )
+    return unit_values_frame(values, indicator="indicator__code", value="value")
+
+
+def component_values(*, unit_ids: list[int], year: int) -> pd.DataFrame:
+    """Return the PAR Index component scores of these units in one year, in component order."""
+    columns = ["unit_id", "indicator", "name_vi", "name_en", "short_name", "value"]
+    rows = (
+        public_values()
+        .filter(indicator__in=Indicator.objects.filter(PAR_COMPONENTS))
+        .filter(unit_id__in=unit_ids, year=year, value__isnull=False)
+        .order_by("indicator__display_order", "indicator__code")
+        .values_list(
+            "unit_id", "indicator__code", "indicator__name_vi", "indicator__name_en", "indicator__short_name", "value"
+        )
+    )
+    frame = pd.DataFrame(list(rows), columns=columns)
+    frame["value"] = frame["value"].astype("Float64")
+    return frame

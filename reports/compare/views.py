@@ -1,0 +1,79 @@
+"""The comparison page: two to five units side by side."""
+
+import pandas as pd
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from config.i18n import localised
+from provinces.models import year_reference_date
+from reports.compare.page import MAX_UNITS, MIN_UNITS, CompareQuery, compare_charts, parse_compare, unit_dates
+from reports.compare.selectors import (
+    component_values,
+    indicator_choices,
+    latest_year,
+    provinces_at,
+    unit_values,
+    year_values,
+)
+from reports.reads import province_choices, series_break_frame
+from reports.shared.page_charts import PageCharts, chart_download, page_base
+
+
+def compare(request: HttpRequest) -> HttpResponse:
+    """Render the comparison of 2–8 provinces: lines over years, one year's bars, components, a scatter."""
+    choices = indicator_choices()
+    query = parse_compare(request.GET, known_indicators=choices["code"].tolist())
+    if query.year is None:
+        query.year = latest_year(codes=query.indicators)
+    units, missing = provinces_at(wanted=unit_dates(query)) if query.units else ([], [])
+    for code, day in missing:
+        query.errors.append(_("No province had code %(code)s on %(day)s.") % {"code": code, "day": day.isoformat()})
+    page = PageCharts(csv_base=page_base(request))
+    correlation = None
+    if MIN_UNITS <= len(units) <= MAX_UNITS and len(query.units) <= MAX_UNITS:
+        correlation = _charts(page, query=query, units=units, choices=choices)
+        if (download := chart_download(request, page, filename=f"compare_{query.year}")) is not None:
+            return download
+    day = year_reference_date(query.year) if query.year else timezone.localdate()
+    charts = {c.id: c for c in page.charts}
+    return render(
+        request,
+        "reports/compare.html",
+        {
+            "query": query,
+            "units": units,
+            "chosen_codes": {u.code for u in units},
+            "province_choices": province_choices(day=day),
+            "indicator_choices": [
+                (c, localised(vi, en))
+                for c, vi, en in zip(choices["code"], choices["name_vi"], choices["name_en"], strict=True)
+            ],
+            "bar_chart": charts.get("bar-year"),
+            "radar_chart": charts.get("radar-components"),
+            "scatter_chart": charts.get("scatter"),
+            "line_charts": [c for c in page.charts if c.id.startswith("line-")],
+            "correlation": correlation,
+            "min_units": MIN_UNITS,
+            "max_units": MAX_UNITS,
+        },
+    )
+
+
+def _charts(page: PageCharts, *, query: CompareQuery, units: list, choices: pd.DataFrame) -> dict:
+    """Add the comparison's charts to the page (lines, bars, components, scatter); return the correlation summary."""
+    ids = [u.pk for u in units]
+    codes = [c for c in dict.fromkeys([*query.indicators, query.x, query.y]) if c]
+    return compare_charts(
+        page=page,
+        units=units,
+        indicators=choices[choices["code"].isin(codes)],
+        values=unit_values(unit_ids=ids, codes=query.indicators),
+        breaks=series_break_frame(codes=query.indicators),
+        year=query.year,
+        components=component_values(unit_ids=ids, year=query.year) if query.year else pd.DataFrame(),
+        scatter=year_values(codes=[query.x, query.y], year=query.year) if query.year else pd.DataFrame(),
+        x=query.x,
+        y=query.y,
+    )

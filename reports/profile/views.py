@@ -1,0 +1,82 @@
+"""The unit profile page: a province, district or commune on a day, with its values, ranks and children."""
+
+import datetime
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from config.params import digits_param
+from provinces.models import Level
+from reports.profile.page import children_table, profile_charts, value_table
+from reports.profile.selectors import unit_at, unit_profile, unit_versions
+from reports.shared.cells import unit_label
+from reports.shared.links import unit_url
+from reports.shared.page_charts import chart_download, page_base
+
+
+def unit_code_param(code: str) -> str | None:
+    """Return a GSO unit code from the URL (2 to 5 ASCII digits), else None."""
+    return code if digits_param(code, max_length=5) and len(code) >= 2 else None
+
+
+def parse_day(raw: str | None) -> tuple[datetime.date, str]:
+    """Return the date of an ``on`` parameter (today when absent) and an error message when it is invalid."""
+    if raw is None or raw.strip() == "":
+        return timezone.localdate(), ""
+    try:
+        return datetime.date.fromisoformat(raw.strip()), ""
+    except ValueError:
+        return timezone.localdate(), _("“%(raw)s” is not a date: write it as YYYY-MM-DD, for example 2024-06-01.") % {
+            "raw": raw[:40]
+        }
+
+
+def province(request: HttpRequest, code: str) -> HttpResponse:
+    """Render the profile of the province with this code in force on ``?on=`` (today by default)."""
+    return _unit_page(request, level=Level.PROVINCE, code=code)
+
+
+def unit(request: HttpRequest, level: str, code: str) -> HttpResponse:
+    """Render the profile of a district or commune (or province) with this code at a date."""
+    if level not in Level.values:
+        raise Http404(_("Unknown level “%(level)s”.") % {"level": level[:20]})
+    return _unit_page(request, level=level, code=code)
+
+
+def _unit_page(request: HttpRequest, *, level: str, code: str) -> HttpResponse:
+    day, error = parse_day(request.GET.get("on"))
+    context = {"level": level, "level_label": Level(level).label, "code": code[:10], "day": day}
+    if error:
+        return render(request, "reports/province.html", {**context, "error": error}, status=400)
+    found = unit_at(level=level, code=code, day=day) if unit_code_param(code) else None
+    if found is None:
+        versions = unit_versions(level=level, code=code) if unit_code_param(code) else []
+        versions = [{"unit": u, "label": unit_label(u), "url": unit_url(u)} for u in versions]
+        return render(request, "reports/province.html", {**context, "versions": versions}, status=404)
+    profile = unit_profile(unit=found, day=day)
+    page = profile_charts(profile, csv_base=page_base(request, on=day.isoformat()))
+    if (download := chart_download(request, page, filename=f"{level}_{found.code}_{day.isoformat()}")) is not None:
+        return download
+    lineage = [
+        {"unit": u, "label": unit_label(u), "url": unit_url(u), "kind": kind}
+        for kind, units in (("predecessor", profile.predecessors), ("successor", profile.successors))
+        for u in units
+    ]
+    return render(
+        request,
+        "reports/province.html",
+        {
+            **context,
+            "unit": found,
+            "unit_label": unit_label(found),
+            "is_current": found.in_force_on(timezone.localdate()),
+            "lineage": lineage,
+            "table": value_table(profile),
+            "small_multiples": [c for c in page.charts if c.id != "rank-history"],
+            "rank_chart": next(c for c in page.charts if c.id == "rank-history"),
+            "children": children_table(profile),
+            "children_level": profile.children[0].level if profile.children else "",
+        },
+    )

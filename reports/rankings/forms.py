@@ -1,0 +1,67 @@
+"""The rankings filter form: indicator, year, region, level, the province for district/commune rankings.
+
+A plain form rather than a FilterSet: the ranking is computed in pandas (ranks over the units
+in scope), not by filtering a queryset, and the choices depend on each other (the years
+with data depend on the indicator; the provinces on the year's structure).
+"""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from indicators.models import Indicator
+from provinces.models import Level, Region
+
+#: The `within` choice that ranks the districts or communes of the whole country together.
+NATIONAL = "all"
+
+
+class RankingForm(forms.Form):
+    indicator = forms.ChoiceField(label=_("Indicator"))
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False)
+    region = forms.ChoiceField(label=_("Region"), required=False, choices=[("", _("All regions")), *Region.choices])
+    level = forms.ChoiceField(
+        label=_("Level"),
+        required=False,
+        choices=[
+            (Level.PROVINCE, _("Provinces (national)")),
+            (Level.DISTRICT, _("Districts of one province")),
+            (Level.COMMUNE, _("Communes of one province")),
+            (Level.MINISTRY, _("Ministries and ministry-level agencies")),
+            (Level.DEPARTMENT, _("Departments of one province")),
+        ],
+    )
+    within = forms.ChoiceField(label=_("Province"), required=False)
+    highlight = forms.CharField(label=_("Highlight"), required=False, max_length=5, widget=forms.HiddenInput)
+
+    def __init__(
+        self,
+        data: dict,
+        *,
+        indicators: list[Indicator],
+        years: list[int],
+        provinces: list[tuple[str, str]],
+    ) -> None:
+        super().__init__(data)
+        self.fields["indicator"].choices = [(i.code, i.name) for i in indicators]
+        self.fields["year"].choices = [(str(y), str(y)) for y in years]
+        self.fields["within"].choices = [
+            ("", _("— choose a province —")),
+            (NATIONAL, _("All provinces (national ranking)")),
+            *provinces,
+        ]
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        level = cleaned.get("level") or Level.PROVINCE
+        cleaned["level"] = level
+        national = level in (Level.PROVINCE, Level.MINISTRY)
+        if not national and not cleaned.get("within"):
+            self.add_error("within", _("Choose the province whose districts or communes to rank."))
+        if level == Level.DEPARTMENT and cleaned.get("within") == NATIONAL:
+            self.add_error("within", _("Departments are ranked within one province; choose it."))
+        if national:
+            cleaned["within"] = ""
+        else:
+            # Districts and communes have no region of their own; the province chooses them.
+            cleaned["region"] = ""
+        return cleaned

@@ -1,0 +1,116 @@
+"""The ranking page: one indicator-year as table, bar chart and tile map, or as CSV/XLSX."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django_tables2 import RequestConfig
+
+from indicators.models import Indicator
+from indicators.params import year_param
+from provinces.models import REORGANISATION_DATE, AdministrativeUnit, Level, year_reference_date
+from reports.rankings.forms import RankingForm
+from reports.rankings.page import export_basename, ranking_charts, region_label
+from reports.rankings.selectors import ranking, years_with_data
+from reports.rankings.tables import EXPORT_COLUMNS, RankingTable, export_rows, ranking_rows
+from reports.reads import province_choices
+from reports.shared.averages import average_text
+from reports.shared.downloads import table_response
+from reports.shared.links import url_with
+from reports.shared.sources import source_badge
+
+DEFAULT_INDICATOR = "par_index"
+
+
+EXPORT_FORMATS = {"csv", "xlsx"}
+
+
+def _ranking_error(request: HttpRequest, context: dict, message: str, status: int = 400) -> HttpResponse:
+    return render(request, "reports/ranking.html", {**context, "error": message}, status=status)
+
+
+def ranking_view(request: HttpRequest) -> HttpResponse:
+    """Render the ranking of one indicator-year (table, bar chart, tile map), or export it as CSV/XLSX."""
+    indicators = list(Indicator.objects.order_by("display_order", "code"))
+    by_code = {i.code: i for i in indicators}
+    code = request.GET.get("indicator") or (DEFAULT_INDICATOR if DEFAULT_INDICATOR in by_code else "")
+    indicator = by_code.get(code) or (indicators[0] if indicators and not request.GET.get("indicator") else None)
+    context: dict = {"form": None, "indicator": indicator}
+    if indicator is None:
+        if not indicators:
+            return _ranking_error(request, context, _("The indicator catalogue is empty."), status=200)
+        return _ranking_error(request, context, _("Unknown indicator “%(code)s”.") % {"code": code[:60]}, 404)
+    years = years_with_data(indicator=indicator)
+    form = _ranking_form(request, indicators=indicators, indicator=indicator, years=years)
+    context.update(form=form, years=years)
+    export_format = request.GET.get("format", "")
+    if export_format and export_format not in EXPORT_FORMATS:
+        return _ranking_error(request, context, _("Unknown download format; use csv or xlsx."))
+    if not years:
+        return _ranking_error(request, context, _("No values have been published for this indicator yet."), 200)
+    if not form.is_valid():
+        return _ranking_error(request, context, _("Please correct the choices marked below."))
+    return _ranking_response(
+        request, form.cleaned_data, indicator=indicator, export_format=export_format, context=context
+    )
+
+
+def _ranking_form(
+    request: HttpRequest, *, indicators: list[Indicator], indicator: Indicator, years: list[int]
+) -> RankingForm:
+    """Return the ranking form bound to the query string, the indicator and latest year filled in when absent.
+
+    The province choices are those of the asked year's structure (the latest year when it is not one with data).
+    """
+    data = request.GET.copy()
+    data.setdefault("indicator", indicator.code)
+    if years and not data.get("year"):
+        data["year"] = str(years[0])
+    asked_year = year_param(data.get("year", ""))
+    structure_year = asked_year if asked_year in years else (years or [2024])[0]
+    provinces = province_choices(day=year_reference_date(structure_year))
+    return RankingForm(data, indicators=indicators, years=years, provinces=provinces)
+
+
+def _ranking_response(
+    request: HttpRequest, cleaned: dict, *, indicator: Indicator, export_format: str, context: dict
+) -> HttpResponse:
+    year, level, region = cleaned["year"], cleaned["level"], cleaned["region"]
+    within = None
+    if level not in (Level.PROVINCE, Level.MINISTRY):
+        within = AdministrativeUnit.objects.filter(level=Level.PROVINCE, code=cleaned["within"]).for_year(year).first()
+        if level == Level.DISTRICT and year_reference_date(year) >= REORGANISATION_DATE:
+            return _ranking_error(
+                request, context, _("Districts were abolished on 1 July 2025; choose 2024 or earlier.")
+            )
+    result = ranking(indicator=indicator, year=year, level=level, region=region, within=within)
+    highlight = cleaned["highlight"]
+    rows = ranking_rows(result, highlight=highlight)
+    table = RankingTable(rows, indicator=indicator, year=year, with_region_rank=bool(region))
+    RequestConfig(request, paginate=False).configure(table)
+    table.keep_missing_last()
+    if export_format:
+        basename = export_basename(indicator=indicator, year=year, level=level, region=region, within=cleaned["within"])
+        cells = export_rows(list(table.data.data), indicator=indicator, year=year)
+        return table_response(export_format=export_format, basename=basename, columns=EXPORT_COLUMNS, rows=cells)
+    bar, tiles = ranking_charts(result, rows, highlight=highlight, csv_url=url_with(request, format="csv"))
+    context.update(
+        ranking=result,
+        table=table,
+        bar=bar,
+        tiles=tiles,
+        year=year,
+        level=level,
+        within=within,
+        region_name=region_label(region),
+        average=average_text(
+            result.average, indicator=indicator, scope="ministries" if level == Level.MINISTRY else "national"
+        ),
+        average_source_badge=source_badge(result.average.source_class),
+        regional_average=average_text(result.regional_average, indicator=indicator, scope="region")
+        if result.regional_average
+        else "",
+        has_published_ranks=any(r["published_rank"] is not None for r in rows),
+        csv_url=url_with(request, format="csv"),
+        xlsx_url=url_with(request, format="xlsx"),
+    )
+    return render(request, "reports/ranking.html", context)

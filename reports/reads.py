@@ -1,0 +1,96 @@
+"""Reads several pages share (the rest of a page's reads live in its own selectors.py): values as a frame, series breaks, the disputes of values."""
+
+import datetime
+
+import pandas as pd
+
+from indicators.models import DisputedFigure, SeriesBreak
+from indicators.selectors import public_values
+from provinces.models import AdministrativeUnit, Level
+
+DISPUTE_FIELDS = {
+    "value_id": "value_id",
+    "figure": "figure",
+    "rank": "rank",
+    "source_title": "source__title",
+    "source_url": "source__url",
+    "source_class": "source__source_class",
+    "note": "note",
+}
+
+
+def disputes_by_value(**value_filters: object) -> dict[int, list[dict]]:
+    """Return the disputed readings of the public values matching the filters, by value id (one query)."""
+    found: dict[int, list[dict]] = {}
+    rows = DisputedFigure.objects.filter(value__in=public_values().filter(**value_filters).values("pk"))
+    for row in rows.order_by("source__title").values(*DISPUTE_FIELDS.values()):
+        item = {name: row[field] for name, field in DISPUTE_FIELDS.items()}
+        item["figure"] = float(item["figure"]) if item["figure"] is not None else None
+        found.setdefault(item["value_id"], []).append(item)
+    return found
+
+
+VALUE_FIELDS = {
+    "unit_id": "unit_id",
+    "indicator": "indicator__code",
+    "year": "year",
+    "value": "value",
+    "rank": "rank",
+    "rank_basis": "rank_basis",
+    "qualifier": "qualifier",
+    "note": "note",
+    "source_title": "source__title",
+    "source_url": "source__url",
+    "source_class": "source__source_class",
+    "value_id": "id",
+    # A published figure that replaced an earlier one (indicators.workflow): the public note "corrected on … (was …)".
+    "corrected_at": "corrected_at",
+    "previous_value": "previous_value",
+}
+
+
+def values_frame(queryset) -> pd.DataFrame:
+    """Return values as a DataFrame with the VALUE_FIELDS columns (numbers as floats)."""
+    rows = list(queryset.values_list(*VALUE_FIELDS.values()))
+    frame = pd.DataFrame(rows, columns=list(VALUE_FIELDS))
+    frame["value"] = frame["value"].astype("Float64")
+    frame["rank"] = frame["rank"].astype("Int64")
+    frame["year"] = frame["year"].astype(int)
+    return frame
+
+
+def series_break_frame(*, codes: list[str]) -> pd.DataFrame:
+    """Return the series breaks of these indicators."""
+    columns = ["indicator", "year", "note_vi", "note_en"]
+    rows = SeriesBreak.objects.filter(indicator__code__in=codes).values_list(
+        "indicator__code", "year", "note_vi", "note_en"
+    )
+    return pd.DataFrame(list(rows), columns=columns)
+
+
+def province_choices(*, day: datetime.date) -> list[tuple[str, str]]:
+    """Return (code, name) of the provinces in force on the day, in Vietnamese order."""
+    return list(
+        AdministrativeUnit.objects.filter(level=Level.PROVINCE)
+        .in_force_on(day)
+        .vietnamese_order()
+        .values_list("code", "short_name")
+    )
+
+
+#: The unit columns of a frame of values (the province's code, name and validity beside each figure).
+UNIT_FIELDS = {
+    "unit_id": "unit_id",
+    "code": "unit__code",
+    "name": "unit__short_name",
+    "valid_from": "unit__valid_from",
+    "valid_to": "unit__valid_to",
+}
+
+
+def unit_values_frame(values, **fields: str) -> pd.DataFrame:
+    """Return the values as a frame: the unit columns, then the given columns (name=field path); values as floats."""
+    paths = {**UNIT_FIELDS, **fields}
+    frame = pd.DataFrame(list(values.values_list(*paths.values())), columns=list(paths))
+    frame["value"] = frame["value"].astype("Float64")
+    return frame
