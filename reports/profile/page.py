@@ -10,7 +10,9 @@ from django.utils.translation import gettext as _
 
 from config.i18n import localised
 from indicators.models import AverageScope, MeasureUnit
+from provinces.models import Level
 from reports.profile.selectors import UnitProfile
+from reports.shared.averages import stands_for_the_country
 from reports.shared.cells import rank_text, unit_label, value_cell
 from reports.shared.figures import lines_figure, rank_figure
 from reports.shared.formatting import format_value, is_missing
@@ -80,8 +82,14 @@ def value_table(profile: UnitProfile) -> dict:
 LINE_COLUMNS = ["series", "kind", "year", "value"]
 
 
-def average_series(averages: pd.DataFrame) -> list[tuple[str, str, list[int], list[float]]]:
-    """Return one indicator's average series, labelled official or computed over N units with data."""
+def average_series(
+    averages: pd.DataFrame, *, level: str = Level.PROVINCE
+) -> list[tuple[str, str, list[int], list[float]]]:
+    """Return one indicator's average series, labelled official or computed over N units with data.
+
+    A computed "national" series is called national only where every year reaches the threshold of
+    reports.shared.averages.national_min_units; otherwise it is the mean of the few units with data.
+    """
     groups: dict[tuple[str, bool], list[tuple[int, float, object]]] = {}
     columns = (averages[c] for c in ("scope", "official", "year", "value", "n"))
     for scope, official, year, value, n in zip(*columns, strict=True):
@@ -97,6 +105,10 @@ def average_series(averages: pd.DataFrame) -> list[tuple[str, str, list[int], li
             low, high = min(counts), max(counts)
             count = str(low) if low == high else f"{low}–{high}"
             label = _("%(name)s (computed over %(count)s units with data)") % {"name": name, "count": count}
+            if scope == AverageScope.NATIONAL and not all(
+                stands_for_the_country(count=int(n), year=year, level=level) for year, _value, n in rows
+            ):
+                label = _("Mean of the %(count)s units with data (too few to stand for the country)") % {"count": count}
         kind = "official" if official else "computed"
         series.append((label, kind, [year for year, _v, _n in rows], [value for _y, value, _n in rows]))
     return series
@@ -116,7 +128,7 @@ def indicator_lines(profile: UnitProfile, values: pd.DataFrame, averages: pd.Dat
         records += [(label, kind, year, value) for year, value in by_unit.get(unit_id, [])]
     if not records:
         return pd.DataFrame(columns=LINE_COLUMNS)
-    for label, kind, years, numbers in average_series(averages):
+    for label, kind, years, numbers in average_series(averages, level=profile.unit.level):
         records += [(label, kind, y, v) for y, v in zip(years, numbers, strict=True)]
     return pd.DataFrame(records, columns=LINE_COLUMNS)
 

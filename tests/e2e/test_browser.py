@@ -62,7 +62,7 @@ def test_rankings_profile_compare_and_csv_download(page, dashboard):
     content = open(download_info.value.path(), "rb").read()  # noqa: SIM115
     assert content.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
-    assert "rank" in rows[0] and "value" in rows[0]
+    assert "Xếp hạng" in rows[0] and "Giá trị" in rows[0]  # the header in the page's language
     assert {"Hà Nội", "Cần Thơ"} <= {cell for row in rows[1:] for cell in row}
 
     page.locator(".ranking-table").get_by_role("link", name="Đà Nẵng").click()

@@ -1,0 +1,43 @@
+"""Honest statistics (issue 15): averages say over how many units, "national" needs enough provinces,
+no correlation over too few, compare's default year is one most chosen units have, rankings can hide the gaps."""
+
+import pytest
+from django.urls import reverse
+
+from provinces.models import Level
+from reports.shared.averages import national_min_units, stands_for_the_country
+from tests.factories import make_indicator, make_unit, make_value
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_national_threshold_follows_the_structure_of_the_year(settings):
+    assert national_min_units(year=2024) == 20 and national_min_units(year=2025) == 12
+    assert national_min_units(year=2023, level=Level.DISTRICT) is None
+    assert stands_for_the_country(count=20, year=2024) and not stands_for_the_country(count=19, year=2024)
+    settings.NATIONAL_AVERAGE_MIN_UNITS = {63: 5, 34: 3}
+    assert stands_for_the_country(count=5, year=2024)
+
+
+@pytest.fixture
+def sparse():
+    """Ten provinces, only three of them with a 2023 figure."""
+    par = make_indicator(code="par_index")
+    units = [make_unit(code=f"{n:02d}", short_name=f"Tỉnh {n}", valid_to=None) for n in range(1, 11)]
+    for n, unit in enumerate(units[:3]):
+        make_value(indicator=par, unit=unit, year=2023, value=str(80 + n))
+    return units
+
+
+def test_rankings_list_only_the_units_with_figures_when_most_have_none_and_say_how_many_are_left_out(client, sparse):
+    client.cookies["django_language"] = "en"
+    response = client.get(reverse("reports:ranking"), {"indicator": "par_index", "year": "2023"})
+    html = response.content.decode()
+    assert response.context["only_with_figures"] is True
+    assert [row["name"] for row in response.context["table"].data.data] == ["Tỉnh 3", "Tỉnh 2", "Tỉnh 1"]
+    assert "7 units have no figure for this year and are not listed" in html
+    assert "too few to stand for the country" in html
+
+    everything = client.get(reverse("reports:ranking"), {"indicator": "par_index", "year": "2023", "figures": "all"})
+    assert len(everything.context["table"].data.data) == 10
+    assert "7 units have no figure for this year: they are listed last" in everything.content.decode()
