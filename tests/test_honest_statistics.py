@@ -41,3 +41,15 @@ def test_rankings_list_only_the_units_with_figures_when_most_have_none_and_say_h
     everything = client.get(reverse("reports:ranking"), {"indicator": "par_index", "year": "2023", "figures": "all"})
     assert len(everything.context["table"].data.data) == 10
     assert "7 units have no figure for this year: they are listed last" in everything.content.decode()
+
+
+def test_compare_defaults_to_the_latest_year_most_chosen_provinces_have(client):
+    par = make_indicator(code="par_index")
+    units = [
+        make_unit(code=code, short_name=name, valid_to=None) for code, name in [("01", "A"), ("02", "B"), ("03", "C")]
+    ]
+    for n, unit in enumerate(units):
+        make_value(indicator=par, unit=unit, year=2023, value=str(80 + n))
+    make_value(indicator=par, unit=units[0], year=2024, value="90")  # one of three has 2024
+    response = client.get(reverse("reports:compare"), {"units": "01,02,03", "indicators": "par_index"})
+    assert response.context["query"].year == 2023
