@@ -53,3 +53,16 @@ def test_compare_defaults_to_the_latest_year_most_chosen_provinces_have(client):
     make_value(indicator=par, unit=units[0], year=2024, value="90")  # one of three has 2024
     response = client.get(reverse("reports:compare"), {"units": "01,02,03", "indicators": "par_index"})
     assert response.context["query"].year == 2023
+
+
+def test_a_district_with_figures_but_no_rank_says_why_and_names_no_missing_successor(client):
+    province = make_unit(code="22", short_name="Quảng Ninh", valid_to=None)
+    district = make_unit(level=Level.DISTRICT, code="193", short_name="Hạ Long", parent=province)  # ended 30/06/2025
+    staff = make_indicator(code="staff_cut_commune_cadres", levels="province,district,commune")
+    staff.short_name = "Commune cadres reduced"
+    staff.save()
+    make_value(indicator=staff, unit=district, year=2023, value="261")
+    html = client.get("/units/district/193/?on=2023-12-31").content.decode()
+    assert "no numeric values" not in html and "không có giá trị số" not in html
+    assert "Không tính được thứ hạng: trong các năm có số liệu" in html
+    assert "liên kết ở dưới" not in html  # no successor recorded: none is announced

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from config.i18n import localised
 from indicators.models import AverageScope, MeasureUnit
 from provinces.models import Level
-from reports.profile.selectors import UnitProfile
+from reports.profile.selectors import MIN_UNITS_FOR_COMPUTED_AVERAGE, UnitProfile
 from reports.shared.averages import stands_for_the_country
 from reports.shared.cells import rank_text, unit_label, value_cell
 from reports.shared.figures import lines_figure, rank_figure
@@ -191,7 +191,10 @@ def rank_frame(profile: UnitProfile) -> pd.DataFrame:
         label, kind = labels[unit_id]
         comp = computed.loc[(unit_id, code, year)] if (unit_id, code, year) in computed.index else None
         pub = published.loc[(unit_id, code, year)] if (unit_id, code, year) in published.index else None
-        name = (meta[code]["short_name"] or meta[code]["label"]) if code in meta else code
+        # The catalogue's short names are English (or acronyms): the Vietnamese page names the indicator in
+        # Vietnamese, shortened for the legend.
+        label_text = meta[code]["label"] if code in meta else code
+        name = localised(_shorten(label_text), (meta[code]["short_name"] or label_text) if code in meta else code)
         rows.append(
             {
                 "series": name if kind == "unit" else f"{name} — {label}",
@@ -208,6 +211,10 @@ def rank_frame(profile: UnitProfile) -> pd.DataFrame:
         rows,
         columns=["series", "indicator", "unit", "year", "rank", "ranked_units", "published_rank", "rank_basis"],
     )
+
+
+def _shorten(text: str, limit: int = 48) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _int(value: object) -> int | None:
@@ -241,7 +248,13 @@ def rank_chart(profile: UnitProfile, page: PageCharts) -> None:
         rows=display,
         csv_columns=["indicator", "unit", "year", "computed_rank", "ranked_units", "published_rank", "rank_basis"],
         csv_rows=raw,
-        empty_message=_("No rank can be computed: no numeric values for this unit."),
+        empty_message=_("No rank can be computed: no numeric values for this unit.")
+        if not _has_numbers(profile)
+        else _(
+            "No rank can be computed: in the years of this unit's figures, fewer than %(n)s units of its level "
+            "have a figure of the same indicator."
+        )
+        % {"n": MIN_UNITS_FOR_COMPUTED_AVERAGE},
         note=_(
             "Computed ranks are among the units of the same level that have a value that year (1-2-2-4 for ties); "
             "published ranks are those printed by the source."
@@ -282,3 +295,12 @@ def children_table(profile: UnitProfile) -> dict:
         for vi, en in zip(indicators["indicator_name_vi"], indicators["indicator_name_en"], strict=True)
     ]
     return {"indicators": names, "rows": rows, "without_data": without}
+
+
+def _has_numbers(profile: UnitProfile) -> bool:
+    """Return whether the unit itself has at least one numeric figure (a rank is then missing for another reason)."""
+    values = profile.values
+    if values.empty:
+        return False
+    own = values[values["unit_id"] == profile.unit.pk]
+    return bool(own["value"].notna().any())
