@@ -128,3 +128,10 @@ def test_the_units_admin_lists_districts_with_their_validity(staff_client, names
     assert len(results) == 1
     text = results[0]["text"]
     assert text.startswith("Hạ Long (đến 30/06/2025) · ") and text.endswith(" · Quảng Ninh")
+
+
+def test_public_pickers_label_units_with_their_validity(client, namesakes):
+    html = client.get("/compare/", {"year": "2024"}).content.decode()
+    assert "Quảng Ninh (đến 30/06/2025) (22)" in html
+    html = client.get("/compare/", {"year": "2025"}).content.decode()
+    assert "Quảng Ninh (từ 01/07/2025) (22)" in html
