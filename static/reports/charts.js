@@ -168,9 +168,18 @@
     return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
   }
 
-  function pageText(name) {
-    var block = document.querySelector("main [data-chart-" + name + "]");
-    return block ? block.getAttribute("data-chart-" + name) : "";
+  /* The sources the page itself cites (ranking table, profile table, report list, a page's own list),
+   * by title: a downloaded chart names where its figures come from. */
+  function pageSources() {
+    var seen = [];
+    var cells = document.querySelectorAll("main td.source a, main .source-link[title], main ol.sources li, main [data-source-title]");
+    Array.prototype.forEach.call(cells, function (element) {
+      var text = (element.getAttribute("data-source-title") || element.getAttribute("title") || element.textContent || "").trim();
+      if (text && seen.indexOf(text) < 0) {
+        seen.push(text);
+      }
+    });
+    return seen.length > 3 ? seen.slice(0, 3).join("; ") + "; …" : seen.join("; ");
   }
 
   /* The figure for a PNG: the chart as drawn (hidden series stay hidden), with a title, subtitle and source. */
@@ -180,7 +189,7 @@
     var heading = document.querySelector("main h1");
     var title = button.getAttribute("data-title") || "";
     var subtitle = heading ? heading.textContent.trim() : "";
-    var sources = button.getAttribute("data-sources") || pageText("sources");
+    var sources = button.getAttribute("data-sources") || pageSources();
     var sourceLabel = button.getAttribute("data-source-label") || "Nguồn";
     var footer = sourceLabel + ": " + (sources || document.title) + " · " + window.location.href.split("#")[0];
     layout.title = {

@@ -148,11 +148,18 @@ def test_a_chart_png_carries_its_title_and_source_and_its_link_restores_it(page,
         page.locator("button.chart-png").first.click()
     content = open(download_info.value.path(), "rb").read()  # noqa: SIM115
     assert content.startswith(b"\x89PNG")
-    figure = page.evaluate(
-        "() => { const b = document.querySelector('button.chart-png');"
-        " return b.getAttribute('data-title') + '|' + b.getAttribute('data-source-label'); }"
+    # The image's own texts: title, the page's heading (indicator, year) and the source line.
+    page.evaluate(
+        "() => { const original = window.Plotly.toImage; window.Plotly.toImage = (figure, options) => {"
+        " window.lastImage = figure.layout; return original(figure, options); }; }"
     )
-    assert figure.endswith("|Nguồn")
+    with page.expect_download():
+        page.locator("button.chart-png").first.click()
+    layout = page.evaluate("window.lastImage")
+    assert "2023" in layout["title"]["text"] and "Chỉ số cải cách hành chính" in layout["title"]["text"]
+    footer = layout["annotations"][-1]["text"]
+    assert footer.startswith("Nguồn: Báo cáo Chỉ số cải cách hành chính năm 2023")
+    assert "/rankings/?indicator=par_index&amp;year=2023" in footer
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     page.locator("button.chart-link-copy").first.click()
     page.locator(".chart-copied").first.wait_for()
