@@ -146,7 +146,7 @@ def test_figure_data_equal_the_table_rows_and_the_csv(client, merger):
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     header, body = rows[0], rows[1:]
-    assert header[0] == "year" and len(body) == len(chart.rows)
+    assert header[0] == "Năm" and len(body) == len(chart.rows)
     for trace in chart.figure["data"]:
         column = header.index(trace["name"])
         from_csv = {int(r[0]): float(r[column]) for r in body if r[column]}
