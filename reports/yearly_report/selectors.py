@@ -1,21 +1,14 @@
 """Read one unit's year: its figures, their ranks and change, the averages around them, and their sources."""
 
-import datetime
 from dataclasses import dataclass, field
 
 import pandas as pd
-from django.conf import settings
 from django.utils.translation import get_language
 
 from indicators.models import AverageScope, Direction
-from provinces.models import AdministrativeUnit, Level, year_reference_date
+from provinces.models import AdministrativeUnit, year_reference_date
 from reports.profile.selectors import UnitProfile, unit_profile
-
-
-def national_average_min_units(year: int) -> int:
-    """Return how many provinces an average must cover to be called national (a setting, per structure)."""
-    thresholds = settings.NATIONAL_AVERAGE_MIN_UNITS
-    return thresholds[63] if year_reference_date(year) < datetime.date(2025, 7, 1) else thresholds[34]
+from reports.shared.averages import national_min_units
 
 
 @dataclass(frozen=True)
@@ -89,7 +82,7 @@ def year_report(*, unit: AdministrativeUnit, year: int, profile: UnitProfile | N
     this_year = own[own["year"] == year] if not own.empty else own
     last_year = own[own["year"] == year - 1] if not own.empty else own
     ranks = profile.ranks[profile.ranks["unit_id"] == unit.pk] if not profile.ranks.empty else profile.ranks
-    threshold = national_average_min_units(year) if unit.level == Level.PROVINCE else 0
+    threshold = national_min_units(year=year, level=unit.level) or 0
     sources: list[tuple[str, str]] = []
 
     def source_number(title: str, url: str) -> int | None:
