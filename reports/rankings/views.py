@@ -85,10 +85,11 @@ def _ranking_response(
     result = ranking(indicator=indicator, year=year, level=level, region=region, within=within)
     highlight = cleaned["highlight"]
     rows = ranking_rows(result, highlight=highlight)
-    missing = sum(1 for row in rows if row["value"] is None)
+    # A unit "with a figure" has a value or at least a published rank (some sources publish only ranks).
+    missing = sum(1 for row in rows if row["value"] is None and row["published_rank"] is None)
     only_with_figures = cleaned.get("figures") == "with" or (not cleaned.get("figures") and missing * 2 > len(rows))
     if only_with_figures:
-        rows = [row for row in rows if row["value"] is not None]
+        rows = [row for row in rows if row["value"] is not None or row["published_rank"] is not None]
     table = RankingTable(rows, indicator=indicator, year=year, with_region_rank=bool(region))
     RequestConfig(request, paginate=False).configure(table)
     table.keep_missing_last()
