@@ -8,9 +8,9 @@ from reports.home.views import home
 from reports.import_format.views import import_format
 from reports.indicator.views import indicator_detail, indicator_list
 from reports.profile.views import province, unit
+from reports.profile.yearly_report.views import yearly_report
 from reports.rankings.views import ranking_view
 from reports.search.views import search
-from reports.yearly_report.views import yearly_report
 
 app_name = "reports"
 

@@ -13,12 +13,12 @@ from config.params import digits_param
 from indicators.exports import attachment
 from provinces.models import AdministrativeUnit, Level, year_reference_date
 from reports.profile.selectors import unit_at, unit_profile, unit_versions
+from reports.profile.yearly_report.charts import figure_table, for_document, report_figures
+from reports.profile.yearly_report.documents import PdfFontMissing, docx_bytes, pdf_bytes
+from reports.profile.yearly_report.images import ChartImagesUnavailable, figure_images
+from reports.profile.yearly_report.page import report_text
+from reports.profile.yearly_report.selectors import YearReport, report_years, year_report
 from reports.shared.charts import chart_context
-from reports.yearly_report.charts import figure_table, for_document, report_figures
-from reports.yearly_report.documents import PdfFontMissing, docx_bytes, pdf_bytes
-from reports.yearly_report.images import ChartImagesUnavailable, figure_images
-from reports.yearly_report.page import report_text
-from reports.yearly_report.selectors import YearReport, report_years, year_report
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 EARLIEST_YEAR = 1990

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from reports.yearly_report.page import ReportText
+from reports.profile.yearly_report.page import ReportText
 
 FONT_CANDIDATES = [
     ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
