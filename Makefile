@@ -5,7 +5,8 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 HOST ?= 127.0.0.1
 # Front-end files installed from the npm registry (see below); prerequisites are expanded when read, so defined first.
-VENDOR := static/vendor/plotly.min.js static/vendor/swagger-ui/swagger-ui-bundle.js
+VENDOR := static/vendor/plotly.min.js static/vendor/swagger-ui/swagger-ui-bundle.js \
+	static/vendor/tom-select/tom-select.complete.min.js
 
 .PHONY: run test setup venv migrate data check lint messages clean-db serve e2e lighthouse
 
@@ -56,6 +57,16 @@ static/vendor/swagger-ui/swagger-ui-bundle.js: static/vendor/plotly.min.js
 	cp node_modules/swagger-ui-dist/swagger-ui.css node_modules/swagger-ui-dist/swagger-ui.css.map \
 		node_modules/swagger-ui-dist/LICENSE static/vendor/swagger-ui/
 	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js $@
+
+# Tom Select: the searchable pickers of the public pages (static/reports/pickers.js loads it where a page has one).
+# Its source maps go beside the files for collectstatic's hashed names, as for Swagger UI.
+static/vendor/tom-select/tom-select.complete.min.js: static/vendor/plotly.min.js
+	test -f node_modules/tom-select/dist/js/tom-select.complete.min.js || npm ci --no-audit --no-fund --omit=dev --ignore-scripts
+	mkdir -p static/vendor/tom-select
+	cp node_modules/tom-select/dist/css/tom-select.default.min.css node_modules/tom-select/dist/css/tom-select.default.min.css.map \
+		node_modules/tom-select/LICENSE static/vendor/tom-select/
+	cp node_modules/tom-select/dist/js/tom-select.complete.min.js.map static/vendor/tom-select/
+	cp node_modules/tom-select/dist/js/tom-select.complete.min.js $@
 
 # The virtualenv is rebuilt only when the requirements change.
 venv: $(VENV)/.installed

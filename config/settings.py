@@ -192,6 +192,8 @@ AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# No "AXES: BEGIN …" banner on every manage.py call; failed logins are still logged with the lockout parameters.
+AXES_VERBOSE = env_bool("AXES_VERBOSE", False)
 # Attempts made while locked out are refused without being counted, so they cannot keep a lockout going.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # The client's address: X-Forwarded-For is believed only from the reverse proxies listed in TRUSTED_PROXIES
@@ -350,3 +352,15 @@ if not DEBUG:
         if not SECURE_SSL_REDIRECT:
             # The proxy itself redirects http to https (SECURE_SSL_REDIRECT=0 says so).
             SILENCED_SYSTEM_CHECKS.append("security.W008")
+
+
+# Honest statistics (issue 15). An average computed from the figures we hold is called national only when it
+# covers at least this many provinces: 20 of the 63 (years up to 2024), 12 of the 34 (from 2025); below that it
+# is "the mean of the n provinces with a figure". No correlation is shown over fewer than CORRELATION_MIN_UNITS.
+NATIONAL_AVERAGE_MIN_UNITS = {
+    63: int(os.environ.get("NATIONAL_AVERAGE_MIN_UNITS_63", "20")),
+    34: int(os.environ.get("NATIONAL_AVERAGE_MIN_UNITS_34", "12")),
+}
+CORRELATION_MIN_UNITS = int(os.environ.get("CORRELATION_MIN_UNITS", "8"))
+# The yearly report's charts are drawn on the server by plotly's kaleido with this Chromium (issue 15).
+CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")

@@ -551,6 +551,10 @@ class ValueAdmin(RestorableHistoryAdmin):
             _sheet_refusal(formset, rows, exc)
         else:
             self.message_user(request, _saved_message(counts), messages.SUCCESS)
+            if "_save_submit" in request.POST and request.user.has_perm("indicators.submit_value"):
+                # "Save and submit": the saved sheet's drafts go for approval in the same click.
+                fresh = yearsheet_rows(unit=sheet["unit"], year=sheet["year"], user=request.user)
+                return self._yearsheet_workflow(request, fresh, "submit", sheet_url)
             return HttpResponseRedirect(sheet_url)
         return None
 
@@ -575,6 +579,9 @@ class ValueAdmin(RestorableHistoryAdmin):
             "formset": formset,
             "locked_groups": formset.row_kwargs["locked_groups"],
             "may_submit": ValueStatus.DRAFT in statuses and user.has_perm("indicators.submit_value"),
+            "may_save_submit": user.has_perm("indicators.add_value")
+            and user.has_perm("indicators.change_value")
+            and user.has_perm("indicators.submit_value"),
             "may_approve": ValueStatus.SUBMITTED in statuses and user.has_perm("indicators.approve_value"),
             "groups": [
                 (label, [_sheet_line(formset.forms[i], rows[i]) for i in pos]) for label, pos in rows_by_group(rows)

@@ -186,8 +186,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
         self._forget(request, token)
         messages.success(
             request,
-            gettext("%(file)s imported: %(create)s created, %(update)s updated, %(unchanged)s unchanged.")
-            % {"file": meta["name"], **report.counts},
+            imported_message(meta["name"], report.counts),
         )
         return HttpResponseRedirect(reverse("admin:indicators_importbatch_changelist"))
 
@@ -204,8 +203,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
             c = result["counts"]
             messages.success(
                 request,
-                gettext("%(file)s imported: %(create)s created, %(update)s updated, %(unchanged)s unchanged.")
-                % {"file": job.file_name, **c},
+                imported_message(job.file_name, c),
             )
             return HttpResponseRedirect(reverse("admin:indicators_importbatch_changelist"))
         pending = request.session.get(SESSION_KEY, {})
@@ -228,6 +226,18 @@ class ImportBatchAdmin(admin.ModelAdmin):
         request.session[SESSION_KEY] = pending
         if delete:
             upload_delete(token)
+
+
+def imported_message(file_name: str, counts: dict[str, int]) -> str:
+    """Return the success message of an import: the counts, and that the imported figures are drafts."""
+    text = gettext("%(file)s imported: %(create)s created, %(update)s updated, %(unchanged)s unchanged.") % {
+        "file": file_name,
+        **counts,
+    }
+    if counts.get("create") or counts.get("update"):
+        # An admin import never publishes (indicators.services): the rows wait for submission and approval.
+        text += " " + gettext("The imported figures are drafts — submit them for approval to publish them.")
+    return text
 
 
 __all__ = ["ImportBatchAdmin", "ImportReport", "ImportUploadForm", "upload_dir"]

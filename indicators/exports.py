@@ -19,6 +19,7 @@ from django.http import HttpResponse
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 BOM = "\ufeff"
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
@@ -96,30 +97,105 @@ def csv_response(*, filename: str, columns: Sequence[str], rows: Iterable[Sequen
     return response
 
 
-def xlsx_bytes(*, columns: Sequence[str], rows: Iterable[Sequence[object]], sheet_title: str = "data") -> bytes:
-    """Return an XLSX workbook with one sheet: a bold header row, then the rows (numbers as numbers)."""
+def _column_width(values: Iterable[object]) -> float:
+    longest = max((len(str(v)) for v in values if v not in (None, "")), default=4)
+    return min(max(longest + 2, 6), 60)
+
+
+def _number_format(values: Sequence[object]) -> str | None:
+    """Return the Excel number format of a column of numbers: whole numbers plain, decimals with two places."""
+    numbers = [v for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
+    if not numbers:
+        return None
+    return "0" if all(isinstance(v, int) or float(v).is_integer() for v in numbers) else "#,##0.00"
+
+
+def xlsx_bytes(
+    *,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    sheet_title: str = "data",
+    title_lines: Sequence[str] = (),
+    sources: Sequence[tuple[str, str]] = (),
+    sources_title: str = "sources",
+    sources_columns: Sequence[str] = ("no", "title", "url"),
+) -> bytes:
+    """Return an XLSX workbook: optional title lines, a bold frozen header, the rows, and a sources sheet.
+
+    ``title_lines`` (what the table is: indicator, year, filters) go above the header, the first in bold;
+    the header row is frozen, columns are as wide as their content (up to 60 characters), numbers stay
+    numbers with a number format per column (whole numbers plain, decimals with two places, shown with the
+    reader's own separators by Excel). ``sources`` (title, url) go to a second sheet, numbered from 1.
+    Every cell goes through cell_value (formula-like text neutralised).
+    """
+    body = [[_xlsx_cell(cell_value(v)) for v in row] for row in rows]
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=sheet_title[:31] or "data")
+    sheet = workbook.create_sheet(title=_sheet_name(sheet_title))
+    for index, name in enumerate(columns):
+        letter = get_column_letter(index + 1)
+        sheet.column_dimensions[letter].width = _column_width([name, *(row[index] for row in body[:2000])])
+    header_row = len(title_lines) + (2 if title_lines else 1)
+    sheet.freeze_panes = f"A{header_row + 1}"
+    for number, line in enumerate(title_lines):
+        cell = WriteOnlyCell(sheet, value=safe_text(str(line)))
+        cell.font = Font(bold=number == 0, size=13 if number == 0 else 11)
+        sheet.append([cell])
+    if title_lines:
+        sheet.append([])
     header = []
     for name in columns:
-        cell = WriteOnlyCell(sheet, value=name)
+        cell = WriteOnlyCell(sheet, value=safe_text(str(name)))
         cell.font = Font(bold=True)
         header.append(cell)
     sheet.append(header)
-    for row in rows:
-        values = [cell_value(v) for v in row]
-        sheet.append([float(v) if isinstance(v, Decimal) else (None if v == "" else v) for v in values])
+    formats = [_number_format([row[i] for row in body]) for i in range(len(columns))]
+    for row in body:
+        cells = []
+        for value, number_format in zip(row, formats, strict=False):
+            cell = WriteOnlyCell(sheet, value=value)
+            if number_format and isinstance(value, int | float) and not isinstance(value, bool):
+                cell.number_format = number_format
+            cells.append(cell)
+        sheet.append(cells)
+    if sources:
+        listing = workbook.create_sheet(title=_sheet_name(sources_title))
+        for letter, width in zip("ABC", (6, 70, 60), strict=True):
+            listing.column_dimensions[letter].width = width
+        listing.freeze_panes = "A2"
+        bold = []
+        for name in sources_columns:
+            cell = WriteOnlyCell(listing, value=safe_text(str(name)))
+            cell.font = Font(bold=True)
+            bold.append(cell)
+        listing.append(bold)
+        for number, (title, url) in enumerate(sources, start=1):
+            listing.append([number, cell_value(title) or None, cell_value(url) or None])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
+def _xlsx_cell(value: object) -> object:
+    return float(value) if isinstance(value, Decimal) else (None if value == "" else value)
+
+
+def _sheet_name(title: str) -> str:
+    # Excel refuses []:*?/\ in sheet names and more than 31 characters.
+    cleaned = "".join("_" if c in "[]:*?/\\" else c for c in str(title)).strip()
+    return cleaned[:31] or "data"
+
+
 def xlsx_response(
-    *, filename: str, columns: Sequence[str], rows: Iterable[Sequence[object]], sheet_title: str = "data"
+    *,
+    filename: str,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    sheet_title: str = "data",
+    **extra: object,
 ) -> HttpResponse:
-    """Return an XLSX download of the rows."""
+    """Return an XLSX download of the rows (``extra``: xlsx_bytes' title lines and sources)."""
     response = HttpResponse(
-        xlsx_bytes(columns=columns, rows=rows, sheet_title=sheet_title), content_type=XLSX_CONTENT_TYPE
+        xlsx_bytes(columns=columns, rows=rows, sheet_title=sheet_title, **extra), content_type=XLSX_CONTENT_TYPE
     )
     response["Content-Disposition"] = attachment(filename)
     return response

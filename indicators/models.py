@@ -134,7 +134,7 @@ class Indicator(models.Model):
     )
     methodology = models.TextField(_("methodology"), blank=True)
     display_order = models.PositiveSmallIntegerField(_("display order"), default=100)
-    history = HistoricalRecords()
+    history = HistoricalRecords(verbose_name=_("historical indicator"), verbose_name_plural=_("historical indicators"))
 
     class Meta:
         verbose_name = _("indicator")
@@ -258,7 +258,7 @@ class Source(models.Model):
         ),
     )
     note = models.TextField(_("note"), blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(verbose_name=_("historical source"), verbose_name_plural=_("historical sources"))
 
     class Meta:
         verbose_name = _("source")
@@ -457,7 +457,11 @@ class Value(models.Model):
         _("value before the correction"), max_digits=18, decimal_places=4, null=True, blank=True
     )
     previous_rank = models.PositiveIntegerField(_("rank before the correction"), null=True, blank=True)
-    history = HistoricalRecords(historical_queryset=HistoricalValueQuerySet)
+    history = HistoricalRecords(
+        historical_queryset=HistoricalValueQuerySet,
+        verbose_name=_("historical value"),
+        verbose_name_plural=_("historical values"),
+    )
 
     objects = ValueQuerySet.as_manager()
 
@@ -584,7 +588,9 @@ class DisputedFigure(models.Model):
         Source, verbose_name=_("source"), on_delete=models.PROTECT, related_name="disputed_figures"
     )
     note = models.TextField(_("note"), blank=True, help_text=_("Why this reading was not chosen."))
-    history = HistoricalRecords()
+    history = HistoricalRecords(
+        verbose_name=_("historical disputed figure"), verbose_name_plural=_("historical disputed figures")
+    )
 
     class Meta:
         verbose_name = _("disputed figure")
@@ -621,7 +627,9 @@ class YearLock(models.Model):
     )
     locked_at = models.DateTimeField(_("locked at"), auto_now_add=True)
     note = models.TextField(_("note"), blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(
+        verbose_name=_("historical locked year"), verbose_name_plural=_("historical locked years")
+    )
 
     class Meta:
         verbose_name = _("locked year")

@@ -20,8 +20,9 @@ import datetime
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -164,6 +165,35 @@ class AdministrativeUnitAdmin(SimpleHistoryAdmin):
             ),
         )
         return links or format_html("{}", "—")
+
+
+class LabelledAutocompleteJsonView(AutocompleteJsonView):
+    """The admin's autocomplete, naming each administrative unit by its label, level and parent.
+
+    Old and new units share names ("Quảng Ninh" until and from 1 July 2025, "Hạ Long" as a city and as a
+    ward): the bare name would offer identical choices. Every other model keeps its ``str()``. Served at the
+    admin's own autocomplete address (config/urls.py), so every autocomplete field uses it.
+    """
+
+    def serialize_result(self, obj: Model, to_field_name: str) -> dict:
+        result = super().serialize_result(obj, to_field_name)
+        if isinstance(obj, AdministrativeUnit):
+            result["text"] = unit_choice_label(obj)
+        return result
+
+    def get_queryset(self) -> QuerySet:
+        queryset = super().get_queryset()
+        if queryset.model is AdministrativeUnit:
+            queryset = queryset.select_related("parent")
+        return queryset
+
+
+def unit_choice_label(unit: AdministrativeUnit) -> str:
+    """Return "Hạ Long (đến 30/06/2025) · huyện/thành phố · Quảng Ninh": a unit told apart from its namesakes."""
+    parts = [unit.label, str(unit.get_unit_type_display() or unit.get_level_display())]
+    if unit.parent_id and unit.parent is not None:
+        parts.append(unit.parent.short_name)
+    return " · ".join(parts)
 
 
 def _works_everywhere(user: object) -> bool:

@@ -119,7 +119,11 @@ class AdministrativeUnit(models.Model):
 
     objects = UnitQuerySet.as_manager()
     # Changes through the ORM are recorded; loadunits writes in bulk from the official files.
-    history = HistoricalRecords(excluded_fields=["search_text", "sort_key"])
+    history = HistoricalRecords(
+        excluded_fields=["search_text", "sort_key"],
+        verbose_name=_("historical administrative unit"),
+        verbose_name_plural=_("historical administrative units"),
+    )
 
     class Meta:
         verbose_name = _("administrative unit")
@@ -179,6 +183,23 @@ class AdministrativeUnit(models.Model):
     def in_force_in_year(self, year: int) -> bool:
         """Return whether yearly figures for this year belong to this unit (see year_reference_date)."""
         return self.in_force_on(year_reference_date(year))
+
+    @property
+    def label(self) -> str:
+        """Return the name with its validity where a bound exists, so that old and new units with one name differ.
+
+        "Quảng Ninh (đến 30/06/2025)", "Bắc Ninh (từ 01/07/2025)", "Hà Nội" (in force throughout); pickers,
+        the admin autocomplete and anything listing units of both structures show this instead of the name.
+        """
+        start = self.valid_from.strftime("%d/%m/%Y") if self.valid_from else ""
+        end = self.valid_to.strftime("%d/%m/%Y") if self.valid_to else ""
+        if start and end:
+            return _("%(name)s (%(start)s–%(end)s)") % {"name": self.short_name, "start": start, "end": end}
+        if end:
+            return _("%(name)s (until %(end)s)") % {"name": self.short_name, "end": end}
+        if start:
+            return _("%(name)s (from %(start)s)") % {"name": self.short_name, "start": start}
+        return self.short_name
 
     @property
     def validity_label(self) -> str:

@@ -69,13 +69,18 @@ def series_break_frame(*, codes: list[str]) -> pd.DataFrame:
 
 
 def province_choices(*, day: datetime.date) -> list[tuple[str, str]]:
-    """Return (code, name) of the provinces in force on the day, in Vietnamese order."""
-    return list(
+    """Return (code, label) of the provinces in force on the day, in Vietnamese order.
+
+    The label carries the unit's validity where it has one ("Quảng Ninh (đến 30/06/2025)"), so that a
+    picker never offers two units of one name alike (issue 15).
+    """
+    units = (
         AdministrativeUnit.objects.filter(level=Level.PROVINCE)
         .in_force_on(day)
         .vietnamese_order()
-        .values_list("code", "short_name")
+        .only("code", "short_name", "valid_from", "valid_to")
     )
+    return [(unit.code, unit.label) for unit in units]
 
 
 #: The unit columns of a frame of values (the province's code, name and validity beside each figure).

@@ -8,6 +8,7 @@ from reports.home.views import home
 from reports.import_format.views import import_format
 from reports.indicator.views import indicator_detail, indicator_list
 from reports.profile.views import province, unit
+from reports.profile.yearly_report.views import yearly_report
 from reports.rankings.views import ranking_view
 from reports.search.views import search
 
@@ -19,6 +20,7 @@ urlpatterns = [
     path("search/", search, name="search"),
     path("export/values.csv", export_values, name="export-values"),
     path("provinces/<str:code>/", cache_public_page(province), name="province"),
+    path("provinces/<str:code>/report/", cache_public_page(yearly_report), name="yearly-report"),
     path("units/<str:level>/<str:code>/", cache_public_page(unit), name="unit"),
     path("compare/", cache_public_page(compare), name="compare"),
     path("indicators/", cache_public_page(indicator_list), name="indicator-list"),

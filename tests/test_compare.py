@@ -81,7 +81,8 @@ def test_nine_distinct_codes_are_refused_with_the_count(client, data):
     assert not response.context["line_charts"]
 
 
-def test_correlation_coefficient_and_n_are_shown(client, data):
+def test_correlation_coefficient_and_n_are_shown(client, data, settings):
+    settings.CORRELATION_MIN_UNITS = 5  # the fixture has five provinces with both figures
     response = compare(client, "units=24,27&indicators=par_index,sipas&year=2023&x=par_index&y=sipas")
     assert response.context["correlation"]["n"] == 5
     assert response.context["correlation"]["r"] == pytest.approx(1.0)
@@ -95,7 +96,7 @@ def test_fewer_than_three_pairs_say_so_instead_of_a_number(client, data):
     response = compare(client, "units=24,27&indicators=par_index,sipas&year=2022&x=par_index&y=sipas")
     content = response.content.decode()
     assert response.context["correlation"]["r"] is None
-    assert "Only 0 provinces have both figures: a correlation needs at least 3." in content
+    assert "only 0 provinces have both figures, and a correlation needs at least 8." in content
 
 
 def test_radar_says_no_component_data_when_there_is_none_and_draws_it_when_there_is(client, data):
@@ -152,7 +153,15 @@ def test_parse_reports_each_bad_part():
     assert "“2024-02-30” is not a date (write YYYY-MM-DD)." in query.errors
 
 
-def test_pearson_needs_three_pairs_and_variation():
+def test_no_correlation_over_fewer_than_eight_pairs_the_reason_is_shown(client, data):
+    # Five provinces have both figures in 2023: too few for a correlation (CORRELATION_MIN_UNITS = 8).
+    response = compare(client, "units=24,27&indicators=par_index,sipas&year=2023&x=par_index&y=sipas")
+    assert response.context["correlation"]["r"] is None and response.context["correlation"]["n"] == 5
+    assert "only 5 provinces have both figures, and a correlation needs at least 8" in response.content.decode()
+
+
+def test_pearson_needs_three_pairs_and_variation(settings):
+    settings.CORRELATION_MIN_UNITS = 3
     assert pearson(pd.DataFrame({"x": [1.0, 2.0], "y": [3.0, 4.0]})) == (None, 2)
     assert pearson(pd.DataFrame({"x": [1.0, 1.0, 1.0], "y": [3.0, 4.0, 5.0]})) == (None, 3)
     r, n = pearson(pd.DataFrame({"x": [1.0, 2.0, 3.0, None], "y": [3.0, 2.0, 1.0, 9.0]}))

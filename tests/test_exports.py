@@ -5,13 +5,14 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
 from indicators.exports import cell_value, csv_lines, safe_text
 from indicators.models import Value
 from provinces.models import Region
 from reports.exports.downloads import EXPORT_CHUNK_SIZE
-from reports.rankings.tables import EXPORT_COLUMNS
+from reports.rankings.tables import EXPORT_COLUMNS, export_columns
 from tests.factories import make_indicator, make_source, make_unit, make_value
 
 pytestmark = pytest.mark.django_db
@@ -68,8 +69,10 @@ def test_ranking_csv_has_bom_header_unlocalised_numbers_and_a_descriptive_name(c
     assert response["Content-Type"].startswith("text/csv")
     assert 'filename="par_index_2023_provinces.csv"' in response["Content-Disposition"]
     rows = read_csv(response)
-    assert rows[0] == EXPORT_COLUMNS
-    body = [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
+    with translation.override("vi"):
+        assert rows[0] == export_columns()  # the header in the page's language
+    assert rows[0][0] == "Xếp hạng" and rows[0][7] == "Giá trị"
+    body = [dict(zip(EXPORT_COLUMNS, r, strict=True)) for r in rows[1:]]
     assert [(r["unit_name"], r["rank"], r["value"]) for r in body] == [
         ("Đắk Lắk", "1", "1746.5"),
         ("Hà Nội", "2", "89.7"),
@@ -90,10 +93,16 @@ def test_xlsx_opens_and_has_the_same_rows_with_numbers_as_numbers(client, data):
     csv_rows = read_csv(client.get(base + "&format=csv"))
     response = client.get(base + "&format=xlsx")
     assert 'filename="par_index_2023_provinces.xlsx"' in response["Content-Disposition"]
-    sheet = load_workbook(io.BytesIO(response.content)).active
-    xlsx_rows = [list(r) for r in sheet.iter_rows(values_only=True)]
-    assert xlsx_rows[0] == EXPORT_COLUMNS
+    workbook = load_workbook(io.BytesIO(response.content))
+    sheet = workbook.active
+    everything = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert everything[0][0].startswith("Chỉ số") and "2023" in everything[0][0]  # the title row: indicator, year
+    assert sheet.freeze_panes == "A5"  # title, filters, a blank line, the frozen header
+    xlsx_rows = everything[3:]
+    with translation.override("vi"):
+        assert xlsx_rows[0] == export_columns()
     assert len(xlsx_rows) == len(csv_rows)
+    assert workbook.sheetnames[1] == "Nguồn" and sheet.column_dimensions["D"].width > 8
     first = dict(zip(EXPORT_COLUMNS, xlsx_rows[1], strict=True))
     assert first["value"] == 1746.5 and isinstance(first["rank"], int)
     assert [r[3] for r in xlsx_rows[1:]] == [r[3] for r in csv_rows[1:]]
@@ -135,7 +144,7 @@ def test_ranking_and_bulk_exports_carry_each_sources_class(client, par):
     ranking = read_csv(
         client.get(reverse("reports:ranking"), {"indicator": "par_index", "year": 2013, "format": "csv"})
     )
-    assert ranking[0][-1] == "source_class" and ranking[1][-1] == "republisher"
+    assert ranking[0][-1] == "Loại nguồn" and ranking[1][-1] == "đăng lại"  # in the page's language
     bulk = read_csv(client.get(reverse("reports:export-values")))
     assert dict(zip(bulk[0], bulk[1], strict=True))["source_class"] == "republisher"
 
@@ -150,8 +159,10 @@ def _payload_world(par):
     return units
 
 
-def _xlsx_rows(response) -> list[dict[str, object]]:
+def _xlsx_rows(response, *, titled: bool = False) -> list[dict[str, object]]:
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    if titled:  # the ranking's XLSX: title, filters and a blank line above a translated header
+        return [dict(zip(EXPORT_COLUMNS, r, strict=True)) for r in rows[4:]]
     return [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
 
 
@@ -159,10 +170,10 @@ def test_public_csv_and_xlsx_neutralise_every_payload_and_keep_numbers(client, p
     _payload_world(par)
     base = reverse("reports:ranking") + "?indicator=par_index&year=2023"
     rows = read_csv(client.get(base + "&format=csv"))
-    body = [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
+    body = [dict(zip(EXPORT_COLUMNS, r, strict=True)) for r in rows[1:]]
     assert sorted(r["source_title"] for r in body) == sorted("'" + p for p in PAYLOADS)
     assert all(float(r["value"]) >= 50 for r in body)  # numbers are not escaped
-    sheet = _xlsx_rows(client.get(base + "&format=xlsx"))
+    sheet = _xlsx_rows(client.get(base + "&format=xlsx"), titled=True)
     assert sorted(r["source_title"] for r in sheet) == sorted("'" + p for p in PAYLOADS)
     assert all(isinstance(r["value"], int | float) for r in sheet)
 

@@ -108,7 +108,7 @@ def test_distribution_figure_equals_its_table_and_csv(client, data):
         (int(r[0]), r[1], float(r[2].rstrip("%"))) for r in chart.rows
     ]
     rows = list(csv.reader(io.StringIO(client.get(chart.csv_url).content.decode().lstrip("\ufeff"))))
-    assert rows[0] == ["year", "code", "province", "value"] and len(rows) - 1 == len(chart.rows) == 11
+    assert rows[0][0] == "Year" and rows[0][3] == "Value" and len(rows) - 1 == len(chart.rows) == 11
     assert trace["customdata"][0].startswith("/provinces/")
 
 

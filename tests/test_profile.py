@@ -85,7 +85,8 @@ def test_averages_are_labelled_official_or_computed_over_n_units(client, merger)
     traces = {t["name"]: t for t in chart.figure["data"]}
     assert traces["National average (official)"]["x"] == [2022]
     assert traces["National average (official)"]["y"] == [84.0]
-    computed = traces["National average (computed over 5 units with data)"]
+    # Five of the 63 provinces: their mean is drawn, but never called national (NATIONAL_AVERAGE_MIN_UNITS).
+    computed = traces["Mean of the 5 units with data (too few to stand for the country)"]
     assert computed["x"] == [2023] and computed["y"] == pytest.approx([85.5])
     # Too few units for a regional average: never drawn as if it were one.
     assert not any("Regional" in name for name in traces)
@@ -145,7 +146,7 @@ def test_figure_data_equal_the_table_rows_and_the_csv(client, merger):
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     header, body = rows[0], rows[1:]
-    assert header[0] == "year" and len(body) == len(chart.rows)
+    assert header[0] == "Năm" and len(body) == len(chart.rows)
     for trace in chart.figure["data"]:
         column = header.index(trace["name"])
         from_csv = {int(r[0]): float(r[column]) for r in body if r[column]}

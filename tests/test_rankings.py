@@ -152,7 +152,8 @@ def test_published_rank_is_shown_apart_and_derived_never_as_official(client, par
 def test_national_average_is_official_when_published_else_computed_over_n(client, par, four_provinces):
     client.cookies["django_language"] = "en"  # the labels are asserted in English
     response = client.get(ranking_url(indicator="par_index", year=2023))
-    assert "computed over the 3 units" in response.content.decode()
+    # Three of the 63 provinces: a mean, never called national (NATIONAL_AVERAGE_MIN_UNITS).
+    assert "Mean of the only 3 units with a value here: too few to stand for the country" in response.content.decode()
     PublishedAverage.objects.create(
         indicator=par, year=2023, scope=AverageScope.NATIONAL, value="87.12", source=make_source(title="Bộ Nội vụ")
     )

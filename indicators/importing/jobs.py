@@ -27,6 +27,60 @@ def runs_in_background(content: bytes) -> bool:
     return rows_estimate(content) > settings.IMPORT_BACKGROUND_ROWS
 
 
+#: A problem met on at least this many lines is a problem of the file (a missing source, a wrong year
+#: column): the preview states it once, with its lines, instead of once per line.
+FILE_PROBLEM_LINES = 3
+
+
+def line_ranges(lines: list[int]) -> str:
+    """Return line numbers as short ranges: [2, 3, 4, 7] → "2–4, 7"."""
+    parts: list[str] = []
+    ordered = sorted(set(lines))
+    start = previous = ordered[0] if ordered else 0
+    for line in [*ordered[1:], None]:
+        if line is not None and line == previous + 1:
+            previous = line
+            continue
+        parts.append(str(start) if start == previous else f"{start}–{previous}")
+        if line is not None:
+            start = previous = line
+    return ", ".join(parts)
+
+
+def errors_grouped(errors: list[object]) -> tuple[list[dict], list[dict]]:
+    """Return the file's problems stated once, and the other problems grouped per line.
+
+    A message met on FILE_PROBLEM_LINES lines or more is one problem of the file, listed with its lines and
+    columns; the rest are grouped by line, one entry per distinct message with every column it concerns (a
+    wide file repeats a row's problem in each indicator column).
+    """
+    lines_by_message: dict[str, set[int]] = {}
+    columns_by_message: dict[str, list[str]] = {}
+    for error in errors:
+        lines_by_message.setdefault(error.message, set()).add(error.line)
+        columns = columns_by_message.setdefault(error.message, [])
+        if error.column and error.column not in columns:
+            columns.append(error.column)
+    file_wide = {m for m, lines in lines_by_message.items() if len(lines) >= FILE_PROBLEM_LINES}
+    file_problems = [
+        {"message": m, "lines": line_ranges(sorted(lines_by_message[m])), "columns": ", ".join(columns_by_message[m])}
+        for m in lines_by_message
+        if m in file_wide
+    ]
+    rows: dict[int, dict[str, list[str]]] = {}
+    for error in errors:
+        if error.message in file_wide:
+            continue
+        columns = rows.setdefault(error.line, {}).setdefault(error.message, [])
+        if error.column and error.column not in columns:
+            columns.append(error.column)
+    by_line = [
+        {"line": line, "problems": [{"columns": ", ".join(cols), "message": m} for m, cols in problems.items()]}
+        for line, problems in sorted(rows.items())
+    ]
+    return file_problems, by_line
+
+
 def preview_data(report: ImportReport) -> dict[str, object]:
     """Return what the preview page shows about a report, as JSON-ready data (also stored by jobs)."""
     updates = []
@@ -56,6 +110,9 @@ def preview_data(report: ImportReport) -> dict[str, object]:
         "no_figure_lines": report.no_figure_lines,
         "errors": [{"line": e.line, "column": e.column, "message": e.message} for e in report.errors[:ERRORS_SHOWN]],
         "errors_hidden": max(0, len(report.errors) - ERRORS_SHOWN),
+        # What the page shows: the file's problems once, then one entry per line (see errors_grouped).
+        "file_problems": errors_grouped(report.errors)[0],
+        "error_lines": errors_grouped(report.errors[:ERRORS_SHOWN])[1],
         "updates": updates,
         "creates": creates,
         "preview_rows": PREVIEW_ROWS,

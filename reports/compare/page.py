@@ -10,6 +10,7 @@ import math
 from dataclasses import dataclass, field
 
 import pandas as pd
+from django.conf import settings
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -119,11 +120,12 @@ def unit_dates(query: CompareQuery) -> list[tuple[str, datetime.date]]:
 def pearson(frame: pd.DataFrame) -> tuple[float | None, int]:
     """Return Pearson's r of columns x and y over the rows with both, and that number of rows.
 
-    r is None when fewer than three pairs exist or either variable is constant.
+    r is None when fewer than settings.CORRELATION_MIN_UNITS pairs exist (a correlation over a handful of
+    points says nothing: three points gave r = 0.90) or either variable is constant.
     """
     pairs = frame.dropna(subset=["x", "y"])
     n = len(pairs)
-    if n < 3:
+    if n < settings.CORRELATION_MIN_UNITS:
         return None, n
     r = pairs["x"].astype(float).corr(pairs["y"].astype(float))
     return (None if r is None or math.isnan(r) else float(r)), n

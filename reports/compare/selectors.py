@@ -45,6 +45,28 @@ def indicator_choices() -> pd.DataFrame:
     return pd.DataFrame(list(rows), columns=columns)
 
 
+def year_most_units_have(*, unit_codes: list[str], codes: list[str]) -> int | None:
+    """Return the latest year in which more than half of these province codes have a figure of the indicators.
+
+    A figure belongs to the unit in force on 31 December of its year, so a code counts in a year whatever
+    structure it had then. None when no year reaches the majority (the caller falls back to latest_year).
+    """
+    if not unit_codes or not codes:
+        return None
+    pairs = (
+        public_values()
+        .filter(unit__level=Level.PROVINCE, unit__code__in=unit_codes, indicator__code__in=codes, value__isnull=False)
+        .values_list("year", "unit__code")
+        .distinct()
+    )
+    per_year: dict[int, set[str]] = {}
+    for year, code in pairs:
+        per_year.setdefault(int(year), set()).add(code)
+    wanted = len(set(unit_codes))
+    majority = [year for year, found in per_year.items() if len(found) * 2 > wanted]
+    return max(majority) if majority else None
+
+
 def latest_year(*, codes: list[str]) -> int | None:
     """Return the latest year with a province value of any of these indicators."""
     return public_values().filter(unit__level=Level.PROVINCE, indicator__code__in=codes).aggregate(y=Max("year"))["y"]

@@ -1,6 +1,7 @@
 """The comparison page: two to five units side by side."""
 
 import pandas as pd
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -15,6 +16,7 @@ from reports.compare.selectors import (
     latest_year,
     provinces_at,
     unit_values,
+    year_most_units_have,
     year_values,
 )
 from reports.reads import province_choices, series_break_frame
@@ -26,7 +28,11 @@ def compare(request: HttpRequest) -> HttpResponse:
     choices = indicator_choices()
     query = parse_compare(request.GET, known_indicators=choices["code"].tolist())
     if query.year is None:
-        query.year = latest_year(codes=query.indicators)
+        # The latest year most of the chosen provinces have a figure for, not merely the latest of any province.
+        chosen = [code for code, _day in query.units]
+        query.year = year_most_units_have(unit_codes=chosen, codes=query.indicators) or latest_year(
+            codes=query.indicators
+        )
     units, missing = provinces_at(wanted=unit_dates(query)) if query.units else ([], [])
     for code, day in missing:
         query.errors.append(_("No province had code %(code)s on %(day)s.") % {"code": code, "day": day.isoformat()})
@@ -55,6 +61,7 @@ def compare(request: HttpRequest) -> HttpResponse:
             "scatter_chart": charts.get("scatter"),
             "line_charts": [c for c in page.charts if c.id.startswith("line-")],
             "correlation": correlation,
+            "correlation_min": settings.CORRELATION_MIN_UNITS,
             "min_units": MIN_UNITS,
             "max_units": MAX_UNITS,
         },

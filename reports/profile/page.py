@@ -10,7 +10,9 @@ from django.utils.translation import gettext as _
 
 from config.i18n import localised
 from indicators.models import AverageScope, MeasureUnit
-from reports.profile.selectors import UnitProfile
+from provinces.models import Level
+from reports.profile.selectors import MIN_UNITS_FOR_COMPUTED_AVERAGE, UnitProfile
+from reports.shared.averages import stands_for_the_country
 from reports.shared.cells import rank_text, unit_label, value_cell
 from reports.shared.figures import lines_figure, rank_figure
 from reports.shared.formatting import format_value, is_missing
@@ -81,8 +83,14 @@ def value_table(profile: UnitProfile) -> dict:
 LINE_COLUMNS = ["series", "kind", "year", "value"]
 
 
-def average_series(averages: pd.DataFrame) -> list[tuple[str, str, list[int], list[float]]]:
-    """Return one indicator's average series, labelled official or computed over N units with data."""
+def average_series(
+    averages: pd.DataFrame, *, level: str = Level.PROVINCE
+) -> list[tuple[str, str, list[int], list[float]]]:
+    """Return one indicator's average series, labelled official or computed over N units with data.
+
+    A computed "national" series is called national only where every year reaches the threshold of
+    reports.shared.averages.national_min_units; otherwise it is the mean of the few units with data.
+    """
     groups: dict[tuple[str, bool], list[tuple[int, float, object]]] = {}
     columns = (averages[c] for c in ("scope", "official", "year", "value", "n"))
     for scope, official, year, value, n in zip(*columns, strict=True):
@@ -98,6 +106,10 @@ def average_series(averages: pd.DataFrame) -> list[tuple[str, str, list[int], li
             low, high = min(counts), max(counts)
             count = str(low) if low == high else f"{low}–{high}"
             label = _("%(name)s (computed over %(count)s units with data)") % {"name": name, "count": count}
+            if scope == AverageScope.NATIONAL and not all(
+                stands_for_the_country(count=int(n), year=year, level=level) for year, _value, n in rows
+            ):
+                label = _("Mean of the %(count)s units with data (too few to stand for the country)") % {"count": count}
         kind = "official" if official else "computed"
         series.append((label, kind, [year for year, _v, _n in rows], [value for _y, value, _n in rows]))
     return series
@@ -117,7 +129,7 @@ def indicator_lines(profile: UnitProfile, values: pd.DataFrame, averages: pd.Dat
         records += [(label, kind, year, value) for year, value in by_unit.get(unit_id, [])]
     if not records:
         return pd.DataFrame(columns=LINE_COLUMNS)
-    for label, kind, years, numbers in average_series(averages):
+    for label, kind, years, numbers in average_series(averages, level=profile.unit.level):
         records += [(label, kind, y, v) for y, v in zip(years, numbers, strict=True)]
     return pd.DataFrame(records, columns=LINE_COLUMNS)
 
@@ -200,7 +212,10 @@ def rank_frame(profile: UnitProfile) -> pd.DataFrame:
         label, kind = labels[unit_id]
         comp = computed.get((unit_id, code, year))
         pub = published.get((unit_id, code, year))
-        name = (meta[code]["short_name"] or meta[code]["label"]) if code in meta else code
+        # The catalogue's short names are English (or acronyms): the Vietnamese page names the indicator in
+        # Vietnamese, shortened for the legend.
+        label_text = meta[code]["label"] if code in meta else code
+        name = localised(_shorten(label_text), (meta[code]["short_name"] or label_text) if code in meta else code)
         rows.append(
             {
                 "series": name if kind == "unit" else f"{name} — {label}",
@@ -217,6 +232,10 @@ def rank_frame(profile: UnitProfile) -> pd.DataFrame:
         rows,
         columns=["series", "indicator", "unit", "year", "rank", "ranked_units", "published_rank", "rank_basis"],
     )
+
+
+def _shorten(text: str, limit: int = 48) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _int(value: object) -> int | None:
@@ -250,7 +269,13 @@ def rank_chart(profile: UnitProfile, page: PageCharts) -> None:
         rows=display,
         csv_columns=["indicator", "unit", "year", "computed_rank", "ranked_units", "published_rank", "rank_basis"],
         csv_rows=raw,
-        empty_message=_("No rank can be computed: no numeric values for this unit."),
+        empty_message=_("No rank can be computed: no numeric values for this unit.")
+        if not _has_numbers(profile)
+        else _(
+            "No rank can be computed: in the years of this unit's figures, fewer than %(n)s units of its level "
+            "have a figure of the same indicator."
+        )
+        % {"n": MIN_UNITS_FOR_COMPUTED_AVERAGE},
         note=_(
             "Computed ranks are among the units of the same level that have a value that year (1-2-2-4 for ties); "
             "published ranks are those printed by the source."
@@ -307,3 +332,12 @@ def children_table(profile: UnitProfile, *, asked_page: str = "") -> dict:
         for vi, en in zip(indicators["indicator_name_vi"], indicators["indicator_name_en"], strict=True)
     ]
     return {"indicators": names, "rows": rows, "without_data": without, "page": page}
+
+
+def _has_numbers(profile: UnitProfile) -> bool:
+    """Return whether the unit itself has at least one numeric figure (a rank is then missing for another reason)."""
+    values = profile.values
+    if values.empty:
+        return False
+    own = values[values["unit_id"] == profile.unit.pk]
+    return bool(own["value"].notna().any())

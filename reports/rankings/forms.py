@@ -31,6 +31,16 @@ class RankingForm(forms.Form):
         ],
     )
     within = forms.ChoiceField(label=_("Province"), required=False)
+    # "" (automatic): only the units with figures when more than half have none (issue 15).
+    figures = forms.ChoiceField(
+        label=_("Units shown"),
+        required=False,
+        choices=[
+            ("", _("Automatic")),
+            ("with", _("Only units with figures")),
+            ("all", _("All units, those without figures last")),
+        ],
+    )
     highlight = forms.CharField(label=_("Highlight"), required=False, max_length=5, widget=forms.HiddenInput)
 
     def __init__(

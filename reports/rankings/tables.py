@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from indicators.models import Indicator, RankBasis
+from indicators.models import Indicator, Qualifier, RankBasis, SourceClass
 from provinces.models import Region
 from reports.rankings.selectors import Ranking
 from reports.shared.formatting import format_change, format_value, is_missing
@@ -17,7 +17,8 @@ from reports.shared.links import profile_url_maker, safe_url
 from reports.shared.paging import Page, page_of
 from reports.shared.sources import disputes_html, is_weak, source_link, weak_mark
 
-# Stable English column names of the ranking export (CSV and XLSX); never localised.
+#: The ranking export's columns (CSV and XLSX), by key; the header is written in the page's language
+#: (export_columns), as are regions, rank bases, qualifiers and source classes (issue 15).
 EXPORT_COLUMNS = [
     "rank",
     "region_rank",
@@ -38,6 +39,38 @@ EXPORT_COLUMNS = [
     "source_url",
     "source_class",
 ]
+EXPORT_HEADERS = {
+    "rank": _("Rank"),
+    "region_rank": _("Rank in region"),
+    "unit_code": _("GSO code"),
+    "unit_name": _("Unit"),
+    "region": _("Region"),
+    "indicator_code": _("Indicator code"),
+    "year": _("Year"),
+    "value": _("Value"),
+    "previous_value": _("Previous year's value"),
+    "value_change": _("Change in value"),
+    "previous_rank": _("Previous year's rank"),
+    "rank_change": _("Change in rank"),
+    "published_rank": _("Published rank"),
+    "rank_basis": _("Rank basis"),
+    "qualifier": _("Qualifier"),
+    "source_title": _("Source"),
+    "source_url": _("Source address"),
+    "source_class": _("Kind of source"),
+}
+
+
+def export_columns() -> list[str]:
+    """Return the export's header in the active language."""
+    return [str(EXPORT_HEADERS[key]) for key in EXPORT_COLUMNS]
+
+
+def _label(choices: type, value: object) -> object:
+    """Return a stored code's label in the active language (the code itself if unknown, None if empty)."""
+    if value in (None, ""):
+        return None
+    return str(choices(value).label) if value in choices.values else value
 
 
 def _plain(value: object) -> object:
@@ -77,7 +110,7 @@ def export_rows(rows: list[dict], *, indicator: Indicator, year: int) -> list[li
             row["region_rank"],
             row["code"],
             row["name"],
-            row["region"],
+            _label(Region, row["region"]),
             indicator.code,
             year,
             row["value"],
@@ -86,11 +119,11 @@ def export_rows(rows: list[dict], *, indicator: Indicator, year: int) -> list[li
             row["previous_rank"],
             row["rank_change"],
             row["published_rank"],
-            row["rank_basis"],
-            row["qualifier"],
+            _label(RankBasis, row["rank_basis"]),
+            _label(Qualifier, row["qualifier"]),
             row["source_title"],
             row["source_url"],
-            row["source_class"],
+            _label(SourceClass, row["source_class"]),
         ]
         for row in rows
     ]

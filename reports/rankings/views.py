@@ -11,7 +11,7 @@ from provinces.models import REORGANISATION_DATE, AdministrativeUnit, Level, yea
 from reports.rankings.forms import RankingForm
 from reports.rankings.page import export_basename, ranking_charts, region_label
 from reports.rankings.selectors import ranking, years_with_data
-from reports.rankings.tables import EXPORT_COLUMNS, RankingTable, export_rows, ranking_page, ranking_rows
+from reports.rankings.tables import RankingTable, export_columns, export_rows, ranking_page, ranking_rows
 from reports.reads import province_choices
 from reports.shared.averages import average_text
 from reports.shared.downloads import table_response
@@ -86,13 +86,30 @@ def _ranking_response(
     result = ranking(indicator=indicator, year=year, level=level, region=region, within=within)
     highlight = cleaned["highlight"]
     rows = ranking_rows(result, highlight=highlight)
+    # A unit "with a figure" has a value or at least a published rank (some sources publish only ranks).
+    missing = sum(1 for row in rows if row["value"] is None and row["published_rank"] is None)
+    only_with_figures = cleaned.get("figures") == "with" or (not cleaned.get("figures") and missing * 2 > len(rows))
+    if only_with_figures:
+        rows = [row for row in rows if row["value"] is not None or row["published_rank"] is not None]
     table = RankingTable(rows, indicator=indicator, year=year, with_region_rank=bool(region))
     RequestConfig(request, paginate=False).configure(table)
     table.keep_missing_last()
     if export_format:
         basename = export_basename(indicator=indicator, year=year, level=level, region=region, within=cleaned["within"])
-        cells = export_rows(list(table.data.data), indicator=indicator, year=year)
-        return table_response(export_format=export_format, basename=basename, columns=EXPORT_COLUMNS, rows=cells)
+        records = list(table.data.data)
+        cells = export_rows(records, indicator=indicator, year=year)
+        filters = [
+            label for label in (region_label(region), within.short_name if within else "", Level(level).label) if label
+        ]
+        sources = list(dict.fromkeys((r["source_title"], r["source_url"] or "") for r in records if r["source_title"]))
+        return table_response(
+            export_format=export_format,
+            basename=basename,
+            columns=export_columns(),
+            rows=cells,
+            title_lines=[f"{indicator.name} — {year}", " · ".join(str(f) for f in filters)],
+            sources=sources,
+        )
     # Pages sized for people: 100 rows per page (?page=, or the highlighted unit's page); the bar chart
     # shows the same rows. The tile map (provinces only, never more than one page) shows them all.
     page = ranking_page(table.data.data, asked=request.GET.get("page", ""))
@@ -114,8 +131,14 @@ def _ranking_response(
         within=within,
         region_name=region_label(region),
         average=average_text(
-            result.average, indicator=indicator, scope="ministries" if level == Level.MINISTRY else "national"
+            result.average,
+            indicator=indicator,
+            scope="ministries" if level == Level.MINISTRY else "national",
+            year=year if level == Level.PROVINCE else None,
+            level=level,
         ),
+        missing_count=missing,
+        only_with_figures=only_with_figures,
         average_source_badge=source_badge(result.average.source_class),
         regional_average=average_text(result.regional_average, indicator=indicator, scope="region")
         if result.regional_average

@@ -4,8 +4,10 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
 
 from indicators.exports import csv_response
+from indicators.models import RankBasis
 from reports.shared.charts import ChartContext, chart_context
 from reports.shared.formatting import is_missing
 from reports.shared.links import url_with
@@ -49,12 +51,41 @@ class PageCharts:
         return chart
 
 
+#: The chart CSVs' column keys, written in the page's language (issue 15); other columns are series names
+#: (units, indicators) and stay as they are.
+CSV_HEADERS = {
+    "year": _("Year"),
+    "code": _("GSO code"),
+    "unit": _("Unit"),
+    "province": _("Province"),
+    "indicator": _("Indicator"),
+    "component": _("Component"),
+    "value": _("Value"),
+    "points": _("Points"),
+    "before": _("Before"),
+    "after": _("After"),
+    "change": _("Change"),
+    "computed_rank": _("Computed rank"),
+    "ranked_units": _("Units ranked"),
+    "published_rank": _("Published rank"),
+    "rank_basis": _("Rank basis"),
+}
+
+
 def chart_csv(page: PageCharts, chart_id: str, *, filename: str) -> HttpResponse | None:
-    """Return the CSV of one chart's data (see indicators.exports), or None for an unknown chart."""
+    """Return the CSV of one chart's data (see indicators.exports) in the page's language, or None if unknown."""
     if chart_id not in page.csv:
         return None
     columns, rows = page.csv[chart_id]
-    return csv_response(filename=f"{filename}_{chart_id}.csv", columns=columns, rows=rows)
+    if "rank_basis" in columns:
+        at = columns.index("rank_basis")
+        rows = [[*row[:at], _choice_label(row[at]), *row[at + 1 :]] for row in rows]
+    header = [str(CSV_HEADERS[c]) if c in CSV_HEADERS else c for c in columns]
+    return csv_response(filename=f"{filename}_{chart_id}.csv", columns=header, rows=rows)
+
+
+def _choice_label(basis: object) -> object:
+    return str(RankBasis(basis).label) if basis in RankBasis.values else basis
 
 
 def wide_rows(frame: pd.DataFrame, *, fmt) -> tuple[list[str], list[list[object]], list[list[object]]]:

@@ -4,14 +4,28 @@
  * holding the figure ({data, layout}) built on the server (reports/charts.py). No inline scripts: this file
  * is loaded with `defer` and loads plotly.js itself: the cartesian bundle (bar, box, heatmap, scatter; a
  * third of the full size) unless a figure on the page needs a trace only the full bundle has (scatterpolar).
- * The script element names both files (data-plotly-cartesian, data-plotly-full). Charts are drawn one per
- * task, so the page stays responsive while a profile draws its twenty charts.
+ * The script element names both files (data-plotly-cartesian, data-plotly-full).
+ *
+ * Charts are drawn when they come near the screen (IntersectionObserver), one per task, and plotly.js itself
+ * is fetched only when the first chart does: a phone opening a long page parses no chart it never scrolls to.
+ * Before printing, every chart is drawn and sized for A4.
  *
  * Clicking a point whose customdata is a site URL (a string starting with "/", or a list whose first item
  * is one) opens that URL: bars and tiles link to province profiles.
+ *
+ * Downloads (issue 15): "Download PNG" saves the chart with its title, the page's heading (indicator, year,
+ * units), the source line ("Nguồn: …", from data-sources on the chart's figure) and the page's address;
+ * "Copy link" copies the page's address with the chart's anchor and the series hidden in its legend, which
+ * this script restores when the link is opened.
  */
 (function () {
   "use strict";
+
+  var PRINT_WIDTH = 680; // 18 cm at 96 dpi: A4 less the print stylesheet's margins
+  var sharedTemplate = null;
+  var plotlyLoading = null;
+  var queue = [];
+  var queued = false;
 
   function linkOf(point) {
     var data = point && point.customdata;
@@ -25,24 +39,61 @@
     return null;
   }
 
-  var sharedTemplate = null;
-
-  function draw(div) {
+  function figureOf(div) {
     var source = document.getElementById(div.getAttribute("data-figure-id"));
     if (!source) {
-      return;
+      return null;
     }
     var figure = JSON.parse(source.textContent);
     figure.layout = figure.layout || {};
     if (!figure.layout.template && sharedTemplate) {
       figure.layout.template = sharedTemplate;
     }
+    return figure;
+  }
+
+  /* The chart's state in a link: "#ID-block" or "#ID-block~hide=1.3" (the traces hidden from the legend). */
+  function stateHash(div) {
+    var id = div.getAttribute("data-figure-id");
+    var hidden = [];
+    (div.data || []).forEach(function (trace, index) {
+      if (trace.visible === "legendonly" || trace.visible === false) {
+        hidden.push(index);
+      }
+    });
+    return "#" + id + "-block" + (hidden.length ? "~hide=" + hidden.join(".") : "");
+  }
+
+  function hiddenFromHash(div) {
+    var match = /^#([\w-]+)-block~hide=([\d.]+)$/.exec(window.location.hash);
+    if (!match || match[1] !== div.getAttribute("data-figure-id")) {
+      return [];
+    }
+    return match[2].split(".").map(function (n) {
+      return parseInt(n, 10);
+    });
+  }
+
+  function draw(div) {
+    if (div.getAttribute("data-drawn")) {
+      return Promise.resolve();
+    }
+    div.setAttribute("data-drawn", "1");
+    var figure = figureOf(div);
+    if (!figure) {
+      return Promise.resolve();
+    }
+    hiddenFromHash(div).forEach(function (index) {
+      if (figure.data && figure.data[index]) {
+        figure.data[index].visible = "legendonly";
+      }
+    });
     var config = {
       responsive: true,
       displaylogo: false,
       modeBarButtonsToRemove: ["toImage", "sendDataToCloud", "select2d", "lasso2d"],
     };
-    window.Plotly.newPlot(div, figure.data || [], figure.layout || {}, config).then(function () {
+    return window.Plotly.newPlot(div, figure.data || [], figure.layout, config).then(function () {
       div.on("plotly_click", function (event) {
         var url = event && event.points && event.points.length ? linkOf(event.points[0]) : null;
         if (url) {
@@ -56,6 +107,119 @@
     });
   }
 
+  function drainQueue() {
+    if (!queue.length) {
+      queued = false;
+      return;
+    }
+    draw(queue.shift());
+    window.setTimeout(drainQueue, 0); // one chart per task: no long task blocks the reader's clicks
+  }
+
+  function schedule(div) {
+    whenPlotly(function () {
+      if (queue.indexOf(div) < 0 && !div.getAttribute("data-drawn")) {
+        queue.push(div);
+      }
+      if (!queued) {
+        queued = true;
+        window.setTimeout(drainQueue, 0);
+      }
+    });
+  }
+
+  var FULL_ONLY_TRACES = /"type":\s*"(scatterpolar|barpolar|choropleth|scattergeo|scattermapbox|sunburst|treemap|sankey|parcoords|table|indicator|scatter3d|surface|mesh3d)"/;
+
+  function allCharts() {
+    return Array.prototype.slice.call(document.querySelectorAll(".chart[data-figure-id]"));
+  }
+
+  /* Load plotly.js once (the bundle the page's figures need), then call back. */
+  function whenPlotly(callback) {
+    if (window.Plotly) {
+      callback();
+      return;
+    }
+    if (!plotlyLoading) {
+      var self = document.querySelector("script[data-plotly-full]");
+      if (!self) {
+        return;
+      }
+      var needsFull = allCharts().some(function (div) {
+        var source = document.getElementById(div.getAttribute("data-figure-id"));
+        return source && FULL_ONLY_TRACES.test(source.textContent);
+      });
+      plotlyLoading = new Promise(function (resolve) {
+        var script = document.createElement("script");
+        script.src = self.getAttribute(needsFull ? "data-plotly-full" : "data-plotly-cartesian");
+        script.onload = resolve;
+        document.head.appendChild(script);
+      });
+    }
+    plotlyLoading.then(function () {
+      if (window.Plotly) {
+        callback(); // plotly.js missing (setup not run): the data tables below each chart still show the figures.
+      }
+    });
+  }
+
+  function plotlyText(text) {
+    // Plotly reads a few HTML tags in titles; unit names and sources are text, never markup.
+    return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  }
+
+  /* The sources the page itself cites (ranking table, profile table, report list, a page's own list),
+   * by title: a downloaded chart names where its figures come from. */
+  function pageSources() {
+    var seen = [];
+    var cells = document.querySelectorAll("main td.source a, main .source-link[title], main ol.sources li, main [data-source-title]");
+    Array.prototype.forEach.call(cells, function (element) {
+      var text = (element.getAttribute("data-source-title") || element.getAttribute("title") || element.textContent || "").trim();
+      if (text && seen.indexOf(text) < 0) {
+        seen.push(text);
+      }
+    });
+    return seen.length > 3 ? seen.slice(0, 3).join("; ") + "; …" : seen.join("; ");
+  }
+
+  /* The figure for a PNG: the chart as drawn (hidden series stay hidden), with a title, subtitle and source. */
+  function captionedFigure(div, button) {
+    var figure = div.data ? { data: div.data, layout: JSON.parse(JSON.stringify(div.layout || {})) } : figureOf(div);
+    var layout = figure.layout;
+    var heading = document.querySelector("main h1");
+    var title = button.getAttribute("data-title") || "";
+    var subtitle = heading ? heading.textContent.trim() : "";
+    var sources = button.getAttribute("data-sources") || pageSources();
+    var sourceLabel = button.getAttribute("data-source-label") || "Nguồn";
+    var footer = sourceLabel + ": " + (sources || document.title) + " · " + window.location.href.split("#")[0];
+    layout.title = {
+      text: plotlyText(title) + (subtitle && subtitle !== title ? "<br><sup>" + plotlyText(subtitle) + "</sup>" : ""),
+      x: 0.02,
+      xanchor: "left",
+      font: { size: 17 },
+    };
+    layout.margin = Object.assign({}, layout.margin || {}, { t: 90, b: Math.max((layout.margin || {}).b || 0, 110) });
+    layout.annotations = (layout.annotations || []).concat([
+      {
+        text: plotlyText(footer.length > 180 ? footer.slice(0, 177) + "…" : footer),
+        xref: "paper",
+        yref: "paper",
+        x: 0,
+        y: -0.02,
+        yshift: -70,
+        xanchor: "left",
+        yanchor: "top",
+        showarrow: false,
+        align: "left",
+        font: { size: 11, color: "#4a4a4a" },
+      },
+    ]);
+    if (layout.template === undefined && sharedTemplate) {
+      layout.template = sharedTemplate;
+    }
+    return figure;
+  }
+
   function enablePngButton(button) {
     var div = document.getElementById(button.getAttribute("data-chart") + "-plot");
     if (!div) {
@@ -63,50 +227,106 @@
     }
     button.hidden = false;
     button.addEventListener("click", function () {
-      window.Plotly.downloadImage(div, {
-        format: "png",
-        filename: button.getAttribute("data-filename") || button.getAttribute("data-chart"),
-        width: Math.max(div.offsetWidth, 800),
-        height: Math.max(div.offsetHeight, 500),
+      whenPlotly(function () {
+        var width = Math.max(div.offsetWidth, 900);
+        var height = Math.max(div.offsetHeight, 420) + 160;
+        window.Plotly.toImage(captionedFigure(div, button), { format: "png", width: width, height: height }).then(function (url) {
+          var link = document.createElement("a");
+          link.href = url;
+          link.download = (button.getAttribute("data-filename") || button.getAttribute("data-chart")) + ".png";
+          document.body.appendChild(link);
+          link.click();
+          link.remove();
+        });
       });
     });
   }
 
-  function drawAll() {
-    if (!window.Plotly) {
-      return; // plotly.js missing (setup not run): the data tables below each chart still show the figures.
+  function enableCopyButton(button) {
+    var div = document.getElementById(button.getAttribute("data-chart") + "-plot");
+    if (!div) {
+      return;
     }
-    var template = document.getElementById("plotly-template");
-    sharedTemplate = template ? JSON.parse(template.textContent) : null;
-    var charts = Array.prototype.slice.call(document.querySelectorAll(".chart[data-figure-id]"));
-    (function next() {
-      if (charts.length) {
-        draw(charts.shift());
-        window.setTimeout(next, 0); // one chart per task: no long task blocks the reader's clicks
+    button.hidden = false;
+    var status = document.createElement("span");
+    status.className = "chart-copied";
+    status.setAttribute("role", "status");
+    button.insertAdjacentElement("afterend", status);
+    button.addEventListener("click", function () {
+      var url = window.location.href.split("#")[0] + stateHash(div);
+      var done = function () {
+        status.textContent = button.getAttribute("data-copied") || "✓";
+      };
+      var fallback = function () {
+        // No clipboard (an http address): show the link, selected, for the reader to copy.
+        var input = document.createElement("input");
+        input.type = "text";
+        input.readOnly = true;
+        input.value = url;
+        input.className = "chart-link";
+        input.setAttribute("aria-label", button.textContent);
+        status.textContent = "";
+        status.appendChild(input);
+        input.select();
+      };
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(url).then(done, fallback);
+      } else {
+        fallback();
       }
-    })();
-    Array.prototype.forEach.call(document.querySelectorAll("button.chart-png[data-chart]"), enablePngButton);
+    });
   }
 
-  var FULL_ONLY_TRACES = /"type":\s*"(scatterpolar|barpolar|choropleth|scattergeo|scattermapbox|sunburst|treemap|sankey|parcoords|table|indicator|scatter3d|surface|mesh3d)"/;
+  function sizeForPrint() {
+    whenPlotly(function () {
+      allCharts().forEach(function (div) {
+        draw(div).then(function () {
+          window.Plotly.relayout(div, { width: PRINT_WIDTH });
+        });
+      });
+    });
+  }
+
+  function sizeForScreen() {
+    if (!window.Plotly) {
+      return;
+    }
+    allCharts().forEach(function (div) {
+      if (div.getAttribute("data-drawn")) {
+        window.Plotly.relayout(div, { width: null, autosize: true });
+      }
+    });
+  }
 
   function start() {
-    if (window.Plotly) {
-      drawAll();
+    var charts = allCharts();
+    var template = document.getElementById("plotly-template");
+    sharedTemplate = template ? JSON.parse(template.textContent) : null;
+    Array.prototype.forEach.call(document.querySelectorAll("button.chart-png[data-chart]"), enablePngButton);
+    Array.prototype.forEach.call(document.querySelectorAll("button.chart-link-copy[data-chart]"), enableCopyButton);
+    if (!charts.length) {
       return;
     }
-    var self = document.querySelector("script[data-plotly-full]");
-    if (!self) {
+    window.addEventListener("beforeprint", sizeForPrint);
+    window.addEventListener("afterprint", sizeForScreen);
+    if (!("IntersectionObserver" in window)) {
+      charts.forEach(schedule);
       return;
     }
-    var needsFull = Array.prototype.some.call(document.querySelectorAll(".chart[data-figure-id]"), function (div) {
-      var source = document.getElementById(div.getAttribute("data-figure-id"));
-      return source && FULL_ONLY_TRACES.test(source.textContent);
+    var observer = new IntersectionObserver(
+      function (entries) {
+        entries.forEach(function (entry) {
+          if (entry.isIntersecting) {
+            observer.unobserve(entry.target);
+            schedule(entry.target);
+          }
+        });
+      },
+      { rootMargin: "300px 0px" }
+    );
+    charts.forEach(function (div) {
+      observer.observe(div);
     });
-    var script = document.createElement("script");
-    script.src = self.getAttribute(needsFull ? "data-plotly-full" : "data-plotly-cartesian");
-    script.onload = drawAll;
-    document.head.appendChild(script);
   }
 
   if (document.readyState === "loading") {

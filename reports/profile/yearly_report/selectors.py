@@ -1,0 +1,165 @@
+"""Read one unit's year: its figures, their ranks and change, the averages around them, and their sources."""
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+from django.utils.translation import get_language
+
+from indicators.models import AverageScope, Direction
+from provinces.models import AdministrativeUnit, year_reference_date
+from reports.profile.selectors import UnitProfile, unit_profile
+from reports.shared.averages import national_min_units
+
+
+@dataclass(frozen=True)
+class Average:
+    """A national or regional average: official (published), or computed over ``n`` units with a figure."""
+
+    value: float
+    official: bool
+    n: int | None
+    representative: bool  # official, or computed over at least the threshold of units
+    source_number: int | None = None
+
+
+@dataclass(frozen=True)
+class ReportLine:
+    """One indicator of the report: the unit's figure of the year and what puts it in context."""
+
+    code: str
+    name: str
+    measure_unit: str
+    decimals: int
+    direction: str
+    value: float | None
+    qualifier: str
+    previous: float | None
+    computed_rank: int | None
+    ranked_units: int | None
+    previous_rank: int | None
+    published_rank: int | None
+    rank_basis: str
+    national: Average | None
+    regional: Average | None
+    source_number: int | None
+
+    @property
+    def change(self) -> float | None:
+        if self.value is None or self.previous is None:
+            return None
+        return self.value - self.previous
+
+    @property
+    def rank_change(self) -> int | None:
+        """Return places gained (positive) since the previous year, among the units ranked each year."""
+        if self.computed_rank is None or self.previous_rank is None:
+            return None
+        return self.previous_rank - self.computed_rank
+
+
+@dataclass(frozen=True)
+class YearReport:
+    unit: AdministrativeUnit
+    year: int
+    lines: list[ReportLine]
+    sources: list[tuple[str, str]]  # (title, url), numbered from 1 in this order
+    years: list[int]  # every year with a figure of the unit, newest first
+    profile: UnitProfile = field(repr=False)
+    national_min_units: int = 0
+
+
+def report_years(profile: UnitProfile) -> list[int]:
+    """Return the years in which the unit itself has a figure, newest first."""
+    own = profile.values[profile.values["unit_id"] == profile.unit.pk] if not profile.values.empty else profile.values
+    return sorted({int(y) for y in own["year"]}, reverse=True) if not own.empty else []
+
+
+def year_report(*, unit: AdministrativeUnit, year: int, profile: UnitProfile | None = None) -> YearReport:
+    """Return the report of a unit for one year (a fixed number of queries: those of unit_profile)."""
+    profile = profile or unit_profile(unit=unit, day=year_reference_date(year))
+    values = profile.values
+    own = values[values["unit_id"] == unit.pk] if not values.empty else values
+    this_year = own[own["year"] == year] if not own.empty else own
+    last_year = own[own["year"] == year - 1] if not own.empty else own
+    ranks = profile.ranks[profile.ranks["unit_id"] == unit.pk] if not profile.ranks.empty else profile.ranks
+    threshold = national_min_units(year=year, level=unit.level) or 0
+    sources: list[tuple[str, str]] = []
+
+    def source_number(title: str, url: str) -> int | None:
+        if not title:
+            return None
+        key = (title, url or "")
+        if key not in sources:
+            sources.append(key)
+        return sources.index(key) + 1
+
+    def figure(frame: pd.DataFrame, code: str) -> pd.Series | None:
+        rows = frame[frame["indicator"] == code] if not frame.empty else frame
+        return None if rows.empty else rows.iloc[0]
+
+    def rank_of(code: str, y: int) -> tuple[int | None, int | None]:
+        if ranks.empty:
+            return None, None
+        rows = ranks[(ranks["indicator"] == code) & (ranks["year"] == y)]
+        if rows.empty:
+            return None, None
+        return int(rows.iloc[0]["computed_rank"]), int(rows.iloc[0]["ranked_units"])
+
+    def average(code: str, scope: str) -> Average | None:
+        averages = profile.averages
+        if averages.empty:
+            return None
+        rows = averages[(averages["indicator"] == code) & (averages["year"] == year) & (averages["scope"] == scope)]
+        if rows.empty:
+            return None
+        row = rows.iloc[0]
+        official = bool(row["official"])
+        n = None if official or pd.isna(row["n"]) else int(row["n"])
+        # A computed mean is "national" only over enough provinces; a computed regional mean is always
+        # shown as the mean of the n units that have a figure.
+        representative = official or (scope == AverageScope.NATIONAL and 0 < threshold <= (n or 0))
+        number = source_number(str(row["source_title"] or ""), str(row["source_url"] or "")) if official else None
+        return Average(float(row["value"]), official, n, representative, number)
+
+    lines = []
+    for indicator in profile.indicators.itertuples(index=False):
+        current = figure(this_year, indicator.code)
+        if current is None:
+            continue
+        previous = figure(last_year, indicator.code)
+        rank, ranked = rank_of(indicator.code, year)
+        previous_rank, _ = rank_of(indicator.code, year - 1)
+        lines.append(
+            ReportLine(
+                code=indicator.code,
+                name=_indicator_name(indicator),
+                measure_unit=indicator.measure_unit,
+                decimals=int(indicator.decimals),
+                direction=indicator.direction,
+                value=None if pd.isna(current["value"]) else float(current["value"]),
+                qualifier=str(current["qualifier"] or ""),
+                previous=None if previous is None or pd.isna(previous["value"]) else float(previous["value"]),
+                computed_rank=rank if indicator.direction != Direction.NEUTRAL else None,
+                ranked_units=ranked if indicator.direction != Direction.NEUTRAL else None,
+                previous_rank=previous_rank,
+                published_rank=None if pd.isna(current["rank"]) else int(current["rank"]),
+                rank_basis=str(current["rank_basis"] or ""),
+                national=average(indicator.code, AverageScope.NATIONAL),
+                regional=average(indicator.code, AverageScope.REGION) if unit.region else None,
+                source_number=source_number(str(current["source_title"] or ""), str(current["source_url"] or "")),
+            )
+        )
+    return YearReport(
+        unit=unit,
+        year=year,
+        lines=lines,
+        sources=sources,
+        years=report_years(profile),
+        profile=profile,
+        national_min_units=threshold,
+    )
+
+
+def _indicator_name(indicator: object) -> str:
+    english = (get_language() or "vi").startswith("en")
+    return (indicator.name_en if english and indicator.name_en else indicator.name_vi) or indicator.code
