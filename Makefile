@@ -86,6 +86,7 @@ data: venv
 	$(PY) manage.py loadpublished
 	$(PY) manage.py loadagencies
 	$(PY) manage.py loadcriteria
+	$(PY) manage.py rebuildranks
 
 check: venv
 	$(PY) manage.py check
@@ -106,6 +107,7 @@ messages: venv
 bench: venv $(VENDOR)
 	$(PY) bench/generate
 	$(PY) bench/rankings
+	$(PY) bench/publish
 	$(PY) bench/export
 	$(PY) bench/import
 	$(PY) bench/load

@@ -682,3 +682,82 @@ class PublishedAverage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator_id} {self.year} {self.scope} {self.region}".strip()
+
+
+class RankingRow(models.Model):
+    """One unit's place in the rankings of one indicator-year: computed once per publication, read by the pages.
+
+    Derived data, never edited: indicators.rankings rebuilds the rows of an indicator-year from the public
+    values in the transaction that publishes, changes or deletes one of them (indicators.services), and
+    ``manage.py rebuildranks`` rebuilds them all. Every unit in force in the year at a level where the
+    indicator has a public value that year has a row, with or without a value of its own (units without one
+    are listed last). Three scopes, three sets of ranks (standard competition ranks, the indicator's direction):
+    the level nationally, within the unit's province (districts, communes, departments) and within its region.
+    previous_rank/rank_change compare like for like within each scope: among the units with a value in both
+    years. The published figure's own rank, basis, qualifier and source are copied from the value.
+    """
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    level = models.CharField(max_length=10, choices=Level.choices)
+    unit = models.ForeignKey(AdministrativeUnit, on_delete=models.CASCADE, related_name="+")
+    #: The province holding the unit (the ``within`` of district, commune and department rankings).
+    province = models.ForeignKey(
+        AdministrativeUnit, null=True, blank=True, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    region = models.CharField(max_length=24, blank=True)
+    value_id = models.IntegerField(null=True, blank=True)  # the public Value row, if the unit has one
+    value = StoredDecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
+    previous_value = StoredDecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
+    published_rank = models.PositiveIntegerField(null=True, blank=True)
+    rank_basis = models.CharField(max_length=20, null=True, blank=True)
+    qualifier = models.CharField(max_length=12, null=True, blank=True)
+    source = models.ForeignKey(
+        Source, null=True, blank=True, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
+    )
+    rank = models.PositiveIntegerField(null=True, blank=True)
+    previous_rank = models.PositiveIntegerField(null=True, blank=True)
+    rank_change = models.IntegerField(null=True, blank=True)
+    province_rank = models.PositiveIntegerField(null=True, blank=True)
+    province_previous_rank = models.PositiveIntegerField(null=True, blank=True)
+    province_rank_change = models.IntegerField(null=True, blank=True)
+    region_rank = models.PositiveIntegerField(null=True, blank=True)
+    region_previous_rank = models.PositiveIntegerField(null=True, blank=True)
+    region_rank_change = models.IntegerField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["indicator", "year", "level", "rank"], name="rankingrow_national_idx"),
+            models.Index(
+                fields=["indicator", "year", "level", "province", "province_rank"], name="rankingrow_province_idx"
+            ),
+            models.Index(fields=["indicator", "year", "level", "region", "region_rank"], name="rankingrow_region_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.year} {self.level} {self.unit_id}: {self.rank}"
+
+
+class RankingAverage(models.Model):
+    """The mean of the values of one ranking scope with its n, and the scope's counts (derived, like RankingRow;
+    official averages live in PublishedAverage). Scope: the level nationally (no province, no region), one
+    province, or one region. The ranking page reads its counts and averages here in one query."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    level = models.CharField(max_length=10, choices=Level.choices)
+    province = models.ForeignKey(
+        AdministrativeUnit, null=True, blank=True, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    region = models.CharField(max_length=24, blank=True)
+    value = models.FloatField(null=True, blank=True)
+    count = models.PositiveIntegerField(default=0)  # the units with a value: the mean's n
+    n_units = models.PositiveIntegerField(default=0)  # the units of the scope, with a value or not
+    n_figures = models.PositiveIntegerField(default=0)  # the units with a value or a published rank
+    n_published = models.PositiveIntegerField(default=0)  # the units with a published rank
+
+    class Meta:
+        indexes = [models.Index(fields=["indicator", "year", "level"], name="rankingaverage_key_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.year} {self.level} {self.province_id or self.region or 'national'}"

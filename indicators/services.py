@@ -33,6 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from indicators import rankings
 from indicators.models import (
     ImportBatch,
     Indicator,
@@ -320,6 +321,9 @@ def values_write(
         if errors:
             raise WriteRefused(errors)
         written = _rows_write(rows, stored, user=user, channel=channel, publish=publish, batch=import_batch)
+        if publish:
+            # Only a publishing write changes what the public sees (a draft or a correction does not).
+            rankings.refresh({(row.indicator.pk, row.year) for row in rows})
         values_changed()
     return written
 
@@ -628,6 +632,13 @@ def values_delete(
         for stored in current.values():
             stored._change_reason, stored._history_user = channel, user
             stored.delete()
+        rankings.refresh(
+            {
+                (stored.indicator_id, stored.year)
+                for stored in current.values()
+                if stored.status == ValueStatus.APPROVED and stored.correction_of_id is None
+            }
+        )
     return len(current)
 
 
@@ -693,6 +704,7 @@ def values_approve(*, values: Sequence[Value], user: AbstractBaseUser, channel: 
             _save(value, user=user, channel=channel)
         else:
             _correction_apply(value, user=user, channel=channel)
+    rankings.refresh({(value.indicator_id, value.year) for value in ready})
     return len(ready), refused
 
 

@@ -7,7 +7,7 @@
 
 The dataset is fixed: the shipped units, `loadcatalogue` and `loadpublished` into a SQLite file
 (SNAPSHOT_DB, default /tmp/cchc-snapshot.sqlite3; built on the first run, reused after). Pages are fetched
-with Django's test client and saved byte for byte; an XLSX is saved as its cells' values (one JSON file),
+with Django's test client and saved byte for byte (SNAPSHOT_MATCH=<regex>: only the addresses matching it); an XLSX is saved as its cells' values (one JSON file),
 since the zip inside carries timestamps. Links to downloads (format=csv/xlsx) found on the pages are
 fetched too, so every chart's CSV is covered. Not a benchmark: nothing is timed. With DEBUG on (the
 default settings), the 404 page of an unknown indicator names the view's module: expected to differ when
@@ -90,6 +90,27 @@ def page_urls() -> list[str]:
     if len(indicators) > 1:
         urls.append(compare + f"?units=01&units=79&x={indicators[0]}&y={indicators[1]}")
     urls += [reverse("reports:export-values")]
+    return urls + ranking_urls()
+
+
+def ranking_urls() -> list[str]:
+    """The ranking of every indicator-year and level with values: both "figures" choices, every region, a sort."""
+    from django.urls import reverse
+
+    from indicators.models import Value
+    from provinces.models import Region
+
+    ranking = reverse("reports:ranking")
+    urls = []
+    keys = Value.objects.order_by().values_list("indicator__code", "year", "unit__level").distinct()
+    for code, year, level in sorted(set(keys)):
+        base = f"{ranking}?indicator={code}&year={year}&level={level}"
+        if level not in ("province", "ministry"):
+            base += "&within=01"
+        urls += [base, base + "&figures=all", base + "&figures=with", base + "&page=2", base + "&highlight=79"]
+        if level == "province":
+            urls += [f"{base}&region={region}" for region in Region.values]
+            urls += [f"{base}&region=mekong_delta&figures=all", base + "&sort=-value"]
     return urls
 
 
@@ -140,6 +161,8 @@ def main() -> None:
     for language in ("vi", "en"):
         seen: set[str] = set()
         queue = page_urls()
+        if os.environ.get("SNAPSHOT_MATCH"):  # only the pages whose address matches (with their downloads)
+            queue = [url for url in queue if re.search(os.environ["SNAPSHOT_MATCH"], url)]
         count = 0
         while queue:
             url = queue.pop(0)

@@ -3,14 +3,19 @@
 from dataclasses import dataclass
 
 import pandas as pd
-from django.db.models import Q
+from django.db import connection
+from django.db.models import F, Q
+from django.db.models.functions import Collate
 
-from indicators.models import AverageScope, Indicator, PublishedAverage
+from config.params import id_param
+from indicators.models import AverageScope, Indicator, PublishedAverage, RankingAverage, RankingRow
+from indicators.preview import preview_scope
 from indicators.selectors import public_values
 from provinces.managers import in_force_q
 from provinces.models import AdministrativeUnit, Level, year_reference_date
 from reports.reads import disputes_by_value
 from reports.shared.averages import Average, computed_average
+from reports.shared.paging import Page, page_of
 from reports.shared.ranking import competition_ranks
 
 RANKING_COLUMNS = [
@@ -215,3 +220,156 @@ def _with_rank_change(rows: pd.DataFrame, *, direction: str) -> pd.DataFrame:
         rows.loc[both, "previous_rank"] = previous_rank
         rows.loc[both, "rank_change"] = previous_rank - current_rank
     return rows
+
+
+# -- the summary's read: one page of a ranking -----------------------------------------------------------------
+#: The summary's columns of rank, previous_rank and rank_change in each scope (indicators.models.RankingRow).
+SCOPE_RANKS = {
+    "national": ("rank", "previous_rank", "rank_change"),
+    "province": ("province_rank", "province_previous_rank", "province_rank_change"),
+    "region": ("region_rank", "region_previous_rank", "region_rank_change"),
+}
+
+
+@dataclass
+class RankingPageRead:
+    """One page of a ranking read from the summary: the ranking (counts, averages; no rows) and the page's records."""
+
+    ranking: Ranking
+    records: list[dict]  # the page's rows, in display order, as the pandas path's ranking.rows records
+    page: Page
+    missing: int  # units with neither a value nor a published rank
+    only_with_figures: bool
+    has_published_ranks: bool
+
+
+def _binary(field: str) -> Collate:
+    """Order by code point, as pandas sorts strings (PostgreSQL's default collation would not)."""
+    return Collate(F(field), "C" if connection.vendor == "postgresql" else "BINARY")
+
+
+def summary_ranking_page(
+    *,
+    indicator: Indicator,
+    year: int,
+    level: str,
+    region: str,
+    within: AdministrativeUnit | None,
+    figures: str,
+    asked_page: str,
+    page_size: int,
+    highlight: str,
+) -> RankingPageRead | None:
+    """Return one page of the ranking from the summary (indicators.rankings), or None when it cannot answer.
+
+    The same rows, ranks, averages and counts as ``ranking`` (the reference: the pandas path, still used for
+    exports, other sort orders, a staff preview and when the summary holds nothing for this indicator-year):
+    one query for the scope's counts and averages, one for the page's rows (ORDER BY rank LIMIT …), the
+    published averages for provinces and ministries, the disputes of the page's values, and the ranked units'
+    codes only when a highlighted unit's page is wanted (``asked_page``: ?page=, as ``page_of`` reads it);
+    ``figures``: "with", "all" or "" (as the form's).
+    """
+    if preview_scope() is not None or (region and within is not None):
+        return None
+    key = Q(indicator=indicator, year=year, level=level)
+    if within is not None:
+        scope, filters, scope_average = "province", Q(province=within), Q(province=within)
+    elif region:
+        scope, filters, scope_average = "region", Q(region=region), Q(region=region)
+    else:
+        scope, filters, scope_average = "national", Q(), Q(province__isnull=True, region="")
+    national_average = Q(province__isnull=True, region="")
+    averages = {
+        (row.province_id, row.region): row
+        for row in RankingAverage.objects.filter(key & (scope_average | national_average))
+    }
+    shown_scope = averages.get((within.pk if within else None, region if within is None else ""))
+    whole_scope = averages.get((within.pk, "") if within else (None, ""))
+    if shown_scope is None or whole_scope is None:
+        return None
+    rank_column, previous_rank_column, change_column = SCOPE_RANKS[scope]
+    if scope == "region":
+        rank_column = "rank"
+    missing = shown_scope.n_units - shown_scope.n_figures
+    only_with_figures = figures == "with" or (not figures and missing * 2 > shown_scope.n_units)
+    rows = RankingRow.objects.filter(key & filters)
+    if only_with_figures:
+        rows = rows.filter(Q(value__isnull=False) | Q(published_rank__isnull=False))
+    ordered = rows.order_by(
+        F(SCOPE_RANKS[scope][0] if scope != "region" else "rank").asc(nulls_last=True),
+        _binary("unit__sort_key"),
+        _binary("unit__code"),
+    )
+    n_shown = shown_scope.n_figures if only_with_figures else shown_scope.n_units
+    wanted = 0
+    if highlight and id_param(asked_page) is None:
+        codes = list(ordered.values_list("unit__code", flat=True))
+        wanted = codes.index(highlight) if highlight in codes else 0
+    page = page_of(n_shown, asked=asked_page, page_size=page_size, wanted_index=wanted)
+    columns = {  # the pandas path's record's keys → the summary's columns (the ranks: the scope's)
+        "unit_id": "unit_id",
+        "code": "unit__code",
+        "name": "unit__short_name",
+        "region": "region",
+        "value": "value",
+        "rank": rank_column,
+        "region_rank": "region_rank" if scope == "region" else None,
+        "previous_value": "previous_value",
+        "previous_rank": previous_rank_column,
+        "rank_change": change_column,
+        "published_rank": "published_rank",
+        "rank_basis": "rank_basis",
+        "qualifier": "qualifier",
+        "source_title": "source__title",
+        "source_url": "source__url",
+        "source_class": "source__source_class",
+        "value_id": "value_id",
+        "sort_key": "unit__sort_key",
+        "valid_from": "unit__valid_from",
+        "valid_to": "unit__valid_to",
+    }
+    fields = [field for field in columns.values() if field]
+    records = [
+        _summary_record(dict(zip(fields, row, strict=True)), columns)
+        for row in ordered.values_list(*fields)[page.shown]
+    ]
+    official = _published_averages(indicator=indicator, year=year) if level in OFFICIAL_AVERAGE_SCOPE else {}
+    average = official.get((OFFICIAL_AVERAGE_SCOPE.get(level), "")) or Average(
+        value=whole_scope.value, official=False, count=whole_scope.count
+    )
+    regional_average = None
+    if region:
+        regional_average = official.get((AverageScope.REGION, region)) or Average(
+            value=shown_scope.value, official=False, count=shown_scope.count
+        )
+    value_ids = [r["value_id"] for r in records if r["value_id"] is not None]
+    return RankingPageRead(
+        ranking=Ranking(
+            indicator=indicator,
+            year=year,
+            level=level,
+            region=region,
+            within=within,
+            rows=pd.DataFrame(columns=RANKING_COLUMNS),
+            average=average,
+            regional_average=regional_average,
+            n_units=shown_scope.n_units,
+            n_with_value=shown_scope.count,
+            disputes=disputes_by_value(indicator=indicator, year=year, pk__in=value_ids) if value_ids else {},
+        ),
+        records=records,
+        page=page,
+        missing=missing,
+        only_with_figures=only_with_figures,
+        has_published_ranks=shown_scope.n_published > 0,
+    )
+
+
+def _summary_record(row: dict, columns: dict[str, str | None]) -> dict:
+    """Return the summary row as the pandas path's record (RANKING_COLUMNS; numbers as floats, like pandas')."""
+    record = {key: row[field] if field else None for key, field in columns.items()}
+    value, previous = record["value"], record["previous_value"]
+    record["value"] = value = float(value) if value is not None else None
+    record["previous_value"] = previous = float(previous) if previous is not None else None
+    record["value_change"] = value - previous if value is not None and previous is not None else None
+    return {column: record[column] for column in RANKING_COLUMNS}

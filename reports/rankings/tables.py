@@ -3,6 +3,7 @@
 import datetime
 import inspect
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import django_tables2 as tables
 from django.utils.html import format_html
@@ -10,8 +11,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Indicator, Qualifier, RankBasis, SourceClass
-from provinces.models import Region
-from reports.rankings.selectors import Ranking
+from provinces.models import AdministrativeUnit, Region
+from reports.rankings.selectors import Ranking, ranking, summary_ranking_page
 from reports.shared.formatting import format_change, format_value, is_missing
 from reports.shared.links import profile_url_maker, safe_url
 from reports.shared.paging import Page, page_of
@@ -82,14 +83,17 @@ def _plain(value: object) -> object:
     return value
 
 
-def ranking_rows(ranking: Ranking, *, highlight: str = "") -> list[dict]:
-    """Return one dict per unit of the ranking (rank order, no-data units last) for the table and the export."""
+def ranking_rows(ranking: Ranking, *, highlight: str = "", records: list[dict] | None = None) -> list[dict]:
+    """Return one dict per unit of the ranking (rank order, no-data units last) for the table and the export.
+
+    ``records``: the rows to use instead of the ranking's own (one page read from the summary).
+    """
     level, year = ranking.level, ranking.year
     rows = []
     # Link to the unit as it was in this year when it no longer exists today (one reverse per kind, not per unit).
     current_url = profile_url_maker(level=level)
     dated_url = profile_url_maker(level=level, on=datetime.date(year, 12, 31))
-    for record in ranking.rows.to_dict("records"):
+    for record in ranking.rows.to_dict("records") if records is None else records:
         row = {key: _plain(value) for key, value in record.items()}
         valid_to: datetime.date | None = row["valid_to"]
         row["url"] = (dated_url if valid_to is not None else current_url)(row["code"])
@@ -310,3 +314,70 @@ def ranking_page(records: list[dict], *, asked: str, page_size: int = PAGE_SIZE)
     """Return the page to show: the one asked (?page=), else the highlighted unit's, else the first."""
     highlighted = next((n for n, record in enumerate(records) if record["highlight"]), 0)
     return page_of(len(records), asked=asked, page_size=page_size, wanted_index=highlighted)
+
+
+@dataclass
+class RankingRows:
+    """The rows a ranking page shows or exports, and what the page says about the units left out."""
+
+    ranking: Ranking
+    rows: list[dict]  # ranking_rows, after the "figures" filter
+    page: Page | None  # the page these rows are, when read from the summary; None: every row (page them yourself)
+    missing: int  # units with neither a value nor a published rank
+    only_with_figures: bool
+    has_published_ranks: bool
+
+
+def ranking_table_rows(
+    *,
+    indicator: Indicator,
+    year: int,
+    level: str,
+    region: str,
+    within: AdministrativeUnit | None,
+    figures: str,
+    highlight: str,
+    asked_page: str,
+    whole: bool,
+) -> RankingRows:
+    """Return the rows of the ranking: one page from the summary when it can (not ``whole``), else every row.
+
+    ``whole``: every row is needed (exports, a sort order other than the rank's); the pandas path (the
+    reference the summary is tested against) computes them. ``figures``: the form's "with", "all" or "".
+    """
+    if not whole:
+        read = summary_ranking_page(
+            indicator=indicator,
+            year=year,
+            level=level,
+            region=region,
+            within=within,
+            figures=figures,
+            asked_page=asked_page,
+            page_size=PAGE_SIZE,
+            highlight=highlight,
+        )
+        if read is not None:
+            return RankingRows(
+                ranking=read.ranking,
+                rows=ranking_rows(read.ranking, highlight=highlight, records=read.records),
+                page=read.page,
+                missing=read.missing,
+                only_with_figures=read.only_with_figures,
+                has_published_ranks=read.has_published_ranks,
+            )
+    result = ranking(indicator=indicator, year=year, level=level, region=region, within=within)
+    rows = ranking_rows(result, highlight=highlight)
+    # A unit "with a figure" has a value or at least a published rank (some sources publish only ranks).
+    missing = sum(1 for row in rows if row["value"] is None and row["published_rank"] is None)
+    only_with_figures = figures == "with" or (not figures and missing * 2 > len(rows))
+    if only_with_figures:
+        rows = [row for row in rows if row["value"] is not None or row["published_rank"] is not None]
+    return RankingRows(
+        ranking=result,
+        rows=rows,
+        page=None,
+        missing=missing,
+        only_with_figures=only_with_figures,
+        has_published_ranks=any(r["published_rank"] is not None for r in rows),
+    )

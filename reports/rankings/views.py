@@ -10,8 +10,8 @@ from indicators.params import year_param
 from provinces.models import REORGANISATION_DATE, AdministrativeUnit, Level, year_reference_date
 from reports.rankings.forms import RankingForm
 from reports.rankings.page import export_basename, ranking_charts, region_label
-from reports.rankings.selectors import ranking, years_with_data
-from reports.rankings.tables import RankingTable, export_columns, export_rows, ranking_page, ranking_rows
+from reports.rankings.selectors import years_with_data
+from reports.rankings.tables import RankingTable, export_columns, export_rows, ranking_page, ranking_table_rows
 from reports.reads import province_choices
 from reports.shared.averages import average_text
 from reports.shared.downloads import table_response
@@ -83,14 +83,20 @@ def _ranking_response(
             return _ranking_error(
                 request, context, _("Districts were abolished on 1 July 2025; choose 2024 or earlier.")
             )
-    result = ranking(indicator=indicator, year=year, level=level, region=region, within=within)
     highlight = cleaned["highlight"]
-    rows = ranking_rows(result, highlight=highlight)
-    # A unit "with a figure" has a value or at least a published rank (some sources publish only ranks).
-    missing = sum(1 for row in rows if row["value"] is None and row["published_rank"] is None)
-    only_with_figures = cleaned.get("figures") == "with" or (not cleaned.get("figures") and missing * 2 > len(rows))
-    if only_with_figures:
-        rows = [row for row in rows if row["value"] is not None or row["published_rank"] is not None]
+    # One page from the ranking summary, unless every row is needed (exports, another sort order).
+    read = ranking_table_rows(
+        indicator=indicator,
+        year=year,
+        level=level,
+        region=region,
+        within=within,
+        figures=cleaned.get("figures") or "",
+        highlight=highlight,
+        asked_page=request.GET.get("page", ""),
+        whole=bool(export_format or request.GET.get("sort")),
+    )
+    result, rows, missing, only_with_figures = read.ranking, read.rows, read.missing, read.only_with_figures
     table = RankingTable(rows, indicator=indicator, year=year, with_region_rank=bool(region))
     RequestConfig(request, paginate=False).configure(table)
     table.keep_missing_last()
@@ -112,8 +118,10 @@ def _ranking_response(
         )
     # Pages sized for people: 100 rows per page (?page=, or the highlighted unit's page); the bar chart
     # shows the same rows. The tile map (provinces only, never more than one page) shows them all.
-    page = ranking_page(table.data.data, asked=request.GET.get("page", ""))
-    table.shown = page.shown
+    page = read.page
+    if page is None:
+        page = ranking_page(table.data.data, asked=request.GET.get("page", ""))
+        table.shown = page.shown
     shown = table.shown_records() if page.count > 1 else rows
     bar, tiles = ranking_charts(
         result, shown, highlight=highlight, csv_url=url_with(request, drop=("page",), format="csv")
@@ -143,7 +151,7 @@ def _ranking_response(
         regional_average=average_text(result.regional_average, indicator=indicator, scope="region")
         if result.regional_average
         else "",
-        has_published_ranks=any(r["published_rank"] is not None for r in rows),
+        has_published_ranks=read.has_published_ranks,
         csv_url=url_with(request, drop=("page",), format="csv"),
         xlsx_url=url_with(request, drop=("page",), format="xlsx"),
     )
