@@ -99,3 +99,59 @@ def unit_values_frame(values, **fields: str) -> pd.DataFrame:
     frame = pd.DataFrame(list(values.values_list(*paths.values())), columns=list(paths))
     frame["value"] = frame["value"].astype("Float64")
     return frame
+
+
+#: ranks_of's columns.
+RANK_FIELDS = [
+    "unit_id",
+    "indicator",
+    "year",
+    "computed_rank",
+    "ranked_units",
+    "previous_rank",
+    "rank_change",
+    "region_rank",
+]
+
+
+def ranks_of(*, unit_ids: list[int], codes: list[str], years: list[int] | None = None) -> pd.DataFrame:
+    """Return the units' computed ranks among their level nationally, per indicator-year, from the ranking summary.
+
+    One query (indicators.rankings' RankingRow, the year's national scope's n from RankingAverage): the
+    competition rank (direction-aware, ties 1-2-2-4) among the units of the same level with a value that
+    year, ``ranked_units`` = how many, the like-for-like change from the year before and the rank within the
+    unit's region. Units without a value that year have no row. Published figures only (no staff preview);
+    the caller applies its own rules (no rank for neutral indicators, nor among too few units).
+    """
+    from django.db.models import OuterRef, Subquery
+
+    from indicators.models import RankingAverage, RankingRow
+
+    national = RankingAverage.objects.filter(
+        indicator_id=OuterRef("indicator_id"),
+        year=OuterRef("year"),
+        level=OuterRef("level"),
+        province__isnull=True,
+        region="",
+    ).values("count")[:1]
+    rows = RankingRow.objects.filter(unit_id__in=unit_ids, indicator__code__in=codes, rank__isnull=False)
+    if years is not None:
+        rows = rows.filter(year__in=years)
+    rows = (
+        rows.annotate(ranked_units=Subquery(national))
+        .order_by("indicator__code", "year", "unit_id")
+        .values_list(
+            "unit_id",
+            "indicator__code",
+            "year",
+            "rank",
+            "ranked_units",
+            "previous_rank",
+            "rank_change",
+            "region_rank",
+        )
+    )
+    frame = pd.DataFrame(list(rows), columns=RANK_FIELDS)
+    for column in ("computed_rank", "ranked_units", "previous_rank", "rank_change", "region_rank"):
+        frame[column] = frame[column].astype("Int64")
+    return frame

@@ -26,6 +26,7 @@ from appraisal.services import (
     survey_import,
 )
 from indicators.models import Value, ValueStatus
+from indicators.rankings import summary_differences
 from tests.appraisal_world import PDF
 from tests.appraisal_world import criterion_ids as _ids
 
@@ -215,6 +216,7 @@ def test_the_whole_cycle_publishes_ranked_results_with_the_decision_as_source(wo
 
     written = results_publish(campaign=world["campaign"], user=world["chair"])
     assert written == 6
+    assert summary_differences() == []  # the ranking summary refreshed in the publication's transaction
     index = Value.objects.get(indicator__code="par_index", unit__code="18202", year=2021)
     assert (index.value, index.rank, index.status) == (Decimal("90.5"), 1, ValueStatus.APPROVED)
     assert index.source.title.startswith("Decision 01/QĐ-TEST of 30/12/2021")

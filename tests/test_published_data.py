@@ -31,6 +31,7 @@ from indicators.models import (
     SourceClass,
     Value,
 )
+from indicators.rankings import summary_differences
 from provinces.models import Region
 
 
@@ -128,6 +129,7 @@ def test_loading_again_changes_nothing(published):
     call_command("loadpublished", stdout=out)
     assert " 0 created, 0 updated" in out.getvalue()
     assert "averages: 0 created, 0 updated" in out.getvalue()
+    assert summary_differences() == []  # the ranking summary, refreshed by the gate while loading
 
 
 @pytest.mark.django_db
@@ -187,6 +189,7 @@ def test_a_changed_figure_is_corrected_through_the_history_with_the_loadpublishe
     html = client.get("/provinces/22/", {"on": "2024-12-31"}).content.decode()
     corrected = re.search(r'<small class="corrected">([^<]*)</small>', html)
     assert corrected and "44,66" in corrected[1] and "46,66" in html
+    assert summary_differences() == []
 
 
 @pytest.mark.django_db

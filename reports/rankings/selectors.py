@@ -45,7 +45,10 @@ RANKING_COLUMNS = [
 
 @dataclass
 class Ranking:
-    """One ranking: indicator × year × scope, rows in rank order (units without a value last)."""
+    """One ranking: indicator × year × scope, rows in rank order (units without a value last).
+
+    Read from the summary (summary_ranking_page), ``rows`` holds the shown page's rows only.
+    """
 
     indicator: Indicator
     year: int
@@ -350,7 +353,7 @@ def summary_ranking_page(
             level=level,
             region=region,
             within=within,
-            rows=pd.DataFrame(columns=RANKING_COLUMNS),
+            rows=pd.DataFrame(records, columns=RANKING_COLUMNS),
             average=average,
             regional_average=regional_average,
             n_units=shown_scope.n_units,
