@@ -238,3 +238,30 @@ def test_ranks_of_gives_a_units_national_ranks_from_the_summary(world):
         ("par_index", 2022, 2, 6),
         ("par_index", 2023, 2, 5),
     ]
+
+
+OLD_BODY = (
+    "{% for row_attrs, cells in table.body_rows %}\n"
+    "<tr {{ row_attrs }}>{% for cell_attrs, cell in cells %}<td {{ cell_attrs }}>{{ cell }}</td>{% endfor %}</tr>\n"
+    '{% empty %}{% if table.empty_text %}<tr><td colspan="{{ table.columns|length }}">{{ table.empty_text }}</td>'
+    "</tr>{% endif %}\n{% endfor %}"
+)
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_table_body_written_in_python_is_the_template_loops(client, settings, world, language):
+    from django.template import Context, Template
+
+    from reports.rankings.tables import RankingTable
+
+    settings.PAGE_CACHE_SECONDS = 0
+    with translation.override(language):
+        tables = [
+            client.get(f"/rankings/?indicator=par_index&year=2023{query}").context["table"]
+            for query in ("&figures=all", "&region=mekong_delta", "&level=commune&within=01&figures=all")
+        ]
+        tables.append(RankingTable([], indicator=world["higher"], year=2023, with_region_rank=False))
+        for table in tables:
+            old = Template(OLD_BODY).render(Context({"table": table}))
+            assert Template("{{ table.body_html }}").render(Context({"table": table})) == old
+        assert "no-data" in Template(OLD_BODY).render(Context({"table": tables[0]}))

@@ -6,7 +6,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import django_tables2 as tables
-from django.utils.html import format_html
+from django.utils.formats import localize
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -200,6 +202,27 @@ class RankingTable(tables.Table):
             for n, record in enumerate(self.shown_records())
         ]
 
+    def body_html(self) -> str:
+        """Return the table body's rows as the template's loop over ``body_rows`` wrote them, byte for byte.
+
+        The template engine's loop cost ~10 render calls per cell (a third of the national ranking's time);
+        each cell here goes through what ``{{ cell }}`` does: localize, then escape unless already safe.
+        """
+        rows = [
+            "\n<tr "
+            + conditional_escape(row_attrs)
+            + ">"
+            + "".join(f"<td {conditional_escape(attrs)}>{_cell_html(cell)}</td>" for attrs, cell in cells)
+            + "</tr>\n"
+            for row_attrs, cells in self.body_rows()
+        ]
+        if not rows:
+            empty = ""
+            if self.empty_text:
+                empty = f'<tr><td colspan="{len(self.columns)}">{_cell_html(self.empty_text)}</td></tr>'
+            rows = [empty + "\n"]
+        return mark_safe("".join(rows))  # noqa: S308 (every part escaped above)
+
     def shown_records(self) -> list[dict]:
         """Return the records of the page shown, in display order (sorted, units without a value last)."""
         return self.data.data[self.shown]
@@ -304,6 +327,11 @@ class RankingTable(tables.Table):
         if record["disputes"]:
             return format_html("{}{}", shown, disputes_html(record["disputes"], shown=self._fmt))
         return shown
+
+
+def _cell_html(value: object) -> str:
+    """Return a value as the template engine's ``{{ value }}`` writes it (render_value_in_context)."""
+    return conditional_escape(str(localize(value)))
 
 
 #: Rows per page of a ranking; the 3,321 communes of the country make 34 pages.
