@@ -687,7 +687,7 @@ class PublishedAverage(models.Model):
 class RankingRow(models.Model):
     """One unit's place in the rankings of one indicator-year: computed once per publication, read by the pages.
 
-    Derived data, never edited: indicators.rankings rebuilds the rows of an indicator-year from the public
+    Derived data, never edited: indicators.ranking_summary rebuilds the rows of an indicator-year from the public
     values in the transaction that publishes, changes or deletes one of them (indicators.services), and
     ``manage.py rebuildranks`` rebuilds them all. Every unit in force in the year at a level where the
     indicator has a public value that year has a row, with or without a value of its own (units without one

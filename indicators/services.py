@@ -33,7 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from indicators import rankings
+from indicators import ranking_summary
 from indicators.models import (
     ImportBatch,
     Indicator,
@@ -323,7 +323,7 @@ def values_write(
         written = _rows_write(rows, stored, user=user, channel=channel, publish=publish, batch=import_batch)
         if publish:
             # Only a publishing write changes what the public sees (a draft or a correction does not).
-            rankings.refresh({(row.indicator.pk, row.year) for row in rows})
+            ranking_summary.refresh({(row.indicator.pk, row.year) for row in rows})
         values_changed()
     return written
 
@@ -632,7 +632,7 @@ def values_delete(
         for stored in current.values():
             stored._change_reason, stored._history_user = channel, user
             stored.delete()
-        rankings.refresh(
+        ranking_summary.refresh(
             {
                 (stored.indicator_id, stored.year)
                 for stored in current.values()
@@ -704,7 +704,7 @@ def values_approve(*, values: Sequence[Value], user: AbstractBaseUser, channel: 
             _save(value, user=user, channel=channel)
         else:
             _correction_apply(value, user=user, channel=channel)
-    rankings.refresh({(value.indicator_id, value.year) for value in ready})
+    ranking_summary.refresh({(value.indicator_id, value.year) for value in ready})
     return len(ready), refused
 
 

@@ -117,7 +117,7 @@ RANK_FIELDS = [
 def ranks_of(*, unit_ids: list[int], codes: list[str], years: list[int] | None = None) -> pd.DataFrame:
     """Return the units' computed ranks among their level nationally, per indicator-year, from the ranking summary.
 
-    One query (indicators.rankings' RankingRow, the year's national scope's n from RankingAverage): the
+    One query (indicators.ranking_summary' RankingRow, the year's national scope's n from RankingAverage): the
     competition rank (direction-aware, ties 1-2-2-4) among the units of the same level with a value that
     year, ``ranked_units`` = how many, the like-for-like change from the year before and the rank within the
     unit's region. Units without a value that year have no row. Published figures only (no staff preview);

@@ -26,7 +26,7 @@ from appraisal.services import (
     survey_import,
 )
 from indicators.models import Value, ValueStatus
-from indicators.rankings import summary_differences
+from indicators.ranking_summary import summary_differences
 from tests.appraisal_world import PDF
 from tests.appraisal_world import criterion_ids as _ids
 

@@ -31,7 +31,7 @@ from indicators.models import (
     SourceClass,
     Value,
 )
-from indicators.rankings import summary_differences
+from indicators.ranking_summary import summary_differences
 from provinces.models import Region
 
 

@@ -1,4 +1,4 @@
-"""The ranking summary (indicators.rankings): ranks computed once per publication, read by the ranking page.
+"""The ranking summary (indicators.ranking_summary): ranks computed once per publication, read by the ranking page.
 
 Two promises, each tested here: the summary always equals a recomputation from scratch after any write
 through the gate (``summary_differences``), and the ranking page read from it is byte for byte the page
@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from indicators.models import Direction, RankBasis, RankingAverage, RankingRow, Value, ValueStatus
-from indicators.rankings import rebuild, summary_differences
+from indicators.ranking_summary import rebuild, summary_differences
 from indicators.services import ValueInput, value_return, values_approve, values_delete, values_submit, values_write
 from provinces.models import Level, Region
 from tests.factories import make_indicator, make_source, make_unit, make_value

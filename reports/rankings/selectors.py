@@ -263,7 +263,7 @@ def summary_ranking_page(
     page_size: int,
     highlight: str,
 ) -> RankingPageRead | None:
-    """Return one page of the ranking from the summary (indicators.rankings), or None when it cannot answer.
+    """Return one page of the ranking from the summary (indicators.ranking_summary), or None when it cannot answer.
 
     The same rows, ranks, averages and counts as ``ranking`` (the reference: the pandas path, still used for
     exports, other sort orders, a staff preview and when the summary holds nothing for this indicator-year):

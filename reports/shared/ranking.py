@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from indicators.rankings import competition_ranks  # noqa: F401  (one rule for the pages and the summary)
+from indicators.ranking_summary import competition_ranks  # noqa: F401  (one rule for the pages and the summary)
 
 
 def grouped_competition_ranks(values: pd.Series, *, groups: list[pd.Series], lower_is_better: pd.Series) -> pd.Series:

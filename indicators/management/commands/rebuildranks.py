@@ -1,8 +1,8 @@
-"""Rebuild the ranking summary (indicators.rankings) from the public values; --check compares instead."""
+"""Rebuild the ranking summary (indicators.ranking_summary) from the public values; --check compares instead."""
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from indicators.rankings import rebuild, summary_differences
+from indicators.ranking_summary import rebuild, summary_differences
 
 
 class Command(BaseCommand):
