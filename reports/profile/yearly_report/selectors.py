@@ -1,4 +1,9 @@
-"""Read one unit's year: its figures, their ranks and change, the averages around them, and their sources."""
+"""Read one unit's year: its figures, their ranks and change, the averages around them, and their sources.
+
+Any unit with a profile page has a report: a province, district or commune, a ministry or a department. Its
+peers are the units of its level (a province among the provinces, a ministry among the ministries), except
+a department, which is appraised by its own province and so is ranked among the departments of that province.
+"""
 
 from dataclasses import dataclass, field
 
@@ -6,8 +11,8 @@ import pandas as pd
 from django.utils.translation import get_language
 
 from indicators.models import AverageScope, Direction
-from provinces.models import AdministrativeUnit, year_reference_date
-from reports.profile.selectors import UnitProfile, unit_profile
+from provinces.models import AdministrativeUnit, Level, year_reference_date
+from reports.profile.selectors import UnitProfile, averages_frame, peer_values, rank_history, unit_profile
 from reports.shared.averages import national_min_units
 
 
@@ -66,6 +71,28 @@ class YearReport:
     years: list[int]  # every year with a figure of the unit, newest first
     profile: UnitProfile = field(repr=False)
     national_min_units: int = 0
+    averages: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)  # the peers', as profile.averages
+    ranks: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)  # among the peers, as profile.ranks
+
+
+def peer_averages_and_ranks(profile: UnitProfile) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return the averages and the ranks of the unit among its peers (see the module's docstring).
+
+    The profile's own are those of the whole level; a department's are recomputed over the departments of
+    its province (one query for the values, one for the province's departments).
+    """
+    unit = profile.unit
+    if unit.level != Level.DEPARTMENT or unit.parent_id is None or profile.values.empty:
+        return profile.averages, profile.ranks
+    codes = list(profile.indicators["code"])
+    peers = peer_values(level=unit.level, codes=codes, years=sorted(int(y) for y in profile.values["year"].unique()))
+    siblings = AdministrativeUnit.objects.filter(level=Level.DEPARTMENT, parent_id=unit.parent_id)
+    peers = peers[peers["unit_id"].isin(set(siblings.values_list("pk", flat=True)))]
+    averages = averages_frame(peers=peers, published=pd.DataFrame(), region="")
+    ranks = rank_history(
+        peers=peers, indicators=profile.indicators, unit_ids=[unit.pk, *(u.pk for u in profile.related)]
+    )
+    return averages, ranks
 
 
 def report_years(profile: UnitProfile) -> list[int]:
@@ -75,13 +102,15 @@ def report_years(profile: UnitProfile) -> list[int]:
 
 
 def year_report(*, unit: AdministrativeUnit, year: int, profile: UnitProfile | None = None) -> YearReport:
-    """Return the report of a unit for one year (a fixed number of queries: those of unit_profile)."""
+    """Return the report of a unit for one year (a fixed number of queries: unit_profile's, and two for a
+    department's peers)."""
     profile = profile or unit_profile(unit=unit, day=year_reference_date(year))
     values = profile.values
     own = values[values["unit_id"] == unit.pk] if not values.empty else values
     this_year = own[own["year"] == year] if not own.empty else own
     last_year = own[own["year"] == year - 1] if not own.empty else own
-    ranks = profile.ranks[profile.ranks["unit_id"] == unit.pk] if not profile.ranks.empty else profile.ranks
+    peer_averages, peer_ranks = peer_averages_and_ranks(profile)
+    ranks = peer_ranks[peer_ranks["unit_id"] == unit.pk] if not peer_ranks.empty else peer_ranks
     threshold = national_min_units(year=year, level=unit.level) or 0
     sources: list[tuple[str, str]] = []
 
@@ -106,7 +135,7 @@ def year_report(*, unit: AdministrativeUnit, year: int, profile: UnitProfile | N
         return int(rows.iloc[0]["computed_rank"]), int(rows.iloc[0]["ranked_units"])
 
     def average(code: str, scope: str) -> Average | None:
-        averages = profile.averages
+        averages = peer_averages
         if averages.empty:
             return None
         rows = averages[(averages["indicator"] == code) & (averages["year"] == year) & (averages["scope"] == scope)]
@@ -157,6 +186,8 @@ def year_report(*, unit: AdministrativeUnit, year: int, profile: UnitProfile | N
         years=report_years(profile),
         profile=profile,
         national_min_units=threshold,
+        averages=peer_averages,
+        ranks=peer_ranks,
     )
 
 
