@@ -21,7 +21,7 @@ from indicators.models import MeasureUnit
 from indicators.params import year_param
 from provinces.models import AdministrativeUnit, year_reference_date
 from reports.shared.cells import unit_label
-from reports.shared.figures import grouped_bar_figure, lines_figure, radar_figure, scatter_figure
+from reports.shared.figures import components_figure, grouped_bar_figure, lines_figure, scatter_figure
 from reports.shared.formatting import format_value
 from reports.shared.links import unit_url
 from reports.shared.page_charts import PageCharts, wide_rows
@@ -153,14 +153,14 @@ def compare_charts(
     x: str,
     y: str,
 ) -> dict:
-    """Add the line, bar, radar and scatter charts to the page; return the correlation summary."""
+    """Add the line, bar, component and scatter charts to the page; return the correlation summary."""
     meta = _meta(indicators)
     labels = {u.pk: unit_label(u) for u in units}
     for code in [c for c in meta if c in set(values["indicator"])]:
         _line_chart(page, meta[code], values[values["indicator"] == code], labels, breaks)
     if year is not None:
         _bar_chart(page, meta, values[values["year"] == year], labels, year)
-        _radar_chart(page, components, labels, year)
+        _components_chart(page, components, labels, year)
     return _scatter_chart(page, meta, scatter, units, x=x, y=y, year=year)
 
 
@@ -216,7 +216,7 @@ def _bar_chart(page: PageCharts, meta: dict, values: pd.DataFrame, labels: dict,
     )
 
 
-def _radar_chart(page: PageCharts, components: pd.DataFrame, labels: dict, year: int) -> None:
+def _components_chart(page: PageCharts, components: pd.DataFrame, labels: dict, year: int) -> None:
     frame = pd.DataFrame(
         {
             "unit": [labels[u] for u in components["unit_id"]],
@@ -231,9 +231,9 @@ def _radar_chart(page: PageCharts, components: pd.DataFrame, labels: dict, year:
         }
     )
     page.add(
-        chart_id="radar-components",
+        chart_id="components",
         title=_("PAR Index component areas, %(year)s") % {"year": year},
-        figure=radar_figure(frame),
+        figure=components_figure(frame, x_title=_("Points")),
         columns=[_("Province"), _("Component area"), _("Points")],
         rows=[
             [r.unit, r.component, format_value(float(r.value), decimals=2, measure_unit="points")]

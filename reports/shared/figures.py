@@ -179,6 +179,42 @@ def grouped_bar_figure(frame: pd.DataFrame, *, y_title: str) -> Figure | None:
     return _figure(traces, layout)
 
 
+def components_figure(frame: pd.DataFrame, *, x_title: str = "") -> Figure | None:
+    """Return the component scores of several units as grouped horizontal bars, one colour per unit.
+
+    frame columns: unit, component, value. The same figures as ``radar_figure`` (every unit's points in every
+    component), drawn with plotly's cartesian bundle: the full bundle a polar chart needs weighs three times
+    as much, and the long component names read better as rows than around a circle.
+    """
+    data = frame.dropna(subset=["value"])
+    if data.empty:
+        return None
+    # The first component at the top: a categorical y axis runs bottom-up unless reversed.
+    order = [escape(c) for c in dict.fromkeys(data["component"])]
+    traces = []
+    for index, (unit, rows) in enumerate(data.groupby("unit", sort=False)):
+        name = escape(unit)
+        traces.append(
+            {
+                "type": "bar",
+                "orientation": "h",
+                "y": [escape(c) for c in rows["component"]],
+                "x": [float(v) for v in rows["value"]],
+                "name": name,
+                "marker": {"color": PALETTE[index % len(PALETTE)]},
+                "hovertemplate": f"{name}<br>%{{y}}: %{{x}}<extra></extra>",
+            }
+        )
+    units = data["unit"].nunique()
+    layout = _layout(
+        height=max(320, 90 + len(order) * (14 * units + 16)),
+        x=_axis_title(x_title) | {"rangemode": "tozero"},
+        y={"categoryorder": "array", "categoryarray": order, "autorange": "reversed", "gridcolor": "rgba(0,0,0,0)"},
+    )
+    layout["barmode"] = "group"
+    return _figure(traces, layout)
+
+
 def radar_figure(frame: pd.DataFrame) -> Figure | None:
     """Return a polar chart of component scores, one closed trace per unit.
 
