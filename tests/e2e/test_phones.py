@@ -167,6 +167,32 @@ def test_a_chart_png_carries_its_title_and_source_and_its_link_restores_it(page,
     assert "/rankings/?indicator=par_index&year=2023#ranking-bar-block" in link
 
 
+def test_a_copied_chart_link_restores_its_zoom_and_hidden_series(page, country):
+    page.goto("/compare/?units=01,02,03&indicators=par_index&year=2023")
+    draw_every_chart(page)
+    chart = "document.querySelector('[data-figure-id=\"line-par_index\"]')"
+    # What a reader's drag-zoom and legend click do: plotly sets the ranges (autorange off) and hides trace 1.
+    page.evaluate(
+        f"() => Plotly.relayout({chart}, {{'xaxis.range': [2022.25, 2023.125], 'yaxis.range': [86.5, 90.25]}})"
+        f".then(() => Plotly.restyle({chart}, {{visible: 'legendonly'}}, [1]))"
+    )
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.locator("button.chart-link-copy[data-chart='line-par_index']").click()
+    page.locator(".chart-copied").first.wait_for()
+    link = page.evaluate("navigator.clipboard.readText()")
+    assert link.endswith("#line-par_index-block~hide=1~xaxis=2022.25,2023.125~yaxis=86.5,90.25")
+    page.goto("about:blank")
+    page.goto(link)
+    page.wait_for_function(f"{chart} && {chart}.getAttribute('data-drawn') && {chart}._fullLayout")
+    state = page.evaluate(
+        f"() => ({{x: {chart}.layout.xaxis.range, y: {chart}.layout.yaxis.range,"
+        f" visible: {chart}.data.map(t => t.visible || true)}})"
+    )
+    assert state == {"x": [2022.25, 2023.125], "y": [86.5, 90.25], "visible": [True, "legendonly", True]}
+    assert page.evaluate("window.scrollY") > 0  # scrolled to the chart, whose anchor the state follows
+    screenshot(page, "chart_link_restored")
+
+
 def test_a_printed_page_keeps_its_tables_and_charts_within_a4(page, country):
     page.goto("/provinces/01/report/?year=2023")
     draw_every_chart(page)
