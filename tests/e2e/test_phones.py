@@ -12,7 +12,7 @@ import datetime
 import pytest
 
 from indicators.models import AverageScope, PublishedAverage
-from provinces.models import Region
+from provinces.models import Level, Region, UnitType
 from tests.e2e.conftest import screenshot
 from tests.factories import make_indicator, make_source, make_unit, make_value
 
@@ -36,6 +36,7 @@ PAGES = [
     "/search/?q=quang",
     "/import-format/",
     "/provinces/01/report/?year=2023",
+    "/units/department/01001/report/?year=2023",
 ]
 
 
@@ -68,6 +69,23 @@ def country():
     make_unit(code="95", short_name="Quảng Ninh", valid_from=None, valid_to=datetime.date(2025, 6, 30))
     make_unit(code="95", short_name="Quảng Ninh", valid_from=datetime.date(2025, 7, 1), valid_to=None)
     PublishedAverage.objects.create(indicator=par, year=2023, scope=AverageScope.NATIONAL, value="86.5", source=source)
+    # Hà Nội's departments, appraised by the city (the agency yearly report): long names and a long decision.
+    decision = make_source(
+        title="Quyết định số 1234/QĐ-UBND ngày 15/02/2024 của UBND thành phố Hà Nội công bố Chỉ số cải cách hành "
+        "chính năm 2023 của các sở, ban, ngành",
+        url="https://hanoi.example.org/quyet-dinh/1234-qd-ubnd-cong-bo-chi-so-cai-cach-hanh-chinh-nam-2023",
+    )
+    for index, name in enumerate(["Sở Nội vụ", "Sở Tư pháp", "Sở Kế hoạch và Đầu tư", "Sở Tài nguyên và Môi trường"]):
+        department = make_unit(
+            level=Level.DEPARTMENT,
+            code=f"01{index + 1:03d}",
+            short_name=f"{name} thành phố Hà Nội",
+            unit_type=UnitType.DEPARTMENT,
+            parent=units[0],
+            valid_to=None,
+        )
+        make_value(indicator=par, unit=department, year=2023, value=f"{92 - index * 1.5:.2f}", source=decision)
+        make_value(indicator=par, unit=department, year=2022, value=f"{89 - index:.2f}", source=decision)
     return units
 
 
