@@ -7,6 +7,8 @@ reaches the chart (axis titles, unit and series names, hover text) goes through
 from data. Titles are not drawn inside the figure: the page's figure caption carries them.
 """
 
+import textwrap
+
 import pandas as pd
 
 from reports.shared.charts import PALETTE, Figure, base_layout, escape
@@ -189,8 +191,13 @@ def components_figure(frame: pd.DataFrame, *, x_title: str = "") -> Figure | Non
     data = frame.dropna(subset=["value"])
     if data.empty:
         return None
-    # The first component at the top: a categorical y axis runs bottom-up unless reversed.
-    order = [escape(c) for c in dict.fromkeys(data["component"])]
+
+    # Long area names wrapped onto lines of ~24 characters, so that a phone keeps room for the bars; the
+    # first component at the top (a categorical y axis runs bottom-up unless reversed).
+    def label(component: str) -> str:
+        return "<br>".join(escape(line) for line in textwrap.wrap(str(component), width=24)) or escape(component)
+
+    order = [label(c) for c in dict.fromkeys(data["component"])]
     traces = []
     for index, (unit, rows) in enumerate(data.groupby("unit", sort=False)):
         name = escape(unit)
@@ -198,7 +205,7 @@ def components_figure(frame: pd.DataFrame, *, x_title: str = "") -> Figure | Non
             {
                 "type": "bar",
                 "orientation": "h",
-                "y": [escape(c) for c in rows["component"]],
+                "y": [label(c) for c in rows["component"]],
                 "x": [float(v) for v in rows["value"]],
                 "name": name,
                 "marker": {"color": PALETTE[index % len(PALETTE)]},
@@ -212,6 +219,8 @@ def components_figure(frame: pd.DataFrame, *, x_title: str = "") -> Figure | Non
         y={"categoryorder": "array", "categoryarray": order, "autorange": "reversed", "gridcolor": "rgba(0,0,0,0)"},
     )
     layout["barmode"] = "group"
+    # The legend above the bars: below, it would crowd the points axis's title.
+    layout["legend"] = {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0}
     return _figure(traces, layout)
 
 
