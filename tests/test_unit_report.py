@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from indicators.models import AverageScope, PublishedAverage
 from provinces.models import Level, UnitType
 from tests.factories import make_indicator, make_source, make_unit, make_value
 
@@ -96,6 +97,12 @@ def test_a_ministry_is_ranked_among_the_ministries(client, db):
         make_value(indicator=par, unit=ministry, year=2023, value=f"{80 + index:.2f}", source=source)
     html = client.get("/units/ministry/1004/report/", {"year": "2023"}).content.decode()
     assert "1/4" in html and "Các bộ, cơ quan ngang bộ" in html
+    assert "81,50% (trung bình của 4 đơn vị có số liệu)" in html
+    # Where the ministries' average is published, the report gives it, cited.
+    moha = make_source(title="Bộ Nội vụ: trung bình các bộ 2023", url="https://moha.example.org/tb")
+    PublishedAverage.objects.create(indicator=par, year=2023, scope=AverageScope.MINISTRIES, value="82.10", source=moha)
+    html = client.get("/units/ministry/1004/report/", {"year": "2023"}).content.decode()
+    assert "82,10% (chính thức [2])" in html and "Bộ Nội vụ: trung bình các bộ 2023" in html
 
 
 def test_an_unknown_level_or_unit_is_a_404_and_a_year_without_data_says_so(client, agencies):

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 from django.utils.translation import get_language
 
-from indicators.models import AverageScope, Direction
+from indicators.models import AverageScope, Direction, PublishedAverage
 from provinces.models import AdministrativeUnit, Level, year_reference_date
 from reports.profile.selectors import UnitProfile, averages_frame, peer_values, rank_history, unit_profile
 from reports.shared.averages import national_min_units
@@ -82,6 +82,8 @@ def peer_averages_and_ranks(profile: UnitProfile) -> tuple[pd.DataFrame, pd.Data
     its province (one query for the values, one for the province's departments).
     """
     unit = profile.unit
+    if unit.level == Level.MINISTRY and not profile.values.empty:
+        return ministries_averages(profile), profile.ranks
     if unit.level != Level.DEPARTMENT or unit.parent_id is None or profile.values.empty:
         return profile.averages, profile.ranks
     codes = list(profile.indicators["code"])
@@ -93,6 +95,27 @@ def peer_averages_and_ranks(profile: UnitProfile) -> tuple[pd.DataFrame, pd.Data
         peers=peers, indicators=profile.indicators, unit_ids=[unit.pk, *(u.pk for u in profile.related)]
     )
     return averages, ranks
+
+
+def ministries_averages(profile: UnitProfile) -> pd.DataFrame:
+    """Return a ministry's peers' averages: the official average of the ministries where one is published
+    (scope ``ministries``), else the mean of the ministries with a figure (one query)."""
+    columns = ["indicator", "year", "scope", "value", "official", "n", "source_title", "source_url"]
+    rows = PublishedAverage.objects.filter(
+        scope=AverageScope.MINISTRIES, indicator__code__in=list(profile.indicators["code"])
+    ).values_list("indicator__code", "year", "value", "source__title", "source__url")
+    official = pd.DataFrame(
+        [
+            (code, year, AverageScope.NATIONAL, float(value), True, pd.NA, title, url)
+            for code, year, value, title, url in rows
+        ],
+        columns=columns,
+    )
+    if official.empty:
+        return profile.averages
+    merged = pd.concat([official.astype(object), profile.averages.astype(object)], ignore_index=True)
+    # Official rows first: where both exist, the published average wins over the computed mean.
+    return merged.drop_duplicates(subset=["indicator", "year", "scope"], keep="first").reset_index(drop=True)
 
 
 def report_years(profile: UnitProfile) -> list[int]:
@@ -158,6 +181,8 @@ def year_report(*, unit: AdministrativeUnit, year: int, profile: UnitProfile | N
         previous = figure(last_year, indicator.code)
         rank, ranked = rank_of(indicator.code, year)
         previous_rank, _ = rank_of(indicator.code, year - 1)
+        # The figure's own source is numbered before the averages' sources.
+        number = source_number(str(current["source_title"] or ""), str(current["source_url"] or ""))
         lines.append(
             ReportLine(
                 code=indicator.code,
@@ -175,7 +200,7 @@ def year_report(*, unit: AdministrativeUnit, year: int, profile: UnitProfile | N
                 rank_basis=str(current["rank_basis"] or ""),
                 national=average(indicator.code, AverageScope.NATIONAL),
                 regional=average(indicator.code, AverageScope.REGION) if unit.region else None,
-                source_number=source_number(str(current["source_title"] or ""), str(current["source_url"] or "")),
+                source_number=number,
             )
         )
     return YearReport(
