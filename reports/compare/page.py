@@ -9,12 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config.i18n import localised
+from indicators.figures import grouped_bar_figure, lines_figure, radar_figure, scatter_figure
+from indicators.formatting import format_value
 from indicators.models import MeasureUnit
 from provinces.models import AdministrativeUnit, year_reference_date
 from reports.compare.forms import CompareQuery
 from reports.shared.cells import unit_label
-from reports.shared.figures import grouped_bar_figure, lines_figure, radar_figure, scatter_figure
-from reports.shared.formatting import format_value
 from reports.shared.links import unit_url
 from reports.shared.page_charts import PageCharts, wide_rows
 

@@ -5,6 +5,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from indicators.formatting import format_value
 from reports.indicator.forms import IndicatorForm
 from reports.indicator.page import catalogue_groups, indicator_charts
 from reports.indicator.selectors import (
@@ -15,7 +16,6 @@ from reports.indicator.selectors import (
     national_averages,
     provinces_of_year,
 )
-from reports.shared.formatting import format_value
 from reports.shared.links import safe_url
 from reports.shared.page_charts import PageCharts, chart_download, page_base
 from reports.shared.sources import source_badge

@@ -5,15 +5,15 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
+from indicators.averages import average_text
 from indicators.models import Indicator
 from indicators.params import year_param
+from indicators.rankings import Ranking, ranking, years_with_data
 from provinces.models import REORGANISATION_DATE, AdministrativeUnit, Level, year_reference_date
 from reports.rankings.forms import RankingForm
 from reports.rankings.page import export_basename, ranking_charts, region_label
-from reports.rankings.selectors import Ranking, ranking, years_with_data
 from reports.rankings.tables import RankingTable, export_columns, export_rows, ranking_page, ranking_rows
 from reports.reads import province_choices
-from reports.shared.averages import average_text
 from reports.shared.downloads import table_response
 from reports.shared.links import url_with
 from reports.shared.paging import page_urls

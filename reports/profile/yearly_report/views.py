@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from config.params import digits_param
+from indicators.charts import chart_context
 from indicators.exports import attachment
 from provinces.models import AdministrativeUnit, Level, year_reference_date
 from reports.profile.selectors import unit_at, unit_profile, unit_versions
@@ -18,7 +19,6 @@ from reports.profile.yearly_report.documents import PdfFontMissing, docx_bytes, 
 from reports.profile.yearly_report.images import ChartImagesUnavailable, figure_images
 from reports.profile.yearly_report.page import report_text
 from reports.profile.yearly_report.selectors import YearReport, report_years, year_report
-from reports.shared.charts import chart_context
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 EARLIEST_YEAR = 1990

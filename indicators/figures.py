@@ -3,13 +3,13 @@
 No ORM, no request: each builder takes a long DataFrame and returns a Figure, or None when there
 is nothing to draw (the page then says so instead of showing an empty axis). Every string that
 reaches the chart (axis titles, unit and series names, hover text) goes through
-``reports.shared.charts.escape``, because plotly renders a subset of HTML in them and unit names come
+``indicators.charts.escape``, because plotly renders a subset of HTML in them and unit names come
 from data. Titles are not drawn inside the figure: the page's figure caption carries them.
 """
 
 import pandas as pd
 
-from reports.shared.charts import PALETTE, Figure, base_layout, escape
+from indicators.charts import PALETTE, Figure, base_layout, escape
 
 GREY = "#6b6b6b"
 GRID = "#e5e5e5"
