@@ -16,7 +16,7 @@ from reports.compare.page import pearson
 from tests.factories import make_indicator, make_unit, make_value
 from tests.merger_units import build_merger
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_client")]
 
 COMPARE_QUERIES = 12
 
@@ -37,11 +37,6 @@ def data():
         make_value(indicator=m.par, unit=unit, year=2022, value=78 + index)
     make_value(indicator=m.par, unit=m.bac_ninh_new, year=2025, value="91")
     return m, sipas
-
-
-@pytest.fixture(autouse=True)
-def english(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
 
 def test_two_to_eight_units_are_compared(client, data):

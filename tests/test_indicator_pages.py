@@ -14,7 +14,7 @@ from reports.indicator.page import movers
 from tests.factories import make_indicator, make_source, make_unit, make_value
 from tests.merger_units import build_merger
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_client")]
 
 DETAIL_QUERIES = 10
 LIST_QUERIES = 4
@@ -22,11 +22,6 @@ LIST_QUERIES = 4
 
 def detail(client, code: str = "par_index", query: str = ""):
     return client.get(reverse("reports:indicator", args=[code]) + (f"?{query}" if query else ""))
-
-
-@pytest.fixture(autouse=True)
-def english(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
 
 @pytest.fixture
