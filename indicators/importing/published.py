@@ -17,6 +17,7 @@ from urllib.parse import unquote, urlsplit
 
 from django.db import transaction
 
+from indicators.importing.columns import FIGURE_TEXT_COLUMNS
 from indicators.importing.service import ImportReport, values_import
 from indicators.models import AverageScope, DisputedFigure, Indicator, PublishedAverage, Source, Value
 from indicators.services import history_channel
@@ -44,15 +45,7 @@ LONG_COLUMNS = [
     "indicator",
     "value",
     "rank",
-    "rank_basis",
-    "qualifier",
-    "note",
-    "source_title",
-    "source_url",
-    "source_publisher",
-    "source_date",
-    "source_details",
-    "source_class",
+    *FIGURE_TEXT_COLUMNS,
 ]
 DISPUTES_FILE = "disputed.csv"
 DISPUTE_COLUMNS = [
