@@ -10,7 +10,7 @@ YEAR_MESSAGE = _("The year must be written as four digits, e.g. 2023.")
 
 
 class YearlyReportForm(forms.Form):
-    year = YearField(required=False, error_messages={"invalid": YEAR_MESSAGE})
+    year = YearField(label=_("Year"), required=False, error_messages={"invalid": YEAR_MESSAGE})
 
     def clean_year(self) -> int | None:
         year = self.cleaned_data["year"]
