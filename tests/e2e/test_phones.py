@@ -13,7 +13,7 @@ import pytest
 
 from indicators.models import AverageScope, PublishedAverage
 from provinces.models import Level, Region, UnitType
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import draw_every_chart, screenshot
 from tests.factories import make_indicator, make_source, make_unit, make_value
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -87,19 +87,6 @@ def country():
         make_value(indicator=par, unit=department, year=2023, value=f"{92 - index * 1.5:.2f}", source=decision)
         make_value(indicator=par, unit=department, year=2022, value=f"{89 - index:.2f}", source=decision)
     return units
-
-
-def draw_every_chart(tab) -> int:
-    """Scroll each chart into view (they are drawn lazily), wait until plotly.js drew it; return the count."""
-    charts = tab.locator(".chart[data-figure-id]")
-    count = charts.count()
-    for index in range(count):
-        chart = charts.nth(index)
-        if not chart.is_visible():  # inside a closed <details> or a hidden tab
-            continue
-        chart.scroll_into_view_if_needed()
-        chart.locator(".main-svg").first.wait_for()
-    return count
 
 
 def overflow(tab) -> dict:

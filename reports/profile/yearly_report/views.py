@@ -13,19 +13,19 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from config.params import digits_param
+from indicators.charts import chart_context
 from indicators.exports import attachment
 from provinces.models import AdministrativeUnit, Level, year_reference_date
 from reports.profile.selectors import unit_at, unit_profile, unit_versions
 from reports.profile.yearly_report.charts import figure_table, for_document, report_figures
 from reports.profile.yearly_report.documents import PdfFontMissing, docx_bytes, pdf_bytes
+from reports.profile.yearly_report.forms import YearlyReportForm
 from reports.profile.yearly_report.images import ChartImagesUnavailable, figure_images
 from reports.profile.yearly_report.page import report_text
 from reports.profile.yearly_report.selectors import YearReport, report_years, year_report
-from reports.shared.charts import chart_context
 from reports.shared.links import profile_url
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-EARLIEST_YEAR = 1990
 
 
 def _unit_for(level: str, code: str, year: int | None) -> AdministrativeUnit | None:
@@ -36,16 +36,6 @@ def _unit_for(level: str, code: str, year: int | None) -> AdministrativeUnit | N
         versions = unit_versions(level=level, code=code)
         found = versions[-1] if versions else None
     return found
-
-
-def _year_param(raw: str | None) -> tuple[int | None, str]:
-    if not raw:
-        return None, ""
-    text = digits_param(raw, max_length=4)
-    year = int(text) if text else None
-    if year is None or not EARLIEST_YEAR <= year <= timezone.localdate().year:
-        return None, _("The year must be written as four digits, e.g. 2023.")
-    return year, ""
 
 
 def _report_url(unit: AdministrativeUnit) -> str:
@@ -67,10 +57,11 @@ def unit_report(request: HttpRequest, level: str, code: str) -> HttpResponse:
 
 
 def _report(request: HttpRequest, *, level: str, code: str) -> HttpResponse:
-    year, error = _year_param(request.GET.get("year"))
-    context: dict[str, object] = {"code": code[:10], "level_label": Level(level).label}
-    if error:
-        return render(request, "reports/yearly_report.html", {**context, "error": error}, status=400)
+    form = YearlyReportForm(request.GET)
+    context: dict[str, object] = {"form": form, "code": code[:10], "level_label": Level(level).label}
+    if not form.is_valid():
+        return render(request, "reports/yearly_report.html", context, status=400)
+    year = form.cleaned_data["year"]
     unit = _unit_for(level, code, year) if digits_param(code, max_length=5) else None
     if unit is None:
         return render(request, "reports/yearly_report.html", context, status=404)
