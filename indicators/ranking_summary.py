@@ -3,7 +3,7 @@
 RankingRow and RankingAverage (see their docstrings) hold, for every indicator-year, each unit's
 competition ranks in its three scopes (the level nationally, within its province, within its region),
 the change from the previous year and the computed averages with their n. They are derived from the
-public values only, with the same rules as the ranking page's pandas path (reports.rankings.selectors),
+public values only, with the same rules as the ranking page's pandas path (indicators.rankings),
 which stays the reference: ``summary_differences`` compares the stored rows with a recomputation.
 
 Written by ``refresh`` for the indicator-years a write changed (indicators.services calls it in the
@@ -21,6 +21,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 
 from indicators.models import Direction, Indicator, RankingAverage, RankingRow, Value, ValueStatus
+from indicators.ranking import competition_ranks  # noqa: F401  (the rule the summary shares with the pages)
 from provinces.models import AdministrativeUnit, Level
 
 #: Levels whose rankings are within a province (the ``within`` of the ranking page).
@@ -64,27 +65,15 @@ AVERAGE_FIELDS = [
 ]
 
 
-def competition_ranks(values: pd.Series, *, direction: str) -> pd.Series:
-    """Return the standard competition rank of each value (ties share the best rank: 1, 2, 2, 4).
-
-    Higher is better unless the direction says lower; neutral indicators (counts whose size
-    depends on the province's size) are ranked by size, largest first, as a plain ordering.
-    Missing values get no rank (<NA>) and do not count towards the ranks of others.
-    """
-    ascending = direction == Direction.LOWER
-    ranks = values.astype("Float64").rank(method="min", ascending=ascending, na_option="keep")
-    return ranks.astype("Int64")
-
-
 def _grouped_ranks(values: pd.Series, groups: pd.Series, *, direction: str) -> pd.Series:
-    """Return competition_ranks within each group (rows without a group get none)."""
+    """Return indicators.ranking.competition_ranks within each group (rows without a group get none)."""
     ascending = direction == Direction.LOWER
     ranks = values.astype("Float64").groupby(groups).rank(method="min", ascending=ascending, na_option="keep")
     return ranks.astype("Int64")
 
 
 def _mean(values: pd.Series) -> tuple[float | None, int]:
-    """Return the mean and n exactly as reports.shared.averages.computed_average computes them."""
+    """Return the mean and n exactly as indicators.averages.computed_average computes them."""
     known = values.dropna()
     return (float(known.mean()) if len(known) else None), len(known)
 
@@ -126,7 +115,7 @@ def _scope_ranks(rows: pd.DataFrame, groups: pd.Series | None, *, direction: str
     """Return the rank, previous_rank and rank_change of each row within its group (None: one group).
 
     previous_rank/rank_change compare like for like: among the units with a value in both years
-    (reports.rankings.selectors._with_rank_change).
+    (indicators.rankings._with_rank_change).
     """
     value, previous = rows["value_f"], rows["previous_f"]
     if groups is None:

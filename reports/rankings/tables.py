@@ -12,10 +12,11 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from config.params import id_param
+from indicators.formatting import format_change, format_value, is_missing
 from indicators.models import Indicator, Qualifier, RankBasis, SourceClass
+from indicators.rankings import Ranking, ranking, summary_ranking_page
 from provinces.models import AdministrativeUnit, Region
-from reports.rankings.selectors import Ranking, ranking, summary_ranking_page
-from reports.shared.formatting import format_change, format_value, is_missing
 from reports.shared.links import profile_url_maker, safe_url
 from reports.shared.paging import Page, page_of
 from reports.shared.sources import disputes_html, is_weak, source_link, weak_mark
@@ -381,9 +382,9 @@ def ranking_table_rows(
             region=region,
             within=within,
             figures=figures,
-            asked_page=asked_page,
-            page_size=PAGE_SIZE,
             highlight=highlight,
+            find_highlight=id_param(asked_page) is None,
+            paginate=lambda n_rows, wanted: page_of(n_rows, asked=asked_page, page_size=PAGE_SIZE, wanted_index=wanted),
         )
         if read is not None:
             return RankingRows(

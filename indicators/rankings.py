@@ -1,5 +1,6 @@
-"""The ranking page's reads (also the API's): one indicator-year ranked, with averages and disputes."""
+"""The ranking read: one indicator-year ranked, with averages and disputes (the rankings page and the API)."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -7,16 +8,13 @@ from django.db import connection
 from django.db.models import F, Q
 from django.db.models.functions import Collate
 
-from config.params import id_param
+from indicators.averages import Average, computed_average
 from indicators.models import AverageScope, Indicator, PublishedAverage, RankingAverage, RankingRow
 from indicators.preview import preview_scope
-from indicators.selectors import public_values
+from indicators.ranking import competition_ranks
+from indicators.selectors import disputes_by_value, public_values
 from provinces.managers import in_force_q
 from provinces.models import AdministrativeUnit, Level, year_reference_date
-from reports.reads import disputes_by_value
-from reports.shared.averages import Average, computed_average
-from reports.shared.paging import Page, page_of
-from reports.shared.ranking import competition_ranks
 
 RANKING_COLUMNS = [
     "unit_id",
@@ -240,7 +238,7 @@ class RankingPageRead:
 
     ranking: Ranking
     records: list[dict]  # the page's rows, in display order, as the pandas path's ranking.rows records
-    page: Page
+    page: object  # what ``paginate`` returned (reports.shared.paging.Page)
     missing: int  # units with neither a value nor a published rank
     only_with_figures: bool
     has_published_ranks: bool
@@ -259,9 +257,9 @@ def summary_ranking_page(
     region: str,
     within: AdministrativeUnit | None,
     figures: str,
-    asked_page: str,
-    page_size: int,
     highlight: str,
+    find_highlight: bool,
+    paginate: Callable[[int, int], object],
 ) -> RankingPageRead | None:
     """Return one page of the ranking from the summary (indicators.ranking_summary), or None when it cannot answer.
 
@@ -269,7 +267,8 @@ def summary_ranking_page(
     exports, other sort orders, a staff preview and when the summary holds nothing for this indicator-year):
     one query for the scope's counts and averages, one for the page's rows (ORDER BY rank LIMIT …), the
     published averages for provinces and ministries, the disputes of the page's values, and the ranked units'
-    codes only when a highlighted unit's page is wanted (``asked_page``: ?page=, as ``page_of`` reads it);
+    codes only when ``find_highlight`` (the highlighted unit's page is wanted). ``paginate(n_rows, wanted_index)``
+    returns the page to show (its ``shown`` slice is read);
     ``figures``: "with", "all" or "" (as the form's).
     """
     if preview_scope() is not None or (region and within is not None):
@@ -305,10 +304,10 @@ def summary_ranking_page(
     )
     n_shown = shown_scope.n_figures if only_with_figures else shown_scope.n_units
     wanted = 0
-    if highlight and id_param(asked_page) is None:
+    if highlight and find_highlight:
         codes = list(ordered.values_list("unit__code", flat=True))
         wanted = codes.index(highlight) if highlight in codes else 0
-    page = page_of(n_shown, asked=asked_page, page_size=page_size, wanted_index=wanted)
+    page = paginate(n_shown, wanted)
     columns = {  # the pandas path's record's keys → the summary's columns (the ranks: the scope's)
         "unit_id": "unit_id",
         "code": "unit__code",

@@ -2,7 +2,19 @@
 
 import pandas as pd
 
-from indicators.ranking_summary import competition_ranks  # noqa: F401  (one rule for the pages and the summary)
+from indicators.models import Direction
+
+
+def competition_ranks(values: pd.Series, *, direction: str) -> pd.Series:
+    """Return the standard competition rank of each value (ties share the best rank: 1, 2, 2, 4).
+
+    Higher is better unless the direction says lower; neutral indicators (counts whose size
+    depends on the province's size) are ranked by size, largest first, as a plain ordering.
+    Missing values get no rank (<NA>) and do not count towards the ranks of others.
+    """
+    ascending = direction == Direction.LOWER
+    ranks = values.astype("Float64").rank(method="min", ascending=ascending, na_option="keep")
+    return ranks.astype("Int64")
 
 
 def grouped_competition_ranks(values: pd.Series, *, groups: list[pd.Series], lower_is_better: pd.Series) -> pd.Series:
