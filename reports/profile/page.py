@@ -9,7 +9,7 @@ import pandas as pd
 from django.utils.translation import gettext as _
 
 from config.i18n import localised
-from indicators.models import AverageScope, MeasureUnit
+from indicators.models import AverageScope, IndicatorGroup, MeasureUnit
 from provinces.models import Level
 from reports.profile.selectors import MIN_UNITS_FOR_COMPUTED_AVERAGE, UnitProfile
 from reports.shared.averages import stands_for_the_country
@@ -18,6 +18,7 @@ from reports.shared.figures import lines_figure, rank_figure
 from reports.shared.formatting import format_value, is_missing
 from reports.shared.page_charts import PageCharts, wide_rows
 from reports.shared.paging import page_of
+from reports.shared.sources import SourceList
 
 
 def indicator_meta(profile: UnitProfile) -> dict[str, dict]:
@@ -36,8 +37,12 @@ def ordered_units(profile: UnitProfile) -> list[tuple[int, str, str]]:
     return units
 
 
-def value_table(profile: UnitProfile) -> dict:
-    """Return the indicator × year table: one row per indicator and unit that has values."""
+def value_table(profile: UnitProfile, *, sources: SourceList) -> dict:
+    """Return the indicator × year table: one row per indicator and unit that has values, by indicator group.
+
+    Each cell names its source by its number in ``sources`` (the page lists them once); a row that starts a
+    new indicator group carries the group's name (``group``), shown as a heading row.
+    """
     values = profile.values
     if values.empty:
         return {"years": [], "rows": []}
@@ -48,7 +53,7 @@ def value_table(profile: UnitProfile) -> dict:
     grouped: dict[tuple[str, int], dict[int, dict]] = {}
     for record in values.to_dict("records"):
         grouped.setdefault((record["indicator"], record["unit_id"]), {})[int(record["year"])] = record
-    rows = []
+    rows, group = [], None
     for code, info in meta.items():
         first = True
         for unit_id, label, kind in units:
@@ -60,24 +65,33 @@ def value_table(profile: UnitProfile) -> dict:
                     by_year[y],
                     decimals=info["decimals"],
                     measure_unit=info["measure_unit"],
+                    sources=sources,
                     disputes=profile.disputes.get(by_year[y]["value_id"]),
                 )
                 if y in by_year
                 else None
                 for y in years
             ]
+            starts_group = first and info["group"] != group
             rows.append(
                 {
                     "indicator": info["label"],
                     "code": code,
                     "first": first,
+                    "group": _group_label(info["group"]) if starts_group else "",
                     "unit": label,
                     "is_main": kind == "unit",
                     "cells": cells,
                 }
             )
+            if first:
+                group = info["group"]
             first = False
     return {"years": years, "rows": rows}
+
+
+def _group_label(group: str) -> str:
+    return str(IndicatorGroup(group).label) if group in IndicatorGroup.values else group
 
 
 LINE_COLUMNS = ["series", "kind", "year", "value"]
@@ -172,6 +186,8 @@ def profile_charts(profile: UnitProfile, *, csv_base: str) -> PageCharts:
             csv_columns=["year", *series],
             csv_rows=raw,
             note=" ".join(_("Series break in %(year)s: %(note)s") % {"year": y, "note": n} for y, n in breaks),
+            # One table per indicator would double the page at national scale: each is fetched when opened.
+            table_on_demand=True,
         )
     rank_chart(profile, page)
     return page
@@ -280,6 +296,7 @@ def rank_chart(profile: UnitProfile, page: PageCharts) -> None:
             "Computed ranks are among the units of the same level that have a value that year (1-2-2-4 for ties); "
             "published ranks are those printed by the source."
         ),
+        table_on_demand=True,  # a row per indicator, unit and year: ~150 kB for a merged province
     )
 
 
@@ -287,11 +304,12 @@ def rank_chart(profile: UnitProfile, page: PageCharts) -> None:
 CHILDREN_PAGE_SIZE = 20
 
 
-def children_table(profile: UnitProfile, *, asked_page: str = "") -> dict:
+def children_table(profile: UnitProfile, *, sources: SourceList, asked_page: str = "") -> dict:
     """Return the subordinate units with their latest value per indicator (and the year of it), one page of them.
 
     The units with figures are shown CHILDREN_PAGE_SIZE at a time (``asked_page``: the ``?units_page=``
-    parameter, ASCII digits); the cells are built for the page's units only. Units without figures are listed.
+    parameter, ASCII digits); the cells are built for the page's units only, their sources numbered in
+    ``sources``. Units without figures are listed.
     """
     latest = profile.children_values
     if latest.empty:
@@ -323,7 +341,7 @@ def children_table(profile: UnitProfile, *, asked_page: str = "") -> dict:
             if r is None:
                 cells.append(None)
                 continue
-            cell = value_cell(r, decimals=r["decimals"], measure_unit=r["measure_unit"])
+            cell = value_cell(r, decimals=r["decimals"], measure_unit=r["measure_unit"], sources=sources)
             cell["year"] = int(r["year"])
             cells.append(cell)
         rows.append({"unit": child, "cells": cells})

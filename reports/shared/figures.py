@@ -15,6 +15,9 @@ GREY = "#6b6b6b"
 GRID = "#e5e5e5"
 #: Line styles by kind of series: the unit itself, a predecessor/successor, an official or computed average.
 DASHES = {"unit": "solid", "related": "dashdot", "official": "dash", "computed": "dot"}
+#: Hover text of a line: the trace's own name (plotly.js fills it in), not a second copy of it in each trace's
+#: JSON — a profile's rank history has a trace per indicator and unit, whose long names made half its figure.
+NAME_HOVER = "%{fullData.name}<br>%{x}: %{y}<extra></extra>"
 
 
 def _figure(traces: list[dict], layout: dict) -> Figure:
@@ -116,7 +119,7 @@ def lines_figure(
                 "name": name,
                 "line": {"color": colour, "dash": DASHES.get(kind, "solid"), "width": 2.5 if kind == "unit" else 1.5},
                 "marker": {"size": 7 if kind in ("unit", "related") else 5},
-                "hovertemplate": f"{name}<br>%{{x}}: %{{y}}<extra></extra>",
+                "hovertemplate": NAME_HOVER,
             }
         )
         years += [year for year, _value, _kind in points]
@@ -146,7 +149,7 @@ def rank_figure(frame: pd.DataFrame, *, y_title: str) -> Figure | None:
                 "mode": "lines+markers",
                 "name": name,
                 "line": {"color": PALETTE[index % len(PALETTE)]},
-                "hovertemplate": f"{name}<br>%{{x}}: %{{y}}<extra></extra>",
+                "hovertemplate": NAME_HOVER,
             }
         )
     y_axis = {"autorange": "reversed", "tickformat": "d", **_axis_title(y_title)}
