@@ -5,7 +5,10 @@ hands the result here. Each chart comes with its display table (strings in the a
 and its raw CSV rows (unlocalised numbers), so the figure, the table and the download agree.
 """
 
+from html import escape
+
 import pandas as pd
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from config.i18n import localised
@@ -17,7 +20,7 @@ from reports.shared.cells import rank_text, unit_label, value_cell
 from reports.shared.figures import lines_figure, rank_figure
 from reports.shared.formatting import format_value, is_missing
 from reports.shared.page_charts import PageCharts, wide_rows
-from reports.shared.paging import page_of
+from reports.shared.paging import Page, page_of
 from reports.shared.sources import SourceList
 
 
@@ -53,7 +56,7 @@ def value_table(profile: UnitProfile, *, sources: SourceList) -> dict:
     grouped: dict[tuple[str, int], dict[int, dict]] = {}
     for record in values.to_dict("records"):
         grouped.setdefault((record["indicator"], record["unit_id"]), {})[int(record["year"])] = record
-    rows, group = [], None
+    rows, group, rank_word = [], None, _("rank")
     for code, info in meta.items():
         first = True
         for unit_id, label, kind in units:
@@ -82,12 +85,42 @@ def value_table(profile: UnitProfile, *, sources: SourceList) -> dict:
                     "unit": label,
                     "is_main": kind == "unit",
                     "cells": cells,
+                    "cells_html": cells_html(cells, rank_word=rank_word),
                 }
             )
             if first:
                 group = info["group"]
             first = False
     return {"years": years, "rows": rows}
+
+
+def cells_html(cells: list[dict | None], *, rank_word: str = "", with_year: bool = False) -> SafeString:
+    """Return the <td> cells of one row of figures: the figure (its note on hover), its source's number, marks.
+
+    Written here rather than in the template: a national-scale profile has ~2,000 such cells, and the
+    template engine's per-cell tags and lookups were the largest part of the page's time. Every text
+    is escaped; ``disputes`` is already safe HTML (reports.shared.sources.disputes_html).
+    """
+    parts = []
+    for cell in cells:
+        if cell is None:
+            parts.append("<td>—</td>")
+            continue
+        text = escape(cell["text"] or cell["rank"]) if with_year else escape(cell["text"])
+        if cell["note"] and not with_year:
+            text = f'<span title="{escape(cell["note"])}">{text}</span>'
+        number = cell["source"]
+        html = f'<td>{text}<a href="#src{number}">{number}</a>{"†" if cell["weak"] else ""}'
+        if with_year:
+            html += f"<small>({cell['year']})</small>"
+        else:
+            if cell["rank"]:
+                html += f"<small>{escape(rank_word)} {escape(cell['rank'])}</small>"
+            if cell["corrected"]:
+                html += f'<small class="corrected">{escape(cell["corrected"])}</small>'
+            html += cell["disputes"]
+        parts.append(html + "</td>")
+    return mark_safe("".join(parts))  # noqa: S308 — built from escaped text and safe dispute HTML
 
 
 def _group_label(group: str) -> str:
@@ -304,37 +337,39 @@ def rank_chart(profile: UnitProfile, page: PageCharts) -> None:
 CHILDREN_PAGE_SIZE = 20
 
 
-def children_table(profile: UnitProfile, *, sources: SourceList, asked_page: str = "") -> dict:
-    """Return the subordinate units with their latest value per indicator (and the year of it), one page of them.
+def children_page(profile: UnitProfile, *, asked_page: str = "") -> tuple[list, list, Page]:
+    """Return the subordinate units with figures on the asked page, those without figures, and the page.
 
     The units with figures are shown CHILDREN_PAGE_SIZE at a time (``asked_page``: the ``?units_page=``
-    parameter, ASCII digits); the cells are built for the page's units only, their sources numbered in
-    ``sources``. Units without figures are listed.
+    parameter, ASCII digits); the view then reads the figures of that page's units only.
     """
-    latest = profile.children_values
+    with_values = profile.children_with_values
+    shown = [child for child in profile.children if child.pk in with_values]
+    without = [child for child in profile.children if child.pk not in with_values]
+    if not shown:
+        return [], without, page_of(0, asked="", page_size=1)
+    page = page_of(len(shown), asked=asked_page, page_size=CHILDREN_PAGE_SIZE)
+    return shown[page.shown], without, page
+
+
+def children_table(children: list, *, latest: pd.DataFrame, without: list, page: Page, sources: SourceList) -> dict:
+    """Return one page of subordinate units with their latest value per indicator (and the year of it).
+
+    ``latest`` holds the latest value of each of ``children`` per indicator (selectors.children_latest);
+    the cells' sources are numbered in ``sources``. Units without figures are listed apart.
+    """
     if latest.empty:
-        return {
-            "indicators": [],
-            "rows": [],
-            "without_data": profile.children,
-            "page": page_of(0, asked="", page_size=1),
-        }
+        return {"indicators": [], "rows": [], "without_data": without, "page": page}
     indicators = (
         latest[["indicator", "indicator_name_vi", "indicator_name_en", "display_order"]]
         .drop_duplicates("indicator")
         .sort_values(["display_order", "indicator"])
     )
     codes = indicators["indicator"].tolist()
-    with_values = set(latest["unit_id"])
-    shown_children = [child for child in profile.children if child.pk in with_values]
-    without = [child for child in profile.children if child.pk not in with_values]
-    page = page_of(len(shown_children), asked=asked_page, page_size=CHILDREN_PAGE_SIZE)
-    shown_children = shown_children[page.shown]
-    on_page = latest[latest["unit_id"].isin([child.pk for child in shown_children])]
     # Plain records, not a .loc per cell: 20 units × 40 indicators took ~0.3 s through pandas lookups.
-    latest_of = {(r["unit_id"], r["indicator"]): r for r in on_page.to_dict("records")}
+    latest_of = {(r["unit_id"], r["indicator"]): r for r in latest.to_dict("records")}
     rows = []
-    for child in shown_children:
+    for child in children:
         cells = []
         for code in codes:
             r = latest_of.get((child.pk, code))
@@ -344,7 +379,7 @@ def children_table(profile: UnitProfile, *, sources: SourceList, asked_page: str
             cell = value_cell(r, decimals=r["decimals"], measure_unit=r["measure_unit"], sources=sources)
             cell["year"] = int(r["year"])
             cells.append(cell)
-        rows.append({"unit": child, "cells": cells})
+        rows.append({"unit": child, "cells": cells, "cells_html": cells_html(cells, with_year=True)})
     names = [
         localised(vi, en)
         for vi, en in zip(indicators["indicator_name_vi"], indicators["indicator_name_en"], strict=True)

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 
 from config.params import digits_param
 from provinces.models import Level
-from reports.profile.page import children_table, profile_charts, value_table
-from reports.profile.selectors import unit_at, unit_profile, unit_versions
+from reports.profile.page import children_page, children_table, profile_charts, value_table
+from reports.profile.selectors import children_latest, unit_at, unit_profile, unit_versions
 from reports.shared.cells import unit_label
 from reports.shared.links import unit_url, url_with
 from reports.shared.page_charts import chart_download, charts_figures, page_base
@@ -66,7 +66,14 @@ def _unit_page(request: HttpRequest, *, level: str, code: str) -> HttpResponse:
         return download
     sources = SourceList()
     table = value_table(profile, sources=sources)  # before the children's table: sources numbered in page order
-    children = children_table(profile, sources=sources, asked_page=request.GET.get("units_page", ""))
+    on_page, without, units_page = children_page(profile, asked_page=request.GET.get("units_page", ""))
+    children = children_table(
+        on_page,
+        latest=children_latest(parent=found, unit_ids=[child.pk for child in on_page]),
+        without=without,
+        page=units_page,
+        sources=sources,
+    )
     lineage = [
         {"unit": u, "label": unit_label(u), "url": unit_url(u), "kind": kind}
         for kind, units in (("predecessor", profile.predecessors), ("successor", profile.successors))
