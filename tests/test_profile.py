@@ -91,10 +91,18 @@ def test_averages_are_labelled_official_or_computed_over_n_units(client, merger)
     assert not any("Regional" in name for name in traces)
 
 
+def table_of(client, chart) -> object:
+    """Return the chart as its on-demand data table (?chart=ID&format=table) holds it: the page prints no rows."""
+    response = client.get(chart.table_url)
+    assert response.status_code == 200 and "<table" in response.content.decode()
+    return response.context["chart"]
+
+
 def test_rank_history_computes_ranks_among_units_of_the_same_level_and_shows_published_ranks(client, merger):
     english(client)
     response = client.get(url("24", "2024-06-01"))
-    chart = response.context["rank_chart"]
+    assert response.context["rank_chart"].rows == []  # fetched when the reader opens the table
+    chart = table_of(client, response.context["rank_chart"])
     assert ["Public Administration Reform Index", "Bắc Giang (–30/06/2025)", "2023", "3 of 5", "5"] in chart.rows
     assert [
         "Public Administration Reform Index",
@@ -103,7 +111,7 @@ def test_rank_history_computes_ranks_among_units_of_the_same_level_and_shows_pub
         "",  # only one unit has a 2022 value: no computed rank ("1st of 1" says nothing)
         "9 (derived, not official)",
     ] in chart.rows
-    trace = chart.figure["data"][0]
+    trace = response.context["rank_chart"].figure["data"][0]
     assert trace["x"] == [2023] and trace["y"] == [3]
 
 
@@ -146,6 +154,10 @@ def test_series_breaks_are_marked_on_the_small_multiples(client, merger):
 def test_figure_data_equal_the_table_rows_and_the_csv(client, merger):
     response = client.get(url("24"))
     chart = next(c for c in response.context["small_multiples"] if c.id == "indicator-par_index")
+    figures = client.get(response.context["multiples_figures_url"])
+    assert figures["Content-Type"] == "application/json"
+    assert figures.json()["indicator-par_index"] == chart.figure  # the figure the page fetches
+    chart = table_of(client, chart)
     download = client.get(chart.csv_url.replace("&amp;", "&"))
     assert download["Content-Type"].startswith("text/csv")
     text = download.content.decode("utf-8")

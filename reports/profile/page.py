@@ -131,78 +131,106 @@ LINE_COLUMNS = ["series", "kind", "year", "value"]
 
 
 def average_series(
-    averages: pd.DataFrame, *, level: str = Level.PROVINCE
+    rows: list[tuple[str, bool, int, float, object]], *, level: str = Level.PROVINCE
 ) -> list[tuple[str, str, list[int], list[float]]]:
     """Return one indicator's average series, labelled official or computed over N units with data.
 
-    A computed "national" series is called national only where every year reaches the threshold of
-    reports.shared.averages.national_min_units; otherwise it is the mean of the few units with data.
+    ``rows`` are (scope, official, year, value, n) in the averages' order. A computed "national" series is
+    called national only where every year reaches the threshold of reports.shared.averages.national_min_units;
+    otherwise it is the mean of the few units with data.
     """
     groups: dict[tuple[str, bool], list[tuple[int, float, object]]] = {}
-    columns = (averages[c] for c in ("scope", "official", "year", "value", "n"))
-    for scope, official, year, value, n in zip(*columns, strict=True):
+    for scope, official, year, value, n in rows:
         groups.setdefault((scope, bool(official)), []).append((int(year), float(value), n))
     series = []
     scope_names = {AverageScope.NATIONAL: _("National average"), AverageScope.REGION: _("Regional average")}
-    for (scope, official), rows in groups.items():  # in order of first appearance
+    for (scope, official), points in groups.items():  # in order of first appearance
         name = scope_names.get(scope, scope)
         if official:
             label = _("%(name)s (official)") % {"name": name}
         else:
-            counts = [int(n) for _year, _value, n in rows]
+            counts = [int(n) for _year, _value, n in points]
             low, high = min(counts), max(counts)
             count = str(low) if low == high else f"{low}–{high}"
             label = _("%(name)s (computed over %(count)s units with data)") % {"name": name, "count": count}
             if scope == AverageScope.NATIONAL and not all(
-                stands_for_the_country(count=int(n), year=year, level=level) for year, _value, n in rows
+                stands_for_the_country(count=int(n), year=year, level=level) for year, _value, n in points
             ):
                 label = _("Mean of the %(count)s units with data (too few to stand for the country)") % {"count": count}
         kind = "official" if official else "computed"
-        series.append((label, kind, [year for year, _v, _n in rows], [value for _y, value, _n in rows]))
+        series.append((label, kind, [year for year, _v, _n in points], [value for _y, value, _n in points]))
     return series
 
 
-def indicator_lines(profile: UnitProfile, values: pd.DataFrame, averages: pd.DataFrame) -> pd.DataFrame:
-    """Return the long frame of one small multiple: the unit, its predecessors/successors, the averages.
+def indicator_lines(
+    units: list[tuple[int, str, str]],
+    values: dict[int, list[tuple[int, float]]],
+    averages: list[tuple[str, bool, int, float, object]],
+    *,
+    level: str,
+) -> dict[str, list]:
+    """Return the columns (series, kind, year, value) of one small multiple: the units' lines, then the averages.
 
-    values and averages are those of one indicator; values without a number are left out.
+    ``units`` are (id, label, kind) in order (ordered_units), ``values`` the indicator's numbers by unit id
+    (year, value), ``averages`` its average rows (see average_series). Plain lists: forty small DataFrames
+    cost more than the lines they held.
     """
-    by_unit: dict[int, list[tuple[int, float]]] = {}
-    for unit_id, year, value in zip(values["unit_id"], values["year"], values["value"], strict=True):
+    records = [(label, kind, year, value) for unit_id, label, kind in units for year, value in values.get(unit_id, [])]
+    if records:
+        for label, kind, years, numbers in average_series(averages, level=level):
+            records += [(label, kind, y, v) for y, v in zip(years, numbers, strict=True)]
+    columns = {name: [] for name in LINE_COLUMNS}
+    for record in records:
+        for name, item in zip(LINE_COLUMNS, record, strict=True):
+            columns[name].append(item)
+    return columns
+
+
+def _by_indicator(profile: UnitProfile) -> tuple[dict, dict, dict]:
+    """Return the profile's numbers, averages and series breaks grouped by indicator code, in one pass each."""
+    values: dict[str, dict[int, list[tuple[int, float]]]] = {}
+    frame = profile.values
+    for code, unit_id, year, value in zip(
+        frame["indicator"], frame["unit_id"], frame["year"], frame["value"], strict=True
+    ):
         if not is_missing(value):
-            by_unit.setdefault(unit_id, []).append((int(year), float(value)))
-    records = []
-    for unit_id, label, kind in ordered_units(profile):
-        records += [(label, kind, year, value) for year, value in by_unit.get(unit_id, [])]
-    if not records:
-        return pd.DataFrame(columns=LINE_COLUMNS)
-    for label, kind, years, numbers in average_series(averages, level=profile.unit.level):
-        records += [(label, kind, y, v) for y, v in zip(years, numbers, strict=True)]
-    return pd.DataFrame(records, columns=LINE_COLUMNS)
+            values.setdefault(code, {}).setdefault(unit_id, []).append((int(year), float(value)))
+    averages: dict[str, list[tuple]] = {}
+    frame = profile.averages
+    columns = (frame[c] for c in ("indicator", "scope", "official", "year", "value", "n"))
+    for code, *row in zip(*columns, strict=True):
+        averages.setdefault(code, []).append(tuple(row))
+    breaks: dict[str, list[tuple[int, str]]] = {}
+    frame = profile.series_breaks
+    columns = (frame[c] for c in ("indicator", "year", "note_vi", "note_en"))
+    for code, year, note_vi, note_en in zip(*columns, strict=True):
+        breaks.setdefault(code, []).append((int(year), localised(note_vi, note_en)))
+    return values, averages, breaks
 
 
-def breaks_of(profile: UnitProfile, code: str) -> list[tuple[int, str]]:
-    """Return the (year, note) series breaks of one indicator."""
-    rows = profile.series_breaks[profile.series_breaks["indicator"] == code]
-    return [(int(r["year"]), localised(r["note_vi"], r["note_en"])) for _, r in rows.iterrows()]
+def profile_charts(profile: UnitProfile, *, csv_base: str, tables: bool = True) -> PageCharts:
+    """Return the small multiples (one per indicator with numeric data) and the rank-history chart.
 
-
-def profile_charts(profile: UnitProfile, *, csv_base: str) -> PageCharts:
-    """Return the small multiples (one per indicator with numeric data) and the rank-history chart."""
+    ``tables`` False (the page itself, whose charts' tables are fetched on demand): the charts' table
+    and CSV rows are not built, only their figures.
+    """
     page = PageCharts(csv_base=csv_base)
     year = _("Year")
-    values = dict(tuple(profile.values.groupby("indicator")))
-    averages = dict(tuple(profile.averages.groupby("indicator")))
-    no_averages = profile.averages.iloc[0:0]
+    values, averages, breaks_by = _by_indicator(profile)
+    units = ordered_units(profile)
     for code, info in indicator_meta(profile).items():
         if code not in values:
             continue
-        lines = indicator_lines(profile, values[code], averages.get(code, no_averages))
-        if lines.empty:
+        lines = indicator_lines(units, values[code], averages.get(code, []), level=profile.unit.level)
+        if not lines["series"]:
             continue
-        breaks = breaks_of(profile, code)
-        series, display, raw = wide_rows(
-            lines, fmt=lambda v, i=info: format_value(v, decimals=i["decimals"], measure_unit=i["measure_unit"])
+        breaks = breaks_by.get(code, [])
+        series, display, raw = (
+            wide_rows(
+                lines, fmt=lambda v, i=info: format_value(v, decimals=i["decimals"], measure_unit=i["measure_unit"])
+            )
+            if tables
+            else ([], [], [])
         )
         page.add(
             chart_id=f"indicator-{code}",
@@ -222,12 +250,12 @@ def profile_charts(profile: UnitProfile, *, csv_base: str) -> PageCharts:
             # One table per indicator would double the page at national scale: each is fetched when opened.
             table_on_demand=True,
         )
-    rank_chart(profile, page)
+    rank_chart(profile, page, tables=tables)
     return page
 
 
-def rank_frame(profile: UnitProfile) -> pd.DataFrame:
-    """Return computed and published ranks per indicator, unit and year, in catalogue and unit order."""
+def rank_frame(profile: UnitProfile) -> dict[str, list]:
+    """Return computed and published ranks per indicator, unit and year, in catalogue and unit order (columns)."""
     meta = indicator_meta(profile)
     labels = {unit_id: (label, kind) for unit_id, label, kind in ordered_units(profile)}
     # Plain dicts, not a .loc per key (~0.3 s for Hồ Chí Minh's 2025 profile at national scale).
@@ -277,38 +305,30 @@ def rank_frame(profile: UnitProfile) -> pd.DataFrame:
                 "rank_basis": "" if pub is None else pub["rank_basis"],
             }
         )
-    return pd.DataFrame(
-        rows,
-        columns=["series", "indicator", "unit", "year", "rank", "ranked_units", "published_rank", "rank_basis"],
-    )
+    names = ["series", "indicator", "unit", "year", "rank", "ranked_units", "published_rank", "rank_basis"]
+    return {name: [row[name] for row in rows] for name in names}
 
 
 def _shorten(text: str, limit: int = 48) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _int(value: object) -> int | None:
-    return None if is_missing(value) else int(value)
+RANK_COLUMNS = ["indicator", "unit", "year", "rank", "ranked_units", "published_rank", "rank_basis"]
 
 
-def rank_chart(profile: UnitProfile, page: PageCharts) -> None:
+def rank_chart(profile: UnitProfile, page: PageCharts, *, tables: bool = True) -> None:
     """Add the rank-history chart: computed ranks over the years, one line per indicator (and related unit)."""
     ranks = rank_frame(profile)
+    records = list(zip(*(ranks[c] for c in RANK_COLUMNS), strict=True)) if tables else []
     display = [
         [
-            r.indicator,
-            r.unit,
-            r.year,
-            ""
-            if r.rank is None or pd.isna(r.rank)
-            else _("%(rank)s of %(n)s") % {"rank": int(r.rank), "n": int(r.ranked_units)},
-            rank_text(r.published_rank, basis=r.rank_basis),
+            indicator,
+            unit,
+            year,
+            "" if rank is None else _("%(rank)s of %(n)s") % {"rank": rank, "n": ranked_units},
+            rank_text(published, basis=basis),
         ]
-        for r in ranks.itertuples()
-    ]
-    raw = [
-        [r.indicator, r.unit, r.year, _int(r.rank), _int(r.ranked_units), _int(r.published_rank), r.rank_basis]
-        for r in ranks.itertuples()
+        for indicator, unit, year, rank, ranked_units, published, basis in records
     ]
     page.add(
         chart_id="rank-history",
@@ -317,7 +337,7 @@ def rank_chart(profile: UnitProfile, page: PageCharts) -> None:
         columns=[_("Indicator"), _("Unit"), _("Year"), _("Computed rank"), _("Published rank")],
         rows=display,
         csv_columns=["indicator", "unit", "year", "computed_rank", "ranked_units", "published_rank", "rank_basis"],
-        csv_rows=raw,
+        csv_rows=[list(record) for record in records],
         empty_message=_("No rank can be computed: no numeric values for this unit.")
         if not _has_numbers(profile)
         else _(

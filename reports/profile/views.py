@@ -58,9 +58,11 @@ def _unit_page(request: HttpRequest, *, level: str, code: str) -> HttpResponse:
         versions = [{"unit": u, "label": unit_label(u), "url": unit_url(u)} for u in versions]
         return render(request, "reports/province.html", {**context, "versions": versions}, status=404)
     profile = unit_profile(unit=found, day=day)
-    page = profile_charts(profile, csv_base=page_base(request, on=day.isoformat()))
+    # The charts' tables and CSV rows are built only when one is asked for (the page fetches them on demand).
+    wanted = request.GET.get("format")
+    page = profile_charts(profile, csv_base=page_base(request, on=day.isoformat()), tables=wanted in {"csv", "table"})
     small_multiples = [c for c in page.charts if c.id != "rank-history"]
-    if request.GET.get("format") == "figures":
+    if wanted == "figures":
         return charts_figures(small_multiples)
     if (download := chart_download(request, page, filename=f"{level}_{found.code}_{day.isoformat()}")) is not None:
         return download

@@ -88,7 +88,8 @@ def lines_figure(
 ) -> Figure | None:
     """Return a line chart over years with one trace per series.
 
-    frame columns: series (label), kind (unit / related / official / computed), year, value.
+    frame columns: series (label), kind (unit / related / official / computed), year, value (a DataFrame
+    or a dict of equal-length lists).
     Series keep the order in which they first appear; averages are drawn grey and dashed.
     from_zero starts the value axis at 0 (counts: a lone 1.746 otherwise gets ticks like 1.745,5).
     """
@@ -129,31 +130,35 @@ def lines_figure(
     return _figure(traces, layout)
 
 
-def rank_figure(frame: pd.DataFrame, *, y_title: str) -> Figure | None:
-    """Return rank over years (1 at the top), one trace per series.
+def rank_figure(frame: pd.DataFrame | dict[str, list], *, y_title: str) -> Figure | None:
+    """Return rank over years (1 at the top), one trace per series, in order of first appearance.
 
-    frame columns: series, year, rank.
+    frame columns: series, year, rank (a DataFrame or a dict of equal-length lists); rows without a rank
+    are left out.
     """
-    data = frame.dropna(subset=["rank"])
-    if data.empty:
+    by_series: dict[str, list[tuple[int, int]]] = {}
+    for series, year, rank in zip(frame["series"], frame["year"], frame["rank"], strict=True):
+        if rank is not None and not pd.isna(rank):
+            by_series.setdefault(series, []).append((int(year), int(rank)))
+    if not by_series:
         return None
-    traces = []
-    for index, (series, rows) in enumerate(data.groupby("series", sort=False)):
-        rows = rows.sort_values("year")
-        name = escape(series)
+    traces, years = [], []
+    for index, (series, points) in enumerate(by_series.items()):
+        points.sort(key=lambda point: point[0])
         traces.append(
             {
                 "type": "scatter",
-                "x": [int(y) for y in rows["year"]],
-                "y": [int(r) for r in rows["rank"]],
+                "x": [year for year, _rank in points],
+                "y": [rank for _year, rank in points],
                 "mode": "lines+markers",
-                "name": name,
+                "name": escape(series),
                 "line": {"color": PALETTE[index % len(PALETTE)]},
                 "hovertemplate": NAME_HOVER,
             }
         )
+        years += [year for year, _rank in points]
     y_axis = {"autorange": "reversed", "tickformat": "d", **_axis_title(y_title)}
-    return _figure(traces, _layout(x=_year_axis(data["year"]), y=y_axis))
+    return _figure(traces, _layout(x=_year_axis(years), y=y_axis))
 
 
 def grouped_bar_figure(frame: pd.DataFrame, *, y_title: str) -> Figure | None:

@@ -74,5 +74,8 @@ def format_change(change: Number | None, *, decimals: int, measure_unit: str) ->
 
 def plot_separators() -> str:
     """Return Plotly's `separators` (decimal mark, then thousands mark) for the active language."""
+    separators = _separators()
+    if separators is not None:
+        return "".join(separators)
     vietnamese = format_number(1234.5, decimals=1) == "1.234,5"
     return ",." if vietnamese else ".,"

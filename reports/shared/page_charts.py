@@ -54,7 +54,7 @@ class PageCharts:
             csv_url=f"{base}&format=csv" if figure is not None else "",
             empty_message=empty_message,
             note=note,
-            table_url=f"{base}&format=table" if figure is not None and rows and table_on_demand else "",
+            table_url=f"{base}&format=table" if figure is not None and table_on_demand else "",
         )
         self.charts.append(chart)
         self.csv[chart_id] = (csv_columns, csv_rows)
