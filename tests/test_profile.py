@@ -154,7 +154,7 @@ def test_series_breaks_are_marked_on_the_small_multiples(client, merger):
 def test_figure_data_equal_the_table_rows_and_the_csv(client, merger):
     response = client.get(url("24"))
     chart = next(c for c in response.context["small_multiples"] if c.id == "indicator-par_index")
-    figures = client.get(response.context["multiples_figures_url"])
+    figures = client.get(response.context["figures_url"])
     assert figures["Content-Type"] == "application/json"
     assert figures.json()["indicator-par_index"] == chart.figure  # the figure the page fetches
     chart = table_of(client, chart)

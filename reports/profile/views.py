@@ -63,7 +63,7 @@ def _unit_page(request: HttpRequest, *, level: str, code: str) -> HttpResponse:
     page = profile_charts(profile, csv_base=page_base(request, on=day.isoformat()), tables=wanted in {"csv", "table"})
     small_multiples = [c for c in page.charts if c.id != "rank-history"]
     if wanted == "figures":
-        return charts_figures(small_multiples)
+        return charts_figures(page.charts)
     if (download := chart_download(request, page, filename=f"{level}_{found.code}_{day.isoformat()}")) is not None:
         return download
     sources = SourceList()
@@ -93,10 +93,8 @@ def _unit_page(request: HttpRequest, *, level: str, code: str) -> HttpResponse:
             "table": table,
             "sources": sources.items,
             "small_multiples": small_multiples,
-            # Their figures are fetched when scrolled to (~190 kB for a merged province with 40 indicators).
-            "multiples_figures_url": url_with(
-                request, drop=("chart", "units_page"), on=day.isoformat(), format="figures"
-            ),
+            # The charts' figures are fetched when scrolled to (~230 kB for a merged province with 40 indicators).
+            "figures_url": url_with(request, drop=("chart", "units_page"), on=day.isoformat(), format="figures"),
             "rank_chart": next(c for c in page.charts if c.id == "rank-history"),
             "children": children,
             "children_page_urls": page_urls(request, children["page"], parameter="units_page"),
