@@ -192,3 +192,20 @@ def test_a_page_with_a_radar_chart_loads_the_full_plotly_bundle_and_others_the_s
     assert [src.rsplit("/", 1)[1] for src in page.evaluate(bundles)] == ["plotly.min.js"]
     assert page.locator(".polarlayer .trace").count() == 3
     screenshot(page, "compare_radar")
+
+
+def test_a_profile_charts_table_opens_on_demand_with_the_keyboard(page, dashboard):
+    page.goto("/provinces/48/")
+    wait_for_charts(page)  # the figures come from one fetched JSON, drawn as they come near the screen
+    details = page.locator("details.chart-data[data-table-url]").first
+    assert details.locator("table").count() == 0  # not in the page until asked for
+    summary = details.locator("summary")
+    summary.focus()
+    page.keyboard.press("Enter")
+    details.locator("table caption").wait_for()
+    assert details.get_attribute("open") is not None
+    assert "87,00%" in details.locator("table").inner_text()  # Đà Nẵng's 2023 PAR Index, as the page writes it
+    page.keyboard.press("Enter")  # closing and opening again keeps the table, with no second fetch
+    page.keyboard.press("Enter")
+    assert details.locator("table").count() == 1
+    screenshot(page, "profile-table-on-demand")
