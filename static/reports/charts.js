@@ -170,6 +170,10 @@
   }
 
   function schedule(div) {
+    if (div.getAttribute("data-figures-url")) {
+      // Fetch the page's figures while plotly.js loads, not after.
+      figureFor(div).catch(function () {});
+    }
     whenPlotly(function () {
       if (queue.indexOf(div) < 0 && !div.getAttribute("data-drawn")) {
         queue.push(div);
