@@ -110,7 +110,8 @@ def cells_html(cells: list[dict | None], *, rank_word: str = "", with_year: bool
         if cell["note"] and not with_year:
             text = f'<span title="{escape(cell["note"])}">{text}</span>'
         number = cell["source"]
-        html = f'<td>{text}<a href="#src{number}">{number}</a>{"†" if cell["weak"] else ""}'
+        weak = '<span class="weak-source">†</span>' if cell["weak"] else ""  # explained under the table
+        html = f'<td>{text}<a href="#src{number}">{number}</a>{weak}'
         if with_year:
             html += f"<small>({cell['year']})</small>"
         else:

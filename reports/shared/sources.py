@@ -116,7 +116,7 @@ class SourceList:
                     "title": key[0],
                     "url": safe_url(key[1]),
                     "badge": source_badge(key[2]),
-                    "weak": is_weak(key[2]),
+                    "weak": weak_mark() if is_weak(key[2]) else "",
                 }
             )
         return found
