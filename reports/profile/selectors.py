@@ -14,9 +14,9 @@ from django.db.models import Case, Count, Exists, F, Max, OuterRef, Q, RowRange,
 from django.db.models.functions import Rank, RowNumber
 
 from indicators.models import AverageScope, Direction, Indicator, PublishedAverage
-from indicators.selectors import public_values
+from indicators.selectors import disputes_by_value, public_values
 from provinces.models import AGENCY_LEVELS, AdministrativeUnit
-from reports.reads import VALUE_FIELDS, disputes_by_value, series_break_frame, values_frame
+from reports.reads import VALUE_FIELDS, series_break_frame, values_frame
 
 #: A computed average over fewer units than this says more about who reported than about the
 #: country or region, so it is not drawn (official averages are always drawn).
@@ -213,7 +213,7 @@ def _computed_averages(sums: pd.DataFrame, *, scope: str) -> pd.DataFrame:
 def rank_history(*, level: str, codes: list[str], years: list[int], unit_ids: list[int]) -> pd.DataFrame:
     """Return the computed rank of each of the units per indicator-year, among the units with a value (one query).
 
-    Ranks are standard competition ranks (1-2-2-4, as reports.shared.ranking.competition_ranks: ``RANK()``
+    Ranks are standard competition ranks (1-2-2-4, as indicators.ranking.competition_ranks: ``RANK()``
     over the values, best first by the indicator's direction) within the units of the same level that
     have a value that year; ``ranked_units`` says how many that is. No rank is computed for neutral
     indicators (counts that measure size, not performance) nor among fewer than

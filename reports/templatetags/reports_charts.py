@@ -8,7 +8,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html, json_script
 from django.utils.safestring import SafeString, mark_safe
 
-from reports.shared.charts import PLOTLY_TEMPLATE
+from indicators.charts import PLOTLY_TEMPLATE
 
 register = template.Library()
 

@@ -13,7 +13,7 @@ import pytest
 
 from indicators.models import AverageScope, PublishedAverage
 from provinces.models import Region
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import draw_every_chart, screenshot
 from tests.factories import make_indicator, make_source, make_unit, make_value
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -69,19 +69,6 @@ def country():
     make_unit(code="95", short_name="Quảng Ninh", valid_from=datetime.date(2025, 7, 1), valid_to=None)
     PublishedAverage.objects.create(indicator=par, year=2023, scope=AverageScope.NATIONAL, value="86.5", source=source)
     return units
-
-
-def draw_every_chart(tab) -> int:
-    """Scroll each chart into view (they are drawn lazily), wait until plotly.js drew it; return the count."""
-    charts = tab.locator(".chart[data-figure-id]")
-    count = charts.count()
-    for index in range(count):
-        chart = charts.nth(index)
-        if not chart.is_visible():  # inside a closed <details> or a hidden tab
-            continue
-        chart.scroll_into_view_if_needed()
-        chart.locator(".main-svg").first.wait_for()
-    return count
 
 
 def overflow(tab) -> dict:

@@ -4,10 +4,10 @@ import html
 
 from django.utils.translation import gettext as _
 
+from indicators.charts import AVERAGE_COLOUR, PALETTE, PLOTLY_TEMPLATE, Figure, base_layout, escape
+from indicators.formatting import format_value, plot_separators
 from indicators.models import AverageScope
 from reports.profile.yearly_report.selectors import ReportLine, YearReport
-from reports.shared.charts import AVERAGE_COLOUR, PALETTE, PLOTLY_TEMPLATE, Figure, base_layout, escape
-from reports.shared.formatting import format_value, plot_separators
 
 #: The report draws the first indicators of the catalogue order (the headline indices come first).
 MAX_CHARTS = 6

@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from indicators.formatting import format_change, format_value
 from reports.profile.yearly_report.selectors import Average, ReportLine, YearReport
-from reports.shared.formatting import format_change, format_value
 
 
 @dataclass(frozen=True)

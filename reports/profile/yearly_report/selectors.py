@@ -5,10 +5,10 @@ from dataclasses import dataclass, field
 import pandas as pd
 from django.utils.translation import get_language
 
+from indicators.averages import national_min_units
 from indicators.models import AverageScope, Direction
 from provinces.models import AdministrativeUnit, year_reference_date
 from reports.profile.selectors import UnitProfile, unit_profile
-from reports.shared.averages import national_min_units
 
 
 @dataclass(frozen=True)

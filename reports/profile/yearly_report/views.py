@@ -10,18 +10,18 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from config.params import digits_param
+from indicators.charts import chart_context
 from indicators.exports import attachment
 from provinces.models import AdministrativeUnit, Level, year_reference_date
 from reports.profile.selectors import unit_at, unit_profile, unit_versions
 from reports.profile.yearly_report.charts import figure_table, for_document, report_figures
 from reports.profile.yearly_report.documents import PdfFontMissing, docx_bytes, pdf_bytes
+from reports.profile.yearly_report.forms import YearlyReportForm
 from reports.profile.yearly_report.images import ChartImagesUnavailable, figure_images
 from reports.profile.yearly_report.page import report_text
 from reports.profile.yearly_report.selectors import YearReport, report_years, year_report
-from reports.shared.charts import chart_context
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-EARLIEST_YEAR = 1990
 
 
 def _unit_for(code: str, year: int | None) -> AdministrativeUnit | None:
@@ -34,22 +34,13 @@ def _unit_for(code: str, year: int | None) -> AdministrativeUnit | None:
     return found
 
 
-def _year_param(raw: str | None) -> tuple[int | None, str]:
-    if not raw:
-        return None, ""
-    text = digits_param(raw, max_length=4)
-    year = int(text) if text else None
-    if year is None or not EARLIEST_YEAR <= year <= timezone.localdate().year:
-        return None, _("The year must be written as four digits, e.g. 2023.")
-    return year, ""
-
-
 def yearly_report(request: HttpRequest, code: str) -> HttpResponse:
     """Show the report page, or send it as a DOCX or PDF (?format=docx|pdf) in the page's language."""
-    year, error = _year_param(request.GET.get("year"))
-    context: dict[str, object] = {"code": code[:10]}
-    if error:
-        return render(request, "reports/yearly_report.html", {**context, "error": error}, status=400)
+    form = YearlyReportForm(request.GET)
+    context: dict[str, object] = {"form": form, "code": code[:10]}
+    if not form.is_valid():
+        return render(request, "reports/yearly_report.html", context, status=400)
+    year = form.cleaned_data["year"]
     unit = _unit_for(code, year) if digits_param(code, max_length=5) else None
     if unit is None:
         return render(request, "reports/yearly_report.html", context, status=404)

@@ -3,13 +3,15 @@
 No ORM, no request: each builder takes a long DataFrame and returns a Figure, or None when there
 is nothing to draw (the page then says so instead of showing an empty axis). Every string that
 reaches the chart (axis titles, unit and series names, hover text) goes through
-``reports.shared.charts.escape``, because plotly renders a subset of HTML in them and unit names come
+``indicators.charts.escape``, because plotly renders a subset of HTML in them and unit names come
 from data. Titles are not drawn inside the figure: the page's figure caption carries them.
 """
 
+from collections.abc import Callable
+
 import pandas as pd
 
-from reports.shared.charts import PALETTE, Figure, base_layout, escape
+from indicators.charts import PALETTE, Figure, base_layout, escape
 
 GREY = "#6b6b6b"
 GRID = "#e5e5e5"
@@ -36,6 +38,14 @@ def _layout(*, height: int = 340, legend: bool = True, x: dict | None = None, y:
         yaxis={"gridcolor": GRID, "zeroline": False, "automargin": True, **(y or {})},
     )
     return layout
+
+
+def _trace_per_group(data: pd.DataFrame, column: str, trace: Callable[[str, pd.DataFrame, str], dict]) -> list[dict]:
+    """Return trace(escaped name, rows, palette colour) for each value of the column, in order of first appearance."""
+    return [
+        trace(escape(key), rows, PALETTE[index % len(PALETTE)])
+        for index, (key, rows) in enumerate(data.groupby(column, sort=False))
+    ]
 
 
 def _year_axis(years: pd.Series | list[int]) -> dict:
@@ -169,19 +179,18 @@ def grouped_bar_figure(frame: pd.DataFrame, *, y_title: str) -> Figure | None:
     data = frame.dropna(subset=["value"])
     if data.empty:
         return None
-    traces = []
-    for index, (unit, rows) in enumerate(data.groupby("unit", sort=False)):
-        name = escape(unit)
-        traces.append(
-            {
-                "type": "bar",
-                "x": [escape(i) for i in rows["indicator"]],
-                "y": [float(v) for v in rows["value"]],
-                "name": name,
-                "marker": {"color": PALETTE[index % len(PALETTE)]},
-                "hovertemplate": f"{name}<br>%{{x}}: %{{y}}<extra></extra>",
-            }
-        )
+
+    def trace(name: str, rows: pd.DataFrame, colour: str) -> dict:
+        return {
+            "type": "bar",
+            "x": [escape(i) for i in rows["indicator"]],
+            "y": [float(v) for v in rows["value"]],
+            "name": name,
+            "marker": {"color": colour},
+            "hovertemplate": f"{name}<br>%{{x}}: %{{y}}<extra></extra>",
+        }
+
+    traces = _trace_per_group(data, "unit", trace)
     layout = _layout(height=400, y=_axis_title(y_title))
     layout["barmode"] = "group"
     return _figure(traces, layout)
@@ -195,22 +204,21 @@ def radar_figure(frame: pd.DataFrame) -> Figure | None:
     data = frame.dropna(subset=["value"])
     if data.empty:
         return None
-    traces = []
-    for index, (unit, rows) in enumerate(data.groupby("unit", sort=False)):
-        name = escape(unit)
+
+    def trace(name: str, rows: pd.DataFrame, colour: str) -> dict:
         theta = [escape(c) for c in rows["component"]]
         values = [float(v) for v in rows["value"]]
-        traces.append(
-            {
-                "type": "scatterpolar",
-                "r": [*values, values[0]],
-                "theta": [*theta, theta[0]],
-                "name": name,
-                "mode": "lines+markers",
-                "line": {"color": PALETTE[index % len(PALETTE)]},
-                "hovertemplate": f"{name}<br>%{{theta}}: %{{r}}<extra></extra>",
-            }
-        )
+        return {
+            "type": "scatterpolar",
+            "r": [*values, values[0]],
+            "theta": [*theta, theta[0]],
+            "name": name,
+            "mode": "lines+markers",
+            "line": {"color": colour},
+            "hovertemplate": f"{name}<br>%{{theta}}: %{{r}}<extra></extra>",
+        }
+
+    traces = _trace_per_group(data, "unit", trace)
     layout = _layout(height=460)
     layout["polar"] = {"radialaxis": {"rangemode": "tozero", "gridcolor": GRID}}
     return _figure(traces, layout)
