@@ -7,6 +7,7 @@ reaches the chart (axis titles, unit and series names, hover text) goes through
 from data. Titles are not drawn inside the figure: the page's figure caption carries them.
 """
 
+import textwrap
 from collections.abc import Callable
 
 import pandas as pd
@@ -193,6 +194,48 @@ def grouped_bar_figure(frame: pd.DataFrame, *, y_title: str) -> Figure | None:
     traces = _trace_per_group(data, "unit", trace)
     layout = _layout(height=400, y=_axis_title(y_title))
     layout["barmode"] = "group"
+    return _figure(traces, layout)
+
+
+def components_figure(frame: pd.DataFrame, *, x_title: str = "") -> Figure | None:
+    """Return the component scores of several units as grouped horizontal bars, one colour per unit.
+
+    frame columns: unit, component, value. The same figures as ``radar_figure`` (every unit's points in every
+    component), drawn with plotly's cartesian bundle: the full bundle a polar chart needs weighs three times
+    as much, and the long component names read better as rows than around a circle.
+    """
+    data = frame.dropna(subset=["value"])
+    if data.empty:
+        return None
+
+    # Long area names wrapped onto lines of ~24 characters, so that a phone keeps room for the bars; the
+    # first component at the top (a categorical y axis runs bottom-up unless reversed).
+    def label(component: str) -> str:
+        return "<br>".join(escape(line) for line in textwrap.wrap(str(component), width=24)) or escape(component)
+
+    order = [label(c) for c in dict.fromkeys(data["component"])]
+
+    def trace(name: str, rows: pd.DataFrame, colour: str) -> dict:
+        return {
+            "type": "bar",
+            "orientation": "h",
+            "y": [label(c) for c in rows["component"]],
+            "x": [float(v) for v in rows["value"]],
+            "name": name,
+            "marker": {"color": colour},
+            "hovertemplate": f"{name}<br>%{{y}}: %{{x}}<extra></extra>",
+        }
+
+    traces = _trace_per_group(data, "unit", trace)
+    units = data["unit"].nunique()
+    layout = _layout(
+        height=max(320, 90 + len(order) * (14 * units + 16)),
+        x=_axis_title(x_title) | {"rangemode": "tozero"},
+        y={"categoryorder": "array", "categoryarray": order, "autorange": "reversed", "gridcolor": "rgba(0,0,0,0)"},
+    )
+    layout["barmode"] = "group"
+    # The legend above the bars: below, it would crowd the points axis's title.
+    layout["legend"] = {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0}
     return _figure(traces, layout)
 
 

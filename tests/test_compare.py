@@ -95,18 +95,19 @@ def test_fewer_than_three_pairs_say_so_instead_of_a_number(client, data):
     assert "only 0 provinces have both figures, and a correlation needs at least 8." in content
 
 
-def test_radar_says_no_component_data_when_there_is_none_and_draws_it_when_there_is(client, data):
+def test_the_component_chart_says_when_there_is_no_data_and_draws_it_when_there_is(client, data):
     m, _sipas = data
     response = compare(client, "units=24,27&year=2023")
-    assert response.context["radar_chart"].figure is None
+    assert response.context["components_chart"].figure is None
     assert "No component data" in response.content.decode()
     c1 = make_indicator(code="par_c1_direction", parent=m.par, measure_unit=MeasureUnit.POINTS, max_value=None)
     c2 = make_indicator(code="par_c2_institutions", parent=m.par, measure_unit=MeasureUnit.POINTS, max_value=None)
     make_value(indicator=c1, unit=m.bac_giang, year=2023, value="8.94")
     make_value(indicator=c2, unit=m.bac_giang, year=2023, value="5.1")
-    radar = compare(client, "units=24,27&year=2023").context["radar_chart"]
-    assert radar.figure["data"][0]["r"] == [8.94, 5.1, 8.94]  # closed polygon
-    assert len(radar.rows) == 2
+    chart = compare(client, "units=24,27&year=2023").context["components_chart"]
+    assert chart.figure["data"][0]["x"] == [8.94, 5.1]  # drawn by the cartesian bundle: bars, not a polar trace
+    assert chart.figure["data"][0]["type"] == "bar" and chart.figure["data"][0]["orientation"] == "h"
+    assert len(chart.rows) == 2
 
 
 def test_codes_are_read_at_the_structure_of_the_year_or_at_their_own_date(client, data):

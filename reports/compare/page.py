@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config.i18n import localised
-from indicators.figures import grouped_bar_figure, lines_figure, radar_figure, scatter_figure
+from indicators.figures import components_figure, grouped_bar_figure, lines_figure, scatter_figure
 from indicators.formatting import format_value
 from indicators.models import MeasureUnit
 from provinces.models import AdministrativeUnit, year_reference_date
@@ -61,14 +61,14 @@ def compare_charts(
     x: str,
     y: str,
 ) -> dict:
-    """Add the line, bar, radar and scatter charts to the page; return the correlation summary."""
+    """Add the line, bar, component and scatter charts to the page; return the correlation summary."""
     meta = _meta(indicators)
     labels = {u.pk: unit_label(u) for u in units}
     for code in [c for c in meta if c in set(values["indicator"])]:
         _line_chart(page, meta[code], values[values["indicator"] == code], labels, breaks)
     if year is not None:
         _bar_chart(page, meta, values[values["year"] == year], labels, year)
-        _radar_chart(page, components, labels, year)
+        _components_chart(page, components, labels, year)
     return _scatter_chart(page, meta, scatter, units, x=x, y=y, year=year)
 
 
@@ -124,7 +124,7 @@ def _bar_chart(page: PageCharts, meta: dict, values: pd.DataFrame, labels: dict,
     )
 
 
-def _radar_chart(page: PageCharts, components: pd.DataFrame, labels: dict, year: int) -> None:
+def _components_chart(page: PageCharts, components: pd.DataFrame, labels: dict, year: int) -> None:
     frame = pd.DataFrame(
         {
             "unit": [labels[u] for u in components["unit_id"]],
@@ -139,9 +139,9 @@ def _radar_chart(page: PageCharts, components: pd.DataFrame, labels: dict, year:
         }
     )
     page.add(
-        chart_id="radar-components",
+        chart_id="components",
         title=_("PAR Index component areas, %(year)s") % {"year": year},
-        figure=radar_figure(frame),
+        figure=components_figure(frame, x_title=_("Points")),
         columns=[_("Province"), _("Component area"), _("Points")],
         rows=[
             [r.unit, r.component, format_value(float(r.value), decimals=2, measure_unit="points")]

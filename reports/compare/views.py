@@ -60,7 +60,7 @@ def compare(request: HttpRequest) -> HttpResponse:
                 for c, vi, en in zip(choices["code"], choices["name_vi"], choices["name_en"], strict=True)
             ],
             "bar_chart": charts.get("bar-year"),
-            "radar_chart": charts.get("radar-components"),
+            "components_chart": charts.get("components"),
             "scatter_chart": charts.get("scatter"),
             "line_charts": [c for c in page.charts if c.id.startswith("line-")],
             "correlation": correlation,
