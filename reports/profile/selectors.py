@@ -133,26 +133,26 @@ def indicator_frame(*, codes: list[str]) -> pd.DataFrame:
     return pd.DataFrame(list(rows), columns=INDICATOR_FIELDS)
 
 
-def _peers(*, level: str, codes: list[str], years: list[int]):
+def _peers(*, level: str, codes: list[str], years: list[int], parent_id: int | None = None):
     """Return the public numeric values at this level for these indicators and years (unordered).
 
     Values are validated against the unit's validity, so the values of one year are those of the
-    structure in force on 31 December of that year: 63 provinces up to 2024, 34 from 2025.
+    structure in force on 31 December of that year: 63 provinces up to 2024, 34 from 2025. With a
+    ``parent_id``, only the values of that unit's subordinate units (a department among its province's).
     """
-    return (
-        public_values()
-        .filter(unit__level=level, indicator__code__in=codes, year__in=years, value__isnull=False)
-        .order_by()
-    )
+    values = public_values().filter(unit__level=level, indicator__code__in=codes, year__in=years, value__isnull=False)
+    if parent_id is not None:
+        values = values.filter(unit__parent_id=parent_id)
+    return values.order_by()
 
 
-def peer_sums(*, level: str, codes: list[str], years: list[int]) -> pd.DataFrame:
+def peer_sums(*, level: str, codes: list[str], years: list[int], parent_id: int | None = None) -> pd.DataFrame:
     """Return the sum and count of the values at this level per indicator, year and region (one query)."""
     columns = ["indicator", "year", "region", "total", "n"]
     if not codes or not years:
         return pd.DataFrame(columns=columns)
     rows = (
-        _peers(level=level, codes=codes, years=years)
+        _peers(level=level, codes=codes, years=years, parent_id=parent_id)
         .values("indicator__code", "year", "unit__region")
         .annotate(total=Sum("value"), n=Count("value"))
         .values_list("indicator__code", "year", "unit__region", "total", "n")
@@ -210,7 +210,9 @@ def _computed_averages(sums: pd.DataFrame, *, scope: str) -> pd.DataFrame:
     return grouped[["indicator", "year", "value", "n"]].assign(scope=scope)
 
 
-def rank_history(*, level: str, codes: list[str], years: list[int], unit_ids: list[int]) -> pd.DataFrame:
+def rank_history(
+    *, level: str, codes: list[str], years: list[int], unit_ids: list[int], parent_id: int | None = None
+) -> pd.DataFrame:
     """Return the computed rank of each of the units per indicator-year, among the units with a value (one query).
 
     Ranks are standard competition ranks (1-2-2-4, as indicators.ranking.competition_ranks: ``RANK()``
@@ -218,7 +220,7 @@ def rank_history(*, level: str, codes: list[str], years: list[int], unit_ids: li
     have a value that year; ``ranked_units`` says how many that is. No rank is computed for neutral
     indicators (counts that measure size, not performance) nor among fewer than
     MIN_UNITS_FOR_COMPUTED_AVERAGE units ("1st of 1" says nothing). The database ranks the peers and
-    sends only the rows of these units.
+    sends only the rows of these units; ``parent_id`` ranks them among that unit's subordinates only.
     """
     columns = ["unit_id", "indicator", "year", "computed_rank", "ranked_units"]
     if not codes or not years:
@@ -226,7 +228,7 @@ def rank_history(*, level: str, codes: list[str], years: list[int], unit_ids: li
     each_year = [F("indicator_id"), F("year")]
     best_first = Case(When(indicator__direction=Direction.LOWER, then=F("value")), default=F("value") * -1).asc()
     rows = (
-        _peers(level=level, codes=codes, years=years)
+        _peers(level=level, codes=codes, years=years, parent_id=parent_id)
         .exclude(indicator__direction=Direction.NEUTRAL)
         .annotate(
             computed_rank=Window(Rank(), partition_by=each_year, order_by=best_first),
