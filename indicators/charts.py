@@ -56,7 +56,9 @@ class ChartContext:
 
     ``figure`` is a JSON-ready Plotly figure (see ``Figure``), or None when there is nothing to draw
     (the template then shows ``empty_message``). ``rows`` are display strings, already
-    formatted for the active language; the CSV at ``csv_url`` carries the raw numbers.
+    formatted for the active language; the CSV at ``csv_url`` carries the raw numbers. With a
+    ``table_url`` the page does not print the rows: its "show the data as a table" fetches them from
+    that URL when opened (a page of many small multiples), and links the CSV without JavaScript.
     """
 
     id: str
@@ -69,6 +71,7 @@ class ChartContext:
     note: str = ""
     summary: str = ""
     filename: str = ""
+    table_url: str = ""
 
 
 def chart_context(
@@ -83,6 +86,7 @@ def chart_context(
     note: str = "",
     summary: str = "",
     filename: str = "",
+    table_url: str = "",
 ) -> ChartContext:
     """Return the context of one chart; rows are turned into strings for the data table."""
     return ChartContext(
@@ -96,6 +100,7 @@ def chart_context(
         note=str(note),
         summary=str(summary),
         filename=filename or chart_id,
+        table_url=table_url,
     )
 
 

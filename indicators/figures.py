@@ -18,6 +18,9 @@ GREY = "#6b6b6b"
 GRID = "#e5e5e5"
 #: Line styles by kind of series: the unit itself, a predecessor/successor, an official or computed average.
 DASHES = {"unit": "solid", "related": "dashdot", "official": "dash", "computed": "dot"}
+#: Hover text of a line: the trace's own name (plotly.js fills it in), not a second copy of it in each trace's
+#: JSON — a profile's rank history has a trace per indicator and unit, whose long names made half its figure.
+NAME_HOVER = "%{fullData.name}<br>%{x}: %{y}<extra></extra>"
 
 
 def _figure(traces: list[dict], layout: dict) -> Figure:
@@ -96,7 +99,8 @@ def lines_figure(
 ) -> Figure | None:
     """Return a line chart over years with one trace per series.
 
-    frame columns: series (label), kind (unit / related / official / computed), year, value.
+    frame columns: series (label), kind (unit / related / official / computed), year, value (a DataFrame
+    or a dict of equal-length lists).
     Series keep the order in which they first appear; averages are drawn grey and dashed.
     from_zero starts the value axis at 0 (counts: a lone 1.746 otherwise gets ticks like 1.745,5).
     """
@@ -127,7 +131,7 @@ def lines_figure(
                 "name": name,
                 "line": {"color": colour, "dash": DASHES.get(kind, "solid"), "width": 2.5 if kind == "unit" else 1.5},
                 "marker": {"size": 7 if kind in ("unit", "related") else 5},
-                "hovertemplate": f"{name}<br>%{{x}}: %{{y}}<extra></extra>",
+                "hovertemplate": NAME_HOVER,
             }
         )
         years += [year for year, _value, _kind in points]
@@ -137,30 +141,35 @@ def lines_figure(
     return _figure(traces, layout)
 
 
-def rank_figure(frame: pd.DataFrame, *, y_title: str) -> Figure | None:
-    """Return rank over years (1 at the top), one trace per series.
+def rank_figure(frame: pd.DataFrame | dict[str, list], *, y_title: str) -> Figure | None:
+    """Return rank over years (1 at the top), one trace per series, in order of first appearance.
 
-    frame columns: series, year, rank.
+    frame columns: series, year, rank (a DataFrame or a dict of equal-length lists); rows without a rank
+    are left out.
     """
-    data = frame.dropna(subset=["rank"])
-    if data.empty:
+    by_series: dict[str, list[tuple[int, int]]] = {}
+    for series, year, rank in zip(frame["series"], frame["year"], frame["rank"], strict=True):
+        if rank is not None and not pd.isna(rank):
+            by_series.setdefault(series, []).append((int(year), int(rank)))
+    if not by_series:
         return None
-
-    def trace(name: str, rows: pd.DataFrame, colour: str) -> dict:
-        rows = rows.sort_values("year")
-        return {
-            "type": "scatter",
-            "x": [int(y) for y in rows["year"]],
-            "y": [int(r) for r in rows["rank"]],
-            "mode": "lines+markers",
-            "name": name,
-            "line": {"color": colour},
-            "hovertemplate": f"{name}<br>%{{x}}: %{{y}}<extra></extra>",
-        }
-
-    traces = _trace_per_group(data, "series", trace)
+    traces, years = [], []
+    for index, (series, points) in enumerate(by_series.items()):
+        points.sort(key=lambda point: point[0])
+        traces.append(
+            {
+                "type": "scatter",
+                "x": [year for year, _rank in points],
+                "y": [rank for _year, rank in points],
+                "mode": "lines+markers",
+                "name": escape(series),
+                "line": {"color": PALETTE[index % len(PALETTE)]},
+                "hovertemplate": NAME_HOVER,
+            }
+        )
+        years += [year for year, _rank in points]
     y_axis = {"autorange": "reversed", "tickformat": "d", **_axis_title(y_title)}
-    return _figure(traces, _layout(x=_year_axis(data["year"]), y=y_axis))
+    return _figure(traces, _layout(x=_year_axis(years), y=y_axis))
 
 
 def grouped_bar_figure(frame: pd.DataFrame, *, y_title: str) -> Figure | None:

@@ -4,7 +4,8 @@ import math
 from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
-from django.utils.formats import number_format
+from django.utils.formats import get_format, number_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from indicators.models import MeasureUnit
@@ -19,13 +20,38 @@ def is_missing(value: object) -> bool:
     return isinstance(value, float) and math.isnan(value)
 
 
+_SEPARATORS: dict[str, tuple[str, str] | None] = {}
+_QUANTA = {n: Decimal(1).scaleb(-n) for n in range(10)}
+
+
+def _separators() -> tuple[str, str] | None:
+    """Return the active language's (decimal mark, thousands mark) when it groups digits by three, else None."""
+    language = get_language() or ""
+    if language not in _SEPARATORS:
+        grouping = get_format("NUMBER_GROUPING")
+        _SEPARATORS[language] = (
+            (get_format("DECIMAL_SEPARATOR"), get_format("THOUSAND_SEPARATOR")) if grouping == 3 else None
+        )
+    return _SEPARATORS[language]
+
+
 def format_number(value: Number | None, *, decimals: int) -> str:
     """Return value rounded to decimals, grouped and with the active language's separators ("" when missing)."""
     if is_missing(value):
         return ""
     # Round half up, as readers (and the sources) do: 1746.5 → 1.747, not banker's 1.746.
-    rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-    return number_format(rounded, decimal_pos=decimals, use_l10n=True, force_grouping=True)
+    quantum = _QUANTA.get(decimals) or Decimal(1).scaleb(-decimals)
+    rounded = Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP)
+    separators = _separators()
+    if separators is None or not rounded.is_finite():
+        return number_format(rounded, decimal_pos=decimals, use_l10n=True, force_grouping=True)
+    # Python's own grouping, then the language's marks: what number_format gives for a grouping of 3,
+    # at a tenth of its cost (a national-scale profile formats ~3,000 numbers).
+    decimal_mark, thousands_mark = separators
+    if rounded.is_zero():
+        rounded = rounded.copy_abs()  # "0", never "-0", as number_format writes it
+    text = f"{rounded:,.{max(decimals, 0)}f}"
+    return text.replace(",", "\x00").replace(".", decimal_mark).replace("\x00", thousands_mark)
 
 
 def format_value(value: Number | None, *, decimals: int, measure_unit: str) -> str:
@@ -48,5 +74,8 @@ def format_change(change: Number | None, *, decimals: int, measure_unit: str) ->
 
 def plot_separators() -> str:
     """Return Plotly's `separators` (decimal mark, then thousands mark) for the active language."""
+    separators = _separators()
+    if separators is not None:
+        return "".join(separators)
     vietnamese = format_number(1234.5, decimals=1) == "1.234,5"
     return ",." if vietnamese else ".,"

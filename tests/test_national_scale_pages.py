@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from indicators.models import Value, ValueStatus
+from indicators.models import Indicator, Value, ValueStatus
 from indicators.rankings import _values_frame, ranking
 from provinces.models import AdministrativeUnit, Level, UnitType
 from reports.shared.links import profile_url, profile_url_maker
@@ -148,3 +148,88 @@ def test_a_profile_url_made_once_per_level_equals_the_reversed_one(level, on):
     make = profile_url_maker(level=level, on=on)
     for code in ("01", "101", "26734"):
         assert make(code) == profile_url(level=level, code=code, on=on)
+
+
+INDICATORS = 40
+PROFILE_YEARS = range(2016, 2026)
+
+
+@pytest.fixture
+def merged_province_with_many_indicators(many_communes):
+    """Hồ Chí Minh at national scale, scaled down (SYNTHETIC): 40 indicators, three predecessors with
+    2016–2024 figures, 2025 figures of its own and of its 250 communes, and ten peer provinces for the
+    averages and ranks."""
+    province = AdministrativeUnit.objects.get(level=Level.PROVINCE, code="79")
+    province.valid_from = MERGER
+    province.save()
+    indicators = list(Indicator.objects.filter(code="par_index")) + [
+        make_indicator(code=f"scale_{n:02d}", name_vi=f"Chỉ số thử nghiệm số {n} về cải cách hành chính")
+        for n in range(1, INDICATORS)
+    ]
+    old = [
+        make_unit(code=code, short_name=name, valid_to=MERGER - datetime.timedelta(days=1))
+        for code, name in (("74", "Bình Dương"), ("77", "Bà Rịa - Vũng Tàu"), ("80", "Hồ Chí Minh"))
+    ]
+    province.predecessors.set(old)
+    peers = [make_unit(code=f"{n}", short_name=f"Tỉnh {n}", valid_to=None) for n in range(81, 91)]
+    source = make_source(title="SYNTHETIC scale test data")
+
+    def value(indicator, unit, year, n):
+        return Value(
+            indicator=indicator,
+            unit=unit,
+            year=year,
+            value=Decimal(500 + (n * 37) % 400) / 10,
+            rank=n % 63 + 1 if indicator.code == "par_index" else None,
+            source=source,
+            status=ValueStatus.APPROVED,
+        )
+
+    rows = []
+    for i, indicator in enumerate(indicators):
+        for year in PROFILE_YEARS:
+            for j, unit in enumerate([*old, *peers] if year < 2025 else [province, *peers]):
+                rows.append(value(indicator, unit, year, i + j + year))
+        if indicator.code != "par_index":  # the communes' par_index 2025 comes from many_communes
+            rows += [value(indicator, unit, 2025, i + k) for k, unit in enumerate(many_communes)]
+    Value.objects.bulk_create(rows, batch_size=2000)
+    return province, indicators
+
+
+def test_a_merged_province_profile_with_many_indicators_stays_within_300_kb_and_15k_elements(
+    client, merged_province_with_many_indicators
+):
+    response = client.get("/provinces/79/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert len(response.context["small_multiples"]) == INDICATORS
+    assert len(response.context["table"]["rows"]) == INDICATORS * 4  # the province and its three predecessors
+    assert len(html.encode()) <= 300_000
+    assert html.count("<") - html.count("</") <= 15_000
+    # The charts' figures and data tables are fetched, not printed: one figures URL, no data table rows.
+    assert html.count('type="application/json"') == 1  # the shared plotly template only
+    assert 'data-table-url="' in html and "<caption>Chỉ số thử nghiệm" not in html
+    # Every figure still names its source: one list (the profile's source, then the communes' par_index one),
+    # each cell carrying its number.
+    assert html.count('<li id="src') == 2 and html.count('href="#src1"') >= INDICATORS * 10
+
+
+def test_the_profile_charts_figures_and_tables_come_on_demand(client, merged_province_with_many_indicators):
+    page = client.get("/provinces/79/")
+    figures = client.get(page.context["figures_url"])
+    assert figures.status_code == 200 and figures["Content-Type"] == "application/json"
+    assert set(figures.json()) == {c.id for c in page.context["small_multiples"]} | {"rank-history"}
+    chart = page.context["small_multiples"][1]
+    table = client.get(chart.table_url)
+    assert table.status_code == 200
+    fragment = table.content.decode()
+    assert fragment.lstrip().startswith('<div class="table-scroll">') and "<html" not in fragment
+    assert fragment.count("<tr>") == len(PROFILE_YEARS) + 1  # header and a row per year
+    assert client.get(page.context["rank_chart"].table_url).status_code == 200
+
+
+@pytest.mark.parametrize("chart", ["nope", "indicator-", "indicator-scale_99", "<script>", "rank-history%00", "٣", ""])
+def test_an_unknown_chart_table_is_a_404_never_a_500(client, merged_province_with_many_indicators, chart):
+    response = client.get(f"/provinces/79/?chart={chart}&format=table")
+    assert response.status_code == 404
+    assert "<script>" not in response.content.decode()

@@ -2,7 +2,6 @@ import csv
 import datetime
 import io
 
-import pandas as pd
 import pytest
 from django.conf import settings
 from django.db import connection
@@ -92,10 +91,18 @@ def test_averages_are_labelled_official_or_computed_over_n_units(client, merger)
     assert not any("Regional" in name for name in traces)
 
 
+def table_of(client, chart) -> object:
+    """Return the chart as its on-demand data table (?chart=ID&format=table) holds it: the page prints no rows."""
+    response = client.get(chart.table_url)
+    assert response.status_code == 200 and "<table" in response.content.decode()
+    return response.context["chart"]
+
+
 def test_rank_history_computes_ranks_among_units_of_the_same_level_and_shows_published_ranks(client, merger):
     english(client)
     response = client.get(url("24", "2024-06-01"))
-    chart = response.context["rank_chart"]
+    assert response.context["rank_chart"].rows == []  # fetched when the reader opens the table
+    chart = table_of(client, response.context["rank_chart"])
     assert ["Public Administration Reform Index", "Bắc Giang (–30/06/2025)", "2023", "3 of 5", "5"] in chart.rows
     assert [
         "Public Administration Reform Index",
@@ -104,27 +111,34 @@ def test_rank_history_computes_ranks_among_units_of_the_same_level_and_shows_pub
         "",  # only one unit has a 2022 value: no computed rank ("1st of 1" says nothing)
         "9 (derived, not official)",
     ] in chart.rows
-    trace = chart.figure["data"][0]
+    trace = response.context["rank_chart"].figure["data"][0]
     assert trace["x"] == [2023] and trace["y"] == [3]
 
 
 def test_rank_history_gives_tied_units_the_same_rank_and_respects_direction():
-    peers = pd.DataFrame(
-        {
-            "unit_id": [1, 2, 3, 1, 2, 3],
-            "region": [""] * 6,
-            "indicator": ["a", "a", "a", "b", "b", "b"],
-            "year": [2023] * 6,
-            "value": pd.array([90, 90, 80, 3, 1, 2], dtype="Float64"),
-        }
-    )
-    indicators = pd.DataFrame({"code": ["a", "b", "c"], "direction": ["higher", "lower", "neutral"]})
-    neutral = peers[peers["indicator"] == "a"].assign(indicator="c")
-    ranks = rank_history(peers=pd.concat([peers, neutral]), indicators=indicators, unit_ids=[1, 2, 3])
-    by_key = {(r.indicator, r.unit_id): r.computed_rank for r in ranks.itertuples()}
-    assert [by_key[("a", u)] for u in (1, 2, 3)] == [1, 1, 3]
-    assert [by_key[("b", u)] for u in (1, 2, 3)] == [3, 1, 2]
+    higher = make_indicator(code="a", direction="higher")
+    lower = make_indicator(code="b", direction="lower")
+    neutral = make_indicator(code="c", direction="neutral")
+    units = [make_unit(code=f"{n}", short_name=f"Tỉnh {n}") for n in (61, 62, 63, 64)]
+    for unit, a, b in zip(units, ["90", "90", "80", "70"], ["3", "1", "2", "4"], strict=True):
+        make_value(indicator=higher, unit=unit, year=2023, value=a)
+        make_value(indicator=lower, unit=unit, year=2023, value=b)
+        make_value(indicator=neutral, unit=unit, year=2023, value=a)
+    ours = [u.pk for u in units[:3]]  # the fourth is a peer only: it counts, but its row is not sent
+    ranks = rank_history(level=Level.PROVINCE, codes=["a", "b", "c"], years=[2023], unit_ids=ours)
+    by_key = {(r.indicator, r.unit_id): (r.computed_rank, r.ranked_units) for r in ranks.itertuples()}
+    assert [by_key[("a", u)] for u in ours] == [(1, 4), (1, 4), (3, 4)]
+    assert [by_key[("b", u)] for u in ours] == [(3, 4), (1, 4), (2, 4)]
+    assert set(ranks["unit_id"]) == set(ours)
     assert not any(key[0] == "c" for key in by_key)  # neutral counts measure size: never ranked
+
+
+def test_no_rank_among_fewer_than_three_units():
+    indicator = make_indicator(code="a", direction="higher")
+    units = [make_unit(code=f"{n}", short_name=f"Tỉnh {n}") for n in (61, 62)]
+    for unit in units:
+        make_value(indicator=indicator, unit=unit, year=2023, value="50")
+    assert rank_history(level=Level.PROVINCE, codes=["a"], years=[2023], unit_ids=[units[0].pk]).empty
 
 
 def test_series_breaks_are_marked_on_the_small_multiples(client, merger):
@@ -140,6 +154,10 @@ def test_series_breaks_are_marked_on_the_small_multiples(client, merger):
 def test_figure_data_equal_the_table_rows_and_the_csv(client, merger):
     response = client.get(url("24"))
     chart = next(c for c in response.context["small_multiples"] if c.id == "indicator-par_index")
+    figures = client.get(response.context["figures_url"])
+    assert figures["Content-Type"] == "application/json"
+    assert figures.json()["indicator-par_index"] == chart.figure  # the figure the page fetches
+    chart = table_of(client, chart)
     download = client.get(chart.csv_url.replace("&amp;", "&"))
     assert download["Content-Type"].startswith("text/csv")
     text = download.content.decode("utf-8")

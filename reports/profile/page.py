@@ -5,19 +5,23 @@ hands the result here. Each chart comes with its display table (strings in the a
 and its raw CSV rows (unlocalised numbers), so the figure, the table and the download agree.
 """
 
+from html import escape
+
 import pandas as pd
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from config.i18n import localised
 from indicators.averages import stands_for_the_country
 from indicators.figures import lines_figure, rank_figure
 from indicators.formatting import format_value, is_missing
-from indicators.models import AverageScope, MeasureUnit
+from indicators.models import AverageScope, IndicatorGroup, MeasureUnit
 from provinces.models import Level
 from reports.profile.selectors import MIN_UNITS_FOR_COMPUTED_AVERAGE, UnitProfile
 from reports.shared.cells import rank_text, unit_label, value_cell
 from reports.shared.page_charts import PageCharts, wide_rows
-from reports.shared.paging import page_of
+from reports.shared.paging import Page, page_of
+from reports.shared.sources import SourceList
 
 
 def indicator_meta(profile: UnitProfile) -> dict[str, dict]:
@@ -36,8 +40,12 @@ def ordered_units(profile: UnitProfile) -> list[tuple[int, str, str]]:
     return units
 
 
-def value_table(profile: UnitProfile) -> dict:
-    """Return the indicator × year table: one row per indicator and unit that has values."""
+def value_table(profile: UnitProfile, *, sources: SourceList) -> dict:
+    """Return the indicator × year table: one row per indicator and unit that has values, by indicator group.
+
+    Each cell names its source by its number in ``sources`` (the page lists them once); a row that starts a
+    new indicator group carries the group's name (``group``), shown as a heading row.
+    """
     values = profile.values
     if values.empty:
         return {"years": [], "rows": []}
@@ -48,7 +56,7 @@ def value_table(profile: UnitProfile) -> dict:
     grouped: dict[tuple[str, int], dict[int, dict]] = {}
     for record in values.to_dict("records"):
         grouped.setdefault((record["indicator"], record["unit_id"]), {})[int(record["year"])] = record
-    rows = []
+    rows, group, rank_word = [], None, _("rank")
     for code, info in meta.items():
         first = True
         for unit_id, label, kind in units:
@@ -60,102 +68,170 @@ def value_table(profile: UnitProfile) -> dict:
                     by_year[y],
                     decimals=info["decimals"],
                     measure_unit=info["measure_unit"],
+                    sources=sources,
                     disputes=profile.disputes.get(by_year[y]["value_id"]),
                 )
                 if y in by_year
                 else None
                 for y in years
             ]
+            starts_group = first and info["group"] != group
             rows.append(
                 {
                     "indicator": info["label"],
                     "code": code,
                     "first": first,
+                    "group": _group_label(info["group"]) if starts_group else "",
                     "unit": label,
                     "is_main": kind == "unit",
                     "cells": cells,
+                    "cells_html": cells_html(cells, rank_word=rank_word),
                 }
             )
+            if first:
+                group = info["group"]
             first = False
     return {"years": years, "rows": rows}
+
+
+def cells_html(cells: list[dict | None], *, rank_word: str = "", with_year: bool = False) -> SafeString:
+    """Return the <td> cells of one row of figures: the figure (its note on hover), its source's number, marks.
+
+    Written here rather than in the template: a national-scale profile has ~2,000 such cells, and the
+    template engine's per-cell tags and lookups were the largest part of the page's time. Every text
+    is escaped; ``disputes`` is already safe HTML (reports.shared.sources.disputes_html).
+    """
+    parts = []
+    for cell in cells:
+        if cell is None:
+            parts.append("<td>—</td>")
+            continue
+        text = escape(cell["text"] or cell["rank"]) if with_year else escape(cell["text"])
+        if cell["note"] and not with_year:
+            text = f'<span title="{escape(cell["note"])}">{text}</span>'
+        number = cell["source"]
+        weak = '<span class="weak-source">†</span>' if cell["weak"] else ""  # explained under the table
+        html = f'<td>{text}<a href="#src{number}">{number}</a>{weak}'
+        if with_year:
+            html += f"<small>({cell['year']})</small>"
+        else:
+            if cell["rank"]:
+                html += f"<small>{escape(rank_word)} {escape(cell['rank'])}</small>"
+            if cell["corrected"]:
+                html += f'<small class="corrected">{escape(cell["corrected"])}</small>'
+            html += cell["disputes"]
+        parts.append(html + "</td>")
+    return mark_safe("".join(parts))  # noqa: S308 — built from escaped text and safe dispute HTML
+
+
+def _group_label(group: str) -> str:
+    return str(IndicatorGroup(group).label) if group in IndicatorGroup.values else group
 
 
 LINE_COLUMNS = ["series", "kind", "year", "value"]
 
 
 def average_series(
-    averages: pd.DataFrame, *, level: str = Level.PROVINCE
+    rows: list[tuple[str, bool, int, float, object]], *, level: str = Level.PROVINCE
 ) -> list[tuple[str, str, list[int], list[float]]]:
     """Return one indicator's average series, labelled official or computed over N units with data.
 
-    A computed "national" series is called national only where every year reaches the threshold of
-    indicators.averages.national_min_units; otherwise it is the mean of the few units with data.
+    ``rows`` are (scope, official, year, value, n) in the averages' order. A computed "national" series is
+    called national only where every year reaches the threshold of indicators.averages.national_min_units;
+    otherwise it is the mean of the few units with data.
     """
     groups: dict[tuple[str, bool], list[tuple[int, float, object]]] = {}
-    columns = (averages[c] for c in ("scope", "official", "year", "value", "n"))
-    for scope, official, year, value, n in zip(*columns, strict=True):
+    for scope, official, year, value, n in rows:
         groups.setdefault((scope, bool(official)), []).append((int(year), float(value), n))
     series = []
     scope_names = {AverageScope.NATIONAL: _("National average"), AverageScope.REGION: _("Regional average")}
-    for (scope, official), rows in groups.items():  # in order of first appearance
+    for (scope, official), points in groups.items():  # in order of first appearance
         name = scope_names.get(scope, scope)
         if official:
             label = _("%(name)s (official)") % {"name": name}
         else:
-            counts = [int(n) for _year, _value, n in rows]
+            counts = [int(n) for _year, _value, n in points]
             low, high = min(counts), max(counts)
             count = str(low) if low == high else f"{low}–{high}"
             label = _("%(name)s (computed over %(count)s units with data)") % {"name": name, "count": count}
             if scope == AverageScope.NATIONAL and not all(
-                stands_for_the_country(count=int(n), year=year, level=level) for year, _value, n in rows
+                stands_for_the_country(count=int(n), year=year, level=level) for year, _value, n in points
             ):
                 label = _("Mean of the %(count)s units with data (too few to stand for the country)") % {"count": count}
         kind = "official" if official else "computed"
-        series.append((label, kind, [year for year, _v, _n in rows], [value for _y, value, _n in rows]))
+        series.append((label, kind, [year for year, _v, _n in points], [value for _y, value, _n in points]))
     return series
 
 
-def indicator_lines(profile: UnitProfile, values: pd.DataFrame, averages: pd.DataFrame) -> pd.DataFrame:
-    """Return the long frame of one small multiple: the unit, its predecessors/successors, the averages.
+def indicator_lines(
+    units: list[tuple[int, str, str]],
+    values: dict[int, list[tuple[int, float]]],
+    averages: list[tuple[str, bool, int, float, object]],
+    *,
+    level: str,
+) -> dict[str, list]:
+    """Return the columns (series, kind, year, value) of one small multiple: the units' lines, then the averages.
 
-    values and averages are those of one indicator; values without a number are left out.
+    ``units`` are (id, label, kind) in order (ordered_units), ``values`` the indicator's numbers by unit id
+    (year, value), ``averages`` its average rows (see average_series). Plain lists: forty small DataFrames
+    cost more than the lines they held.
     """
-    by_unit: dict[int, list[tuple[int, float]]] = {}
-    for unit_id, year, value in zip(values["unit_id"], values["year"], values["value"], strict=True):
+    records = [(label, kind, year, value) for unit_id, label, kind in units for year, value in values.get(unit_id, [])]
+    if records:
+        for label, kind, years, numbers in average_series(averages, level=level):
+            records += [(label, kind, y, v) for y, v in zip(years, numbers, strict=True)]
+    columns = {name: [] for name in LINE_COLUMNS}
+    for record in records:
+        for name, item in zip(LINE_COLUMNS, record, strict=True):
+            columns[name].append(item)
+    return columns
+
+
+def _by_indicator(profile: UnitProfile) -> tuple[dict, dict, dict]:
+    """Return the profile's numbers, averages and series breaks grouped by indicator code, in one pass each."""
+    values: dict[str, dict[int, list[tuple[int, float]]]] = {}
+    frame = profile.values
+    for code, unit_id, year, value in zip(
+        frame["indicator"], frame["unit_id"], frame["year"], frame["value"], strict=True
+    ):
         if not is_missing(value):
-            by_unit.setdefault(unit_id, []).append((int(year), float(value)))
-    records = []
-    for unit_id, label, kind in ordered_units(profile):
-        records += [(label, kind, year, value) for year, value in by_unit.get(unit_id, [])]
-    if not records:
-        return pd.DataFrame(columns=LINE_COLUMNS)
-    for label, kind, years, numbers in average_series(averages, level=profile.unit.level):
-        records += [(label, kind, y, v) for y, v in zip(years, numbers, strict=True)]
-    return pd.DataFrame(records, columns=LINE_COLUMNS)
+            values.setdefault(code, {}).setdefault(unit_id, []).append((int(year), float(value)))
+    averages: dict[str, list[tuple]] = {}
+    frame = profile.averages
+    columns = (frame[c] for c in ("indicator", "scope", "official", "year", "value", "n"))
+    for code, *row in zip(*columns, strict=True):
+        averages.setdefault(code, []).append(tuple(row))
+    breaks: dict[str, list[tuple[int, str]]] = {}
+    frame = profile.series_breaks
+    columns = (frame[c] for c in ("indicator", "year", "note_vi", "note_en"))
+    for code, year, note_vi, note_en in zip(*columns, strict=True):
+        breaks.setdefault(code, []).append((int(year), localised(note_vi, note_en)))
+    return values, averages, breaks
 
 
-def breaks_of(profile: UnitProfile, code: str) -> list[tuple[int, str]]:
-    """Return the (year, note) series breaks of one indicator."""
-    rows = profile.series_breaks[profile.series_breaks["indicator"] == code]
-    return [(int(r["year"]), localised(r["note_vi"], r["note_en"])) for _, r in rows.iterrows()]
+def profile_charts(profile: UnitProfile, *, csv_base: str, tables: bool = True) -> PageCharts:
+    """Return the small multiples (one per indicator with numeric data) and the rank-history chart.
 
-
-def profile_charts(profile: UnitProfile, *, csv_base: str) -> PageCharts:
-    """Return the small multiples (one per indicator with numeric data) and the rank-history chart."""
+    ``tables`` False (the page itself, whose charts' tables are fetched on demand): the charts' table
+    and CSV rows are not built, only their figures.
+    """
     page = PageCharts(csv_base=csv_base)
     year = _("Year")
-    values = dict(tuple(profile.values.groupby("indicator")))
-    averages = dict(tuple(profile.averages.groupby("indicator")))
-    no_averages = profile.averages.iloc[0:0]
+    values, averages, breaks_by = _by_indicator(profile)
+    units = ordered_units(profile)
     for code, info in indicator_meta(profile).items():
         if code not in values:
             continue
-        lines = indicator_lines(profile, values[code], averages.get(code, no_averages))
-        if lines.empty:
+        lines = indicator_lines(units, values[code], averages.get(code, []), level=profile.unit.level)
+        if not lines["series"]:
             continue
-        breaks = breaks_of(profile, code)
-        series, display, raw = wide_rows(
-            lines, fmt=lambda v, i=info: format_value(v, decimals=i["decimals"], measure_unit=i["measure_unit"])
+        breaks = breaks_by.get(code, [])
+        series, display, raw = (
+            wide_rows(
+                lines, fmt=lambda v, i=info: format_value(v, decimals=i["decimals"], measure_unit=i["measure_unit"])
+            )
+            if tables
+            else ([], [], [])
         )
         page.add(
             chart_id=f"indicator-{code}",
@@ -172,13 +248,15 @@ def profile_charts(profile: UnitProfile, *, csv_base: str) -> PageCharts:
             csv_columns=["year", *series],
             csv_rows=raw,
             note=" ".join(_("Series break in %(year)s: %(note)s") % {"year": y, "note": n} for y, n in breaks),
+            # One table per indicator would double the page at national scale: each is fetched when opened.
+            table_on_demand=True,
         )
-    rank_chart(profile, page)
+    rank_chart(profile, page, tables=tables)
     return page
 
 
-def rank_frame(profile: UnitProfile) -> pd.DataFrame:
-    """Return computed and published ranks per indicator, unit and year, in catalogue and unit order."""
+def rank_frame(profile: UnitProfile) -> dict[str, list]:
+    """Return computed and published ranks per indicator, unit and year, in catalogue and unit order (columns)."""
     meta = indicator_meta(profile)
     labels = {unit_id: (label, kind) for unit_id, label, kind in ordered_units(profile)}
     # Plain dicts, not a .loc per key (~0.3 s for Hồ Chí Minh's 2025 profile at national scale).
@@ -228,38 +306,30 @@ def rank_frame(profile: UnitProfile) -> pd.DataFrame:
                 "rank_basis": "" if pub is None else pub["rank_basis"],
             }
         )
-    return pd.DataFrame(
-        rows,
-        columns=["series", "indicator", "unit", "year", "rank", "ranked_units", "published_rank", "rank_basis"],
-    )
+    names = ["series", "indicator", "unit", "year", "rank", "ranked_units", "published_rank", "rank_basis"]
+    return {name: [row[name] for row in rows] for name in names}
 
 
 def _shorten(text: str, limit: int = 48) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _int(value: object) -> int | None:
-    return None if is_missing(value) else int(value)
+RANK_COLUMNS = ["indicator", "unit", "year", "rank", "ranked_units", "published_rank", "rank_basis"]
 
 
-def rank_chart(profile: UnitProfile, page: PageCharts) -> None:
+def rank_chart(profile: UnitProfile, page: PageCharts, *, tables: bool = True) -> None:
     """Add the rank-history chart: computed ranks over the years, one line per indicator (and related unit)."""
     ranks = rank_frame(profile)
+    records = list(zip(*(ranks[c] for c in RANK_COLUMNS), strict=True)) if tables else []
     display = [
         [
-            r.indicator,
-            r.unit,
-            r.year,
-            ""
-            if r.rank is None or pd.isna(r.rank)
-            else _("%(rank)s of %(n)s") % {"rank": int(r.rank), "n": int(r.ranked_units)},
-            rank_text(r.published_rank, basis=r.rank_basis),
+            indicator,
+            unit,
+            year,
+            "" if rank is None else _("%(rank)s of %(n)s") % {"rank": rank, "n": ranked_units},
+            rank_text(published, basis=basis),
         ]
-        for r in ranks.itertuples()
-    ]
-    raw = [
-        [r.indicator, r.unit, r.year, _int(r.rank), _int(r.ranked_units), _int(r.published_rank), r.rank_basis]
-        for r in ranks.itertuples()
+        for indicator, unit, year, rank, ranked_units, published, basis in records
     ]
     page.add(
         chart_id="rank-history",
@@ -268,7 +338,7 @@ def rank_chart(profile: UnitProfile, page: PageCharts) -> None:
         columns=[_("Indicator"), _("Unit"), _("Year"), _("Computed rank"), _("Published rank")],
         rows=display,
         csv_columns=["indicator", "unit", "year", "computed_rank", "ranked_units", "published_rank", "rank_basis"],
-        csv_rows=raw,
+        csv_rows=[list(record) for record in records],
         empty_message=_("No rank can be computed: no numeric values for this unit.")
         if not _has_numbers(profile)
         else _(
@@ -280,6 +350,7 @@ def rank_chart(profile: UnitProfile, page: PageCharts) -> None:
             "Computed ranks are among the units of the same level that have a value that year (1-2-2-4 for ties); "
             "published ranks are those printed by the source."
         ),
+        table_on_demand=True,  # a row per indicator, unit and year: ~150 kB for a merged province
     )
 
 
@@ -287,46 +358,49 @@ def rank_chart(profile: UnitProfile, page: PageCharts) -> None:
 CHILDREN_PAGE_SIZE = 20
 
 
-def children_table(profile: UnitProfile, *, asked_page: str = "") -> dict:
-    """Return the subordinate units with their latest value per indicator (and the year of it), one page of them.
+def children_page(profile: UnitProfile, *, asked_page: str = "") -> tuple[list, list, Page]:
+    """Return the subordinate units with figures on the asked page, those without figures, and the page.
 
     The units with figures are shown CHILDREN_PAGE_SIZE at a time (``asked_page``: the ``?units_page=``
-    parameter, ASCII digits); the cells are built for the page's units only. Units without figures are listed.
+    parameter, ASCII digits); the view then reads the figures of that page's units only.
     """
-    latest = profile.children_values
+    with_values = profile.children_with_values
+    shown = [child for child in profile.children if child.pk in with_values]
+    without = [child for child in profile.children if child.pk not in with_values]
+    if not shown:
+        return [], without, page_of(0, asked="", page_size=1)
+    page = page_of(len(shown), asked=asked_page, page_size=CHILDREN_PAGE_SIZE)
+    return shown[page.shown], without, page
+
+
+def children_table(children: list, *, latest: pd.DataFrame, without: list, page: Page, sources: SourceList) -> dict:
+    """Return one page of subordinate units with their latest value per indicator (and the year of it).
+
+    ``latest`` holds the latest value of each of ``children`` per indicator (selectors.children_latest);
+    the cells' sources are numbered in ``sources``. Units without figures are listed apart.
+    """
     if latest.empty:
-        return {
-            "indicators": [],
-            "rows": [],
-            "without_data": profile.children,
-            "page": page_of(0, asked="", page_size=1),
-        }
+        return {"indicators": [], "rows": [], "without_data": without, "page": page}
     indicators = (
         latest[["indicator", "indicator_name_vi", "indicator_name_en", "display_order"]]
         .drop_duplicates("indicator")
         .sort_values(["display_order", "indicator"])
     )
     codes = indicators["indicator"].tolist()
-    with_values = set(latest["unit_id"])
-    shown_children = [child for child in profile.children if child.pk in with_values]
-    without = [child for child in profile.children if child.pk not in with_values]
-    page = page_of(len(shown_children), asked=asked_page, page_size=CHILDREN_PAGE_SIZE)
-    shown_children = shown_children[page.shown]
-    on_page = latest[latest["unit_id"].isin([child.pk for child in shown_children])]
     # Plain records, not a .loc per cell: 20 units × 40 indicators took ~0.3 s through pandas lookups.
-    latest_of = {(r["unit_id"], r["indicator"]): r for r in on_page.to_dict("records")}
+    latest_of = {(r["unit_id"], r["indicator"]): r for r in latest.to_dict("records")}
     rows = []
-    for child in shown_children:
+    for child in children:
         cells = []
         for code in codes:
             r = latest_of.get((child.pk, code))
             if r is None:
                 cells.append(None)
                 continue
-            cell = value_cell(r, decimals=r["decimals"], measure_unit=r["measure_unit"])
+            cell = value_cell(r, decimals=r["decimals"], measure_unit=r["measure_unit"], sources=sources)
             cell["year"] = int(r["year"])
             cells.append(cell)
-        rows.append({"unit": child, "cells": cells})
+        rows.append({"unit": child, "cells": cells, "cells_html": cells_html(cells, with_year=True)})
     names = [
         localised(vi, en)
         for vi, en in zip(indicators["indicator_name_vi"], indicators["indicator_name_en"], strict=True)

@@ -10,10 +10,10 @@ import datetime
 from dataclasses import dataclass, field
 
 import pandas as pd
-from django.db.models import Q
+from django.db.models import Case, Count, Exists, F, Max, OuterRef, Q, RowRange, Sum, When, Window
+from django.db.models.functions import Rank, RowNumber
 
 from indicators.models import AverageScope, Direction, Indicator, PublishedAverage
-from indicators.ranking import grouped_competition_ranks
 from indicators.selectors import disputes_by_value, public_values
 from provinces.models import AGENCY_LEVELS, AdministrativeUnit
 from reports.reads import VALUE_FIELDS, series_break_frame, values_frame
@@ -51,8 +51,9 @@ class UnitProfile:
     averages: pd.DataFrame  # indicator, year, scope, value, official, n, source_title, source_url
     ranks: pd.DataFrame  # unit_id, indicator, year, computed_rank, ranked_units
     series_breaks: pd.DataFrame  # indicator, year, note_vi, note_en
+    # The subordinate units in force on the day; their figures are read a page at a time (children_latest).
     children: list[AdministrativeUnit] = field(default_factory=list)
-    children_values: pd.DataFrame = field(default_factory=pd.DataFrame)
+    children_with_values: set[int] = field(default_factory=set)  # ids of the children that have a public figure
     disputes: dict[int, list[dict]] = field(default_factory=dict)  # value id → the other readings of its figure
 
     @property
@@ -73,15 +74,19 @@ def unit_versions(*, level: str, code: str) -> list[AdministrativeUnit]:
 
 
 def unit_profile(*, unit: AdministrativeUnit, day: datetime.date) -> UnitProfile:
-    """Return the profile of a unit: its values, its lineage's values, averages, ranks and children."""
-    predecessors = list(unit.predecessors.all())
-    successors = list(unit.successors.all())
+    """Return the profile of a unit: its values, its lineage's values, averages, ranks and children.
+
+    The peers' values are not fetched: their averages (per indicator, year and region) and the ranks of
+    the unit's own figures are computed by the database (~23,000 rows for a 2025 province otherwise).
+    The children's figures are read by ``children_latest`` for the page of them that is shown.
+    """
+    predecessors, successors = lineage(unit)
     unit_ids = [unit.pk] + [u.pk for u in (*predecessors, *successors)]
     values = values_frame(public_values().filter(unit_id__in=unit_ids))
     codes = sorted(values["indicator"].unique()) if not values.empty else []
+    years = [int(y) for y in sorted(values["year"].unique())] if codes else []
     indicators = indicator_frame(codes=codes)
-    peers = peer_values(level=unit.level, codes=codes, years=sorted(values["year"].unique()) if codes else [])
-    children, children_values = children_latest(unit=unit, day=day)
+    children, with_values = children_of(unit=unit, day=day)
     return UnitProfile(
         unit=unit,
         day=day,
@@ -90,17 +95,36 @@ def unit_profile(*, unit: AdministrativeUnit, day: datetime.date) -> UnitProfile
         indicators=indicators,
         values=values,
         averages=averages_frame(
-            peers=peers,
+            sums=peer_sums(level=unit.level, codes=codes, years=years),
             # The national averages are the provinces': an agency is compared with its peers only.
             published=published_averages(codes=codes if unit.level not in AGENCY_LEVELS else [], region=unit.region),
             region=unit.region,
         ),
-        ranks=rank_history(peers=peers, indicators=indicators, unit_ids=unit_ids),
+        ranks=rank_history(level=unit.level, codes=codes, years=years, unit_ids=unit_ids),
         series_breaks=series_break_frame(codes=codes),
         children=children,
-        children_values=children_values,
+        children_with_values=with_values,
         disputes=disputes_by_value(unit_id__in=unit_ids) if not values.empty else {},
     )
+
+
+def lineage(unit: AdministrativeUnit) -> tuple[list[AdministrativeUnit], list[AdministrativeUnit]]:
+    """Return the unit's predecessors and successors (one query over the succession links), each in unit order."""
+    link = AdministrativeUnit.successors.through
+    rows = link.objects.filter(Q(from_administrativeunit=unit) | Q(to_administrativeunit=unit)).select_related(
+        "from_administrativeunit", "to_administrativeunit"
+    )
+    predecessors, successors = [], []
+    for row in rows:
+        if row.to_administrativeunit_id == unit.pk:
+            predecessors.append(row.from_administrativeunit)
+        if row.from_administrativeunit_id == unit.pk:
+            successors.append(row.to_administrativeunit)
+
+    def order(u: AdministrativeUnit) -> tuple[str, str, str]:
+        return (u.level, u.sort_key, u.code)  # AdministrativeUnit.Meta.ordering
+
+    return sorted(predecessors, key=order), sorted(successors, key=order)
 
 
 def indicator_frame(*, codes: list[str]) -> pd.DataFrame:
@@ -109,23 +133,31 @@ def indicator_frame(*, codes: list[str]) -> pd.DataFrame:
     return pd.DataFrame(list(rows), columns=INDICATOR_FIELDS)
 
 
-def peer_values(*, level: str, codes: list[str], years: list[int]) -> pd.DataFrame:
-    """Return every numeric value at this level for these indicators and years, with the unit's region.
+def _peers(*, level: str, codes: list[str], years: list[int], parent_id: int | None = None):
+    """Return the public numeric values at this level for these indicators and years (unordered).
 
     Values are validated against the unit's validity, so the values of one year are those of the
-    structure in force on 31 December of that year: 63 provinces up to 2024, 34 from 2025.
+    structure in force on 31 December of that year: 63 provinces up to 2024, 34 from 2025. With a
+    ``parent_id``, only the values of that unit's subordinate units (a department among its province's).
     """
-    columns = ["unit_id", "region", "indicator", "year", "value"]
+    values = public_values().filter(unit__level=level, indicator__code__in=codes, year__in=years, value__isnull=False)
+    if parent_id is not None:
+        values = values.filter(unit__parent_id=parent_id)
+    return values.order_by()
+
+
+def peer_sums(*, level: str, codes: list[str], years: list[int], parent_id: int | None = None) -> pd.DataFrame:
+    """Return the sum and count of the values at this level per indicator, year and region (one query)."""
+    columns = ["indicator", "year", "region", "total", "n"]
     if not codes or not years:
         return pd.DataFrame(columns=columns)
     rows = (
-        public_values()
-        .filter(unit__level=level, indicator__code__in=codes, year__in=[int(y) for y in years], value__isnull=False)
-        .values_list("unit_id", "unit__region", "indicator__code", "year", "value")
+        _peers(level=level, codes=codes, years=years, parent_id=parent_id)
+        .values("indicator__code", "year", "unit__region")
+        .annotate(total=Sum("value"), n=Count("value"))
+        .values_list("indicator__code", "year", "unit__region", "total", "n")
     )
-    frame = pd.DataFrame(list(rows), columns=columns)
-    frame["value"] = frame["value"].astype("Float64")
-    return frame
+    return pd.DataFrame([(c, y, r, float(t), n) for c, y, r, t, n in rows], columns=columns)
 
 
 def published_averages(*, codes: list[str], region: str) -> pd.DataFrame:
@@ -144,22 +176,21 @@ def published_averages(*, codes: list[str], region: str) -> pd.DataFrame:
     return frame
 
 
-def averages_frame(*, peers: pd.DataFrame, published: pd.DataFrame, region: str) -> pd.DataFrame:
+def averages_frame(*, sums: pd.DataFrame, published: pd.DataFrame, region: str) -> pd.DataFrame:
     """Return one national and one regional average per indicator-year: official where published.
 
     Where no official figure exists, the mean of the values we hold is given with the number of
-    units it covers (``official`` False); it is never presented as the national figure.
+    units it covers (``official`` False); it is never presented as the national figure. ``sums``
+    holds the sum and count of the values per indicator, year and region (``peer_sums``).
     """
     columns = ["indicator", "year", "scope", "value", "official", "n", "source_title", "source_url"]
     parts = []
     if not published.empty:
         official = published.assign(official=True, n=pd.NA)[columns]
         parts.append(official)
-    computed = _computed_averages(peers, scope=AverageScope.NATIONAL)
+    computed = _computed_averages(sums, scope=AverageScope.NATIONAL)
     if region:
-        computed = pd.concat(
-            [computed, _computed_averages(peers[peers["region"] == region], scope=AverageScope.REGION)]
-        )
+        computed = pd.concat([computed, _computed_averages(sums[sums["region"] == region], scope=AverageScope.REGION)])
     if not computed.empty:
         computed = computed[computed["n"] >= MIN_UNITS_FOR_COMPUTED_AVERAGE]
         parts.append(computed.assign(official=False, source_title="", source_url="")[columns])
@@ -171,58 +202,84 @@ def averages_frame(*, peers: pd.DataFrame, published: pd.DataFrame, region: str)
     return merged.sort_values(["indicator", "scope", "year"]).reset_index(drop=True)
 
 
-def _computed_averages(peers: pd.DataFrame, *, scope: str) -> pd.DataFrame:
-    if peers.empty:
+def _computed_averages(sums: pd.DataFrame, *, scope: str) -> pd.DataFrame:
+    if sums.empty:
         return pd.DataFrame(columns=["indicator", "year", "scope", "value", "n"])
-    grouped = peers.groupby(["indicator", "year"])["value"].agg(["mean", "count"]).reset_index()
-    return grouped.rename(columns={"mean": "value", "count": "n"}).assign(scope=scope)
+    grouped = sums.groupby(["indicator", "year"])[["total", "n"]].sum().reset_index()
+    grouped["value"] = grouped["total"] / grouped["n"]
+    return grouped[["indicator", "year", "value", "n"]].assign(scope=scope)
 
 
-def rank_history(*, peers: pd.DataFrame, indicators: pd.DataFrame, unit_ids: list[int]) -> pd.DataFrame:
-    """Return the computed rank of each of the units per indicator-year, among the units with a value.
+def rank_history(
+    *, level: str, codes: list[str], years: list[int], unit_ids: list[int], parent_id: int | None = None
+) -> pd.DataFrame:
+    """Return the computed rank of each of the units per indicator-year, among the units with a value (one query).
 
-    Ranks follow indicators.ranking.competition_ranks (1-2-2-4, direction-aware) within the units of
-    the same level that have a value that year; ``ranked_units`` says how many that is. No rank is
-    computed for neutral indicators (counts that measure size, not performance) nor among fewer
-    than MIN_UNITS_FOR_COMPUTED_AVERAGE units ("1st of 1" says nothing).
+    Ranks are standard competition ranks (1-2-2-4, as indicators.ranking.competition_ranks: ``RANK()``
+    over the values, best first by the indicator's direction) within the units of the same level that
+    have a value that year; ``ranked_units`` says how many that is. No rank is computed for neutral
+    indicators (counts that measure size, not performance) nor among fewer than
+    MIN_UNITS_FOR_COMPUTED_AVERAGE units ("1st of 1" says nothing). The database ranks the peers and
+    sends only the rows of these units; ``parent_id`` ranks them among that unit's subordinates only.
     """
     columns = ["unit_id", "indicator", "year", "computed_rank", "ranked_units"]
-    directions = dict(zip(indicators["code"], indicators["direction"], strict=True))
-    ranked_codes = [code for code, direction in directions.items() if direction != Direction.NEUTRAL]
-    peers = peers[peers["indicator"].isin(ranked_codes) & peers["unit_id"].notna()]
-    counts = peers.groupby(["indicator", "year"])["value"].transform("count")
-    peers = peers[counts >= MIN_UNITS_FOR_COMPUTED_AVERAGE]
-    # Only the indicator-years in which one of our units has a value need ranking.
-    wanted = peers[peers["unit_id"].isin(unit_ids)][["indicator", "year"]].drop_duplicates()
-    peers = peers.merge(wanted, on=["indicator", "year"])
-    if peers.empty:
+    if not codes or not years:
         return pd.DataFrame(columns=columns)
-    groups = [peers["indicator"], peers["year"]]
-    ranked = peers.assign(
-        computed_rank=grouped_competition_ranks(
-            peers["value"], groups=groups, lower_is_better=peers["indicator"].map(directions) == Direction.LOWER
-        ),
-        ranked_units=peers["value"].groupby(groups).transform("count").astype(int),
+    each_year = [F("indicator_id"), F("year")]
+    best_first = Case(When(indicator__direction=Direction.LOWER, then=F("value")), default=F("value") * -1).asc()
+    rows = (
+        _peers(level=level, codes=codes, years=years, parent_id=parent_id)
+        .exclude(indicator__direction=Direction.NEUTRAL)
+        .annotate(
+            computed_rank=Window(Rank(), partition_by=each_year, order_by=best_first),
+            ranked_units=Window(Count("pk"), partition_by=each_year),
+            # The row's own unit as a window value (a frame of the row itself, in the ranking's own window, so
+            # no second sort): a filter on it applies after the ranking, where a filter on unit_id would rank
+            # our units among themselves.
+            ranked_unit=Window(Max("unit_id"), partition_by=each_year, order_by=best_first, frame=RowRange(0, 0)),
+        )
+        .filter(ranked_unit__in=unit_ids, ranked_units__gte=MIN_UNITS_FOR_COMPUTED_AVERAGE)
+        .values_list("unit_id", "indicator__code", "year", "computed_rank", "ranked_units")
     )
-    # In indicator-year order, as ranking each indicator-year in turn gave them.
-    ranked = ranked.sort_values(["indicator", "year"], kind="stable")
-    return ranked[ranked["unit_id"].isin(unit_ids)][columns].reset_index(drop=True)
+    frame = pd.DataFrame(list(rows), columns=columns)
+    return frame.sort_values(["indicator", "year", "unit_id"], kind="stable").reset_index(drop=True)
 
 
-def children_latest(*, unit: AdministrativeUnit, day: datetime.date) -> tuple[list[AdministrativeUnit], pd.DataFrame]:
-    """Return the unit's subordinate units in force on the day and the latest value of each per indicator."""
+def children_of(*, unit: AdministrativeUnit, day: datetime.date) -> tuple[list[AdministrativeUnit], set[int]]:
+    """Return the unit's subordinate units in force on the day and the ids of those with a public figure."""
     children = list(
         AdministrativeUnit.objects.filter(parent=unit)
         .in_force_on(day)
         .order_by("sort_key", "code")
         .only("id", "level", "code", "short_name", "unit_type", "valid_from", "valid_to", "sort_key")
+        .annotate(has_values=Exists(public_values().filter(unit_id=OuterRef("pk"))))
     )
-    columns = [*VALUE_FIELDS, "indicator_name_vi", "indicator_name_en", "measure_unit", "decimals", "display_order"]
+    return children, {child.pk for child in children if child.has_values}
+
+
+CHILD_VALUE_COLUMNS = [
+    *VALUE_FIELDS,
+    "indicator_name_vi",
+    "indicator_name_en",
+    "measure_unit",
+    "decimals",
+    "display_order",
+]
+
+
+def children_latest(*, parent: AdministrativeUnit, unit_ids: list[int]) -> pd.DataFrame:
+    """Return the latest public value of each of these subordinate units per indicator (one query).
+
+    The database picks the latest year (``ROW_NUMBER()`` per unit and indicator, newest first), so only
+    the cells shown are sent. Without units the query still runs (and finds nothing): a fixed count.
+    """
+    shown = Q(unit_id__in=unit_ids) if unit_ids else Q(pk__isnull=True)
     rows = (
         public_values()
-        .filter(unit__parent=unit)
-        .filter(Q(unit__valid_from__isnull=True) | Q(unit__valid_from__lte=day))
-        .filter(Q(unit__valid_to__isnull=True) | Q(unit__valid_to__gte=day))
+        .filter(shown, unit__parent=parent)
+        .order_by()
+        .annotate(newest=Window(RowNumber(), partition_by=[F("unit_id"), F("indicator_id")], order_by=F("year").desc()))
+        .filter(newest=1)
         .values_list(
             *VALUE_FIELDS.values(),
             "indicator__name_vi",
@@ -232,9 +289,6 @@ def children_latest(*, unit: AdministrativeUnit, day: datetime.date) -> tuple[li
             "indicator__display_order",
         )
     )
-    frame = pd.DataFrame(list(rows), columns=columns)
-    if frame.empty:
-        return children, frame
+    frame = pd.DataFrame(list(rows), columns=CHILD_VALUE_COLUMNS)
     frame["value"] = frame["value"].astype("Float64")
-    latest = frame.sort_values("year").groupby(["unit_id", "indicator"], as_index=False).tail(1)
-    return children, latest.reset_index(drop=True)
+    return frame

@@ -8,12 +8,13 @@ from django.utils.translation import gettext as _
 from config.params import digits_param
 from provinces.models import Level
 from reports.profile.forms import ProfileForm
-from reports.profile.page import children_table, profile_charts, value_table
-from reports.profile.selectors import unit_at, unit_profile, unit_versions
+from reports.profile.page import children_page, children_table, profile_charts, value_table
+from reports.profile.selectors import children_latest, unit_at, unit_profile, unit_versions
 from reports.shared.cells import unit_label
-from reports.shared.links import unit_url
-from reports.shared.page_charts import chart_download, page_base
+from reports.shared.links import unit_url, url_with
+from reports.shared.page_charts import chart_download, charts_figures, page_base
 from reports.shared.paging import page_urls
+from reports.shared.sources import SourceList
 
 
 def unit_code_param(code: str) -> str | None:
@@ -45,10 +46,24 @@ def _unit_page(request: HttpRequest, *, level: str, code: str) -> HttpResponse:
         versions = [{"unit": u, "label": unit_label(u), "url": unit_url(u)} for u in versions]
         return render(request, "reports/province.html", {**context, "versions": versions}, status=404)
     profile = unit_profile(unit=found, day=day)
-    page = profile_charts(profile, csv_base=page_base(request, on=day.isoformat()))
+    # The charts' tables and CSV rows are built only when one is asked for (the page fetches them on demand).
+    wanted = request.GET.get("format")
+    page = profile_charts(profile, csv_base=page_base(request, on=day.isoformat()), tables=wanted in {"csv", "table"})
+    small_multiples = [c for c in page.charts if c.id != "rank-history"]
+    if wanted == "figures":
+        return charts_figures(page.charts)
     if (download := chart_download(request, page, filename=f"{level}_{found.code}_{day.isoformat()}")) is not None:
         return download
-    children = children_table(profile, asked_page=request.GET.get("units_page", ""))
+    sources = SourceList()
+    table = value_table(profile, sources=sources)  # before the children's table: sources numbered in page order
+    on_page, without, units_page = children_page(profile, asked_page=request.GET.get("units_page", ""))
+    children = children_table(
+        on_page,
+        latest=children_latest(parent=found, unit_ids=[child.pk for child in on_page]),
+        without=without,
+        page=units_page,
+        sources=sources,
+    )
     lineage = [
         {"unit": u, "label": unit_label(u), "url": unit_url(u), "kind": kind}
         for kind, units in (("predecessor", profile.predecessors), ("successor", profile.successors))
@@ -63,8 +78,11 @@ def _unit_page(request: HttpRequest, *, level: str, code: str) -> HttpResponse:
             "unit_label": unit_label(found),
             "is_current": found.in_force_on(timezone.localdate()),
             "lineage": lineage,
-            "table": value_table(profile),
-            "small_multiples": [c for c in page.charts if c.id != "rank-history"],
+            "table": table,
+            "sources": sources.items,
+            "small_multiples": small_multiples,
+            # The charts' figures are fetched when scrolled to (~230 kB for a merged province with 40 indicators).
+            "figures_url": url_with(request, drop=("chart", "units_page"), on=day.isoformat(), format="figures"),
             "rank_chart": next(c for c in page.charts if c.id == "rank-history"),
             "children": children,
             "children_page_urls": page_urls(request, children["page"], parameter="units_page"),

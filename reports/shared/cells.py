@@ -12,8 +12,7 @@ from django.utils.translation import gettext as _
 from indicators.formatting import format_value, is_missing
 from indicators.models import Qualifier, RankBasis
 from provinces.models import AdministrativeUnit
-from reports.shared.links import safe_url
-from reports.shared.sources import disputes_html, is_weak, source_badge, weak_mark
+from reports.shared.sources import SourceList, disputes_html, is_weak
 
 
 def qualified_value(value: object, *, qualifier: str, decimals: int, measure_unit: str) -> str:
@@ -54,24 +53,28 @@ def unit_label(unit: AdministrativeUnit) -> str:
 
 
 def value_cell(
-    row: pd.Series, *, decimals: int, measure_unit: str, disputes: list[dict] | None = None
-) -> dict[str, str]:
-    """Return one table cell of a value: text, published rank, source link with its class, note, disputes."""
+    row: dict, *, decimals: int, measure_unit: str, sources: SourceList, disputes: list[dict] | None = None
+) -> dict[str, object]:
+    """Return one table cell of a value: text, published rank, note, its source's number in ``sources``, disputes.
+
+    The source's title, link and class are listed once per page (``SourceList``); the cell keeps its number
+    and the weak-source mark (a figure only a republished copy or an unofficial site gives).
+    """
     source_class = row.get("source_class") or ""
     return {
-        "badge": source_badge(source_class),
-        "weak": weak_mark() if is_weak(source_class) else "",
+        "weak": is_weak(source_class),
         "disputes": disputes_html(
-            disputes or [],
+            disputes,
             shown=lambda figure: qualified_value(
                 figure, qualifier=Qualifier.EXACT, decimals=decimals, measure_unit=measure_unit
             ),
             compact=True,
-        ),
+        )
+        if disputes
+        else "",
         "text": qualified_value(row["value"], qualifier=row["qualifier"], decimals=decimals, measure_unit=measure_unit),
         "rank": rank_text(row["rank"], basis=row["rank_basis"]),
-        "source_title": row["source_title"],
-        "source_url": safe_url(row["source_url"]),
+        "source": sources.number(row["source_title"], row["source_url"], source_class),
         "note": row["note"] or "",
         "corrected": _corrected_note(row, decimals=decimals, measure_unit=measure_unit),
     }

@@ -1,9 +1,12 @@
 """The charts of a page (profile, compare, indicator) and their CSV downloads: the figures, their tables and the CSV link of each."""
 
+import json
 from dataclasses import dataclass, field
 
 import pandas as pd
-from django.http import HttpRequest, HttpResponse
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from indicators.charts import ChartContext, chart_context
@@ -33,18 +36,25 @@ class PageCharts:
         csv_rows: list[list[object]],
         empty_message: str = "",
         note: str = "",
+        table_on_demand: bool = False,
     ) -> ChartContext:
-        """Add one chart with its display table and CSV rows; return its context."""
+        """Add one chart with its display table and CSV rows; return its context.
+
+        ``table_on_demand``: the page prints no data table for this chart but a "show the data as a
+        table" that fetches it (``?chart=ID&format=table``, see ``chart_table``) when opened.
+        """
         separator = "&" if "?" in self.csv_base else "?"
+        base = f"{self.csv_base}{separator}chart={chart_id}"
         chart = chart_context(
             chart_id=chart_id,
             title=title,
             figure=figure,
             columns=columns,
             rows=rows,
-            csv_url=f"{self.csv_base}{separator}chart={chart_id}&format=csv" if figure is not None else "",
+            csv_url=f"{base}&format=csv" if figure is not None else "",
             empty_message=empty_message,
             note=note,
+            table_url=f"{base}&format=table" if figure is not None and table_on_demand else "",
         )
         self.charts.append(chart)
         self.csv[chart_id] = (csv_columns, csv_rows)
@@ -110,8 +120,44 @@ def page_base(request: HttpRequest, **fixed: str) -> str:
     return url_with(request, drop=("chart", "format"), **fixed)
 
 
+def chart_table(request: HttpRequest, page: PageCharts, chart_id: str) -> HttpResponse:
+    """Return the data table of one chart as an HTML fragment (its "show the data as a table" on demand).
+
+    An unknown chart id, or a chart without data, is a 404: the fragment is asked for by the page's script.
+    """
+    chart = next((c for c in page.charts if c.id == chart_id and c.rows), None)
+    if chart is None:
+        raise Http404(_("This page has no chart “%(chart)s” with data.") % {"chart": chart_id[:60]})
+    response = render(request, "reports/_chart_table.html", {"chart": chart})
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def charts_figures(charts: list[ChartContext]) -> HttpResponse:
+    """Return the figures of these charts as one JSON object {chart id: figure} (fetched by static/reports/charts.js).
+
+    A page of many small multiples sends this once, on demand, instead of a figure per chart in its HTML.
+    """
+    body = json.dumps(
+        {chart.id: chart.figure for chart in charts if chart.figure is not None},
+        cls=DjangoJSONEncoder,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    response = HttpResponse(body, content_type="application/json")
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
 def chart_download(request: HttpRequest, page: PageCharts, *, filename: str) -> HttpResponse | None:
-    """Return the CSV of the chart a download link asks for (?format=csv&chart=ID), else None (show the page)."""
-    if request.GET.get("format") != "csv":
+    """Return what a chart's link asks for, else None (show the page).
+
+    ``?format=csv&chart=ID``: the chart's CSV (an unknown chart shows the page); ``?format=table&chart=ID``:
+    its data table as an HTML fragment (an unknown chart is a 404).
+    """
+    asked = request.GET.get("format")
+    if asked == "table":
+        return chart_table(request, page, request.GET.get("chart", ""))
+    if asked != "csv":
         return None
     return chart_csv(page, request.GET.get("chart", ""), filename=filename)

@@ -91,3 +91,32 @@ def disputes_html(disputes: list[dict], *, shown: callable, compact: bool = Fals
         gettext("Another source gives:"),
         items,
     )
+
+
+class SourceList:
+    """The sources of a page's figures, numbered in order of first use: a cell shows the number, one list the rest.
+
+    A dense table (a profile's indicator × year figures) repeating each source's title, link and class in
+    every cell weighed ~0.5 kB a cell; the number is a link to the source's entry in the page's list.
+    """
+
+    def __init__(self) -> None:
+        self._numbers: dict[tuple[str, str, str], int] = {}
+        self.items: list[dict] = []
+
+    def number(self, title: str, url: str, source_class: str) -> int:
+        """Return the number of this source on the page, adding it to the list the first time."""
+        key = (title or "", url or "", source_class or "")
+        found = self._numbers.get(key)
+        if found is None:
+            found = self._numbers[key] = len(self.items) + 1
+            self.items.append(
+                {
+                    "number": found,
+                    "title": key[0],
+                    "url": safe_url(key[1]),
+                    "badge": source_badge(key[2]),
+                    "weak": weak_mark() if is_weak(key[2]) else "",
+                }
+            )
+        return found

@@ -1,7 +1,9 @@
 /* Draw every server-built chart on the page with the site's own copy of plotly.js.
  *
  * Each chart is a <div class="chart" data-figure-id="ID"> next to a <script type="application/json" id="ID">
- * holding the figure ({data, layout}) built on the server (reports/charts.py). No inline scripts: this file
+ * holding the figure ({data, layout}) built on the server (reports/charts.py), or with a data-figures-url: the
+ * figures of a page's many small multiples ({ID: figure}) are then fetched, once for all of them, when the
+ * first of them comes near the screen (their cartesian traces need no more than the cartesian bundle). No inline scripts: this file
  * is loaded with `defer` and loads plotly.js itself: the cartesian bundle (bar, box, heatmap, scatter; a
  * third of the full size) unless a figure on the page needs a trace only the full bundle has (scatterpolar).
  * The script element names both files (data-plotly-cartesian, data-plotly-full).
@@ -12,6 +14,12 @@
  *
  * Clicking a point whose customdata is a site URL (a string starting with "/", or a list whose first item
  * is one) opens that URL: bars and tiles link to province profiles.
+ *
+ * A chart's "show the data as a table" (<details class="chart-data">) holds its table, or, on pages of many
+ * small multiples, only a link to the CSV and a data-table-url: the table is then fetched from that URL (an
+ * HTML fragment of the page's own server, ?chart=ID&format=table) when the reader opens it, and replaces the
+ * link; if the fetch fails the CSV link stays with a message. <details> keeps it keyboard-usable and tells
+ * screen readers whether it is open.
  *
  * Downloads (issue 15): "Download PNG" saves the chart with its title, the page's heading (indicator, year,
  * units), the source line ("Nguồn: …", from data-sources on the chart's figure) and the page's address;
@@ -39,17 +47,47 @@
     return null;
   }
 
-  function figureOf(div) {
-    var source = document.getElementById(div.getAttribute("data-figure-id"));
-    if (!source) {
-      return null;
-    }
-    var figure = JSON.parse(source.textContent);
+  function withTemplate(figure) {
     figure.layout = figure.layout || {};
     if (!figure.layout.template && sharedTemplate) {
       figure.layout.template = sharedTemplate;
     }
     return figure;
+  }
+
+  function figureOf(div) {
+    var source = document.getElementById(div.getAttribute("data-figure-id"));
+    if (!source) {
+      return null;
+    }
+    return withTemplate(JSON.parse(source.textContent));
+  }
+
+  var fetchedFigures = {};
+
+  /* The chart's figure: from its <script> in the page, or from the page's figures URL (fetched once). */
+  function figureFor(div) {
+    var url = div.getAttribute("data-figures-url");
+    if (!url) {
+      return Promise.resolve(figureOf(div));
+    }
+    if (!fetchedFigures[url]) {
+      fetchedFigures[url] = window
+        .fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (response) {
+          if (!response.ok) {
+            throw new Error(String(response.status));
+          }
+          return response.json();
+        });
+      fetchedFigures[url].catch(function () {
+        delete fetchedFigures[url]; // a chart scrolled to later tries again
+      });
+    }
+    return fetchedFigures[url].then(function (figures) {
+      var figure = figures[div.getAttribute("data-figure-id")];
+      return figure ? withTemplate(figure) : null;
+    });
   }
 
   /* The chart's state in a link: "#ID-block", then "~hide=1.3" (the traces hidden from the legend) and one
@@ -74,7 +112,7 @@
       parts.push("hide=" + hidden.join("."));
     }
     var layout = div.layout || {};
-    var original = (figureOf(div) || {}).layout || {};
+    var original = div.originalAxes || (figureOf(div) || {}).layout || {};
     Object.keys(layout)
       .filter(function (key) {
         return AXIS.test(key);
@@ -130,14 +168,32 @@
   }
 
   function draw(div) {
-    if (div.getAttribute("data-drawn")) {
-      return Promise.resolve();
+    if (div.drawing) {
+      return div.drawing;
     }
     div.setAttribute("data-drawn", "1");
-    var figure = figureOf(div);
-    if (!figure) {
-      return Promise.resolve();
-    }
+    div.drawing = figureFor(div).then(
+      function (figure) {
+        return figure ? plot(div, figure) : null;
+      },
+      function () {
+        div.removeAttribute("data-drawn");
+        div.drawing = null;
+        div.textContent = scriptData("data-chart-failed");
+      }
+    );
+    return div.drawing;
+  }
+
+  function plot(div, figure) {
+    div.textContent = "";
+    // The figure's own axis ranges, before a link's state changes them (a fetched figure is not in the page).
+    div.originalAxes = {};
+    Object.keys(figure.layout || {}).forEach(function (key) {
+      if (AXIS.test(key) && figure.layout[key] && figure.layout[key].range) {
+        div.originalAxes[key] = { range: figure.layout[key].range.slice() };
+      }
+    });
     var state = stateFromHash(div);
     state.hide.forEach(function (index) {
       if (figure.data && figure.data[index]) {
@@ -171,11 +227,19 @@
       queued = false;
       return;
     }
-    draw(queue.shift());
-    window.setTimeout(drainQueue, 0); // one chart per task: no long task blocks the reader's clicks
+    // One chart per task: no long task blocks the reader's clicks (fetched figures arrive together, so the
+    // next chart waits for this one's drawing rather than for a timer alone).
+    var next = function () {
+      window.setTimeout(drainQueue, 0);
+    };
+    draw(queue.shift()).then(next, next);
   }
 
   function schedule(div) {
+    if (div.getAttribute("data-figures-url")) {
+      // Fetch the page's figures while plotly.js loads, not after.
+      figureFor(div).catch(function () {});
+    }
     whenPlotly(function () {
       if (queue.indexOf(div) < 0 && !div.getAttribute("data-drawn")) {
         queue.push(div);
@@ -243,7 +307,7 @@
 
   /* The figure for a PNG: the chart as drawn (hidden series stay hidden), with a title, subtitle and source. */
   function captionedFigure(div, button) {
-    var figure = div.data ? { data: div.data, layout: JSON.parse(JSON.stringify(div.layout || {})) } : figureOf(div);
+    var figure = { data: div.data, layout: JSON.parse(JSON.stringify(div.layout || {})) };
     var layout = figure.layout;
     var heading = document.querySelector("main h1");
     var title = button.getAttribute("data-title") || "";
@@ -287,17 +351,25 @@
     button.hidden = false;
     button.addEventListener("click", function () {
       whenPlotly(function () {
-        var width = Math.max(div.offsetWidth, 900);
-        var height = Math.max(div.offsetHeight, 420) + 160;
-        window.Plotly.toImage(captionedFigure(div, button), { format: "png", width: width, height: height }).then(function (url) {
-          var link = document.createElement("a");
-          link.href = url;
-          link.download = (button.getAttribute("data-filename") || button.getAttribute("data-chart")) + ".png";
-          document.body.appendChild(link);
-          link.click();
-          link.remove();
+        draw(div).then(function () {
+          if (div.data) {
+            savePng(div, button);
+          }
         });
       });
+    });
+  }
+
+  function savePng(div, button) {
+    var width = Math.max(div.offsetWidth, 900);
+    var height = Math.max(div.offsetHeight, 420) + 160;
+    window.Plotly.toImage(captionedFigure(div, button), { format: "png", width: width, height: height }).then(function (url) {
+      var link = document.createElement("a");
+      link.href = url;
+      link.download = (button.getAttribute("data-filename") || button.getAttribute("data-chart")) + ".png";
+      document.body.appendChild(link);
+      link.click();
+      link.remove();
     });
   }
 
@@ -336,11 +408,62 @@
     });
   }
 
+  function scriptData(name) {
+    var self = document.querySelector("script[data-plotly-full]");
+    return (self && self.getAttribute(name)) || "";
+  }
+
+  /* Fetch the data table of an on-demand <details> the first time it is opened. */
+  function enableTableOnDemand(details) {
+    var body = details.querySelector(".chart-data-body");
+    if (!body || !window.fetch) {
+      return; // the CSV link stays: it holds the same figures
+    }
+    var loading = null;
+    details.addEventListener("toggle", function () {
+      if (!details.open || loading) {
+        return;
+      }
+      var fallback = body.innerHTML;
+      details.setAttribute("aria-busy", "true");
+      var status = document.createElement("p");
+      status.className = "muted";
+      status.textContent = scriptData("data-table-loading") || "…";
+      body.insertBefore(status, body.firstChild);
+      loading = window
+        .fetch(details.getAttribute("data-table-url"), { credentials: "same-origin", headers: { Accept: "text/html" } })
+        .then(function (response) {
+          if (!response.ok) {
+            throw new Error(String(response.status));
+          }
+          return response.text();
+        })
+        .then(function (html) {
+          // The page's own server renders the fragment with Django's escaping; it holds no script.
+          body.innerHTML = html;
+        })
+        .catch(function () {
+          body.innerHTML = fallback;
+          var failed = document.createElement("p");
+          failed.className = "notice";
+          failed.setAttribute("role", "alert");
+          failed.textContent = scriptData("data-table-failed");
+          body.insertBefore(failed, body.firstChild);
+          loading = null; // opening it again tries again
+        })
+        .then(function () {
+          details.removeAttribute("aria-busy");
+        });
+    });
+  }
+
   function sizeForPrint() {
     whenPlotly(function () {
       allCharts().forEach(function (div) {
         draw(div).then(function () {
-          window.Plotly.relayout(div, { width: PRINT_WIDTH });
+          if (div.data) {
+            window.Plotly.relayout(div, { width: PRINT_WIDTH });
+          }
         });
       });
     });
@@ -363,6 +486,7 @@
     sharedTemplate = template ? JSON.parse(template.textContent) : null;
     Array.prototype.forEach.call(document.querySelectorAll("button.chart-png[data-chart]"), enablePngButton);
     Array.prototype.forEach.call(document.querySelectorAll("button.chart-link-copy[data-chart]"), enableCopyButton);
+    Array.prototype.forEach.call(document.querySelectorAll("details.chart-data[data-table-url]"), enableTableOnDemand);
     if (!charts.length) {
       return;
     }

@@ -183,3 +183,20 @@ def test_public_chart_pages_load_only_the_cartesian_plotly_bundle_the_compare_co
     assert [src.rsplit("/", 1)[1] for src in page.evaluate(bundles)] == ["plotly-cartesian.min.js"]
     assert page.locator('[data-figure-id="components"] .barlayer .trace').count() == 3
     screenshot(page, "compare_components")
+
+
+def test_a_profile_charts_table_opens_on_demand_with_the_keyboard(page, dashboard):
+    page.goto("/provinces/48/")
+    draw_every_chart(page)  # the figures come from one fetched JSON, drawn as they come near the screen
+    details = page.locator("details.chart-data[data-table-url]").first
+    assert details.locator("table").count() == 0  # not in the page until asked for
+    summary = details.locator("summary")
+    summary.focus()
+    page.keyboard.press("Enter")
+    details.locator("table caption").wait_for()
+    assert details.get_attribute("open") is not None
+    assert "87,00%" in details.locator("table").inner_text()  # Đà Nẵng's 2023 PAR Index, as the page writes it
+    page.keyboard.press("Enter")  # closing and opening again keeps the table, with no second fetch
+    page.keyboard.press("Enter")
+    assert details.locator("table").count() == 1
+    screenshot(page, "profile-table-on-demand")

@@ -13,7 +13,7 @@ from django.utils.translation import get_language
 from indicators.averages import national_min_units
 from indicators.models import AverageScope, Direction, PublishedAverage
 from provinces.models import AdministrativeUnit, Level, year_reference_date
-from reports.profile.selectors import UnitProfile, averages_frame, peer_values, rank_history, unit_profile
+from reports.profile.selectors import UnitProfile, averages_frame, peer_sums, rank_history, unit_profile
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,7 @@ def peer_averages_and_ranks(profile: UnitProfile) -> tuple[pd.DataFrame, pd.Data
     """Return the averages and the ranks of the unit among its peers (see the module's docstring).
 
     The profile's own are those of the whole level; a department's are recomputed over the departments of
-    its province (one query for the values, one for the province's departments).
+    its province (one query for their sums and counts, one for the ranks).
     """
     unit = profile.unit
     if unit.level == Level.MINISTRY and not profile.values.empty:
@@ -87,12 +87,15 @@ def peer_averages_and_ranks(profile: UnitProfile) -> tuple[pd.DataFrame, pd.Data
     if unit.level != Level.DEPARTMENT or unit.parent_id is None or profile.values.empty:
         return profile.averages, profile.ranks
     codes = list(profile.indicators["code"])
-    peers = peer_values(level=unit.level, codes=codes, years=sorted(int(y) for y in profile.values["year"].unique()))
-    siblings = AdministrativeUnit.objects.filter(level=Level.DEPARTMENT, parent_id=unit.parent_id)
-    peers = peers[peers["unit_id"].isin(set(siblings.values_list("pk", flat=True)))]
-    averages = averages_frame(peers=peers, published=pd.DataFrame(), region="")
+    years = sorted(int(y) for y in profile.values["year"].unique())
+    sums = peer_sums(level=unit.level, codes=codes, years=years, parent_id=unit.parent_id)
+    averages = averages_frame(sums=sums, published=pd.DataFrame(), region="")
     ranks = rank_history(
-        peers=peers, indicators=profile.indicators, unit_ids=[unit.pk, *(u.pk for u in profile.related)]
+        level=unit.level,
+        codes=codes,
+        years=years,
+        unit_ids=[unit.pk, *(u.pk for u in profile.related)],
+        parent_id=unit.parent_id,
     )
     return averages, ranks
 
