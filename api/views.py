@@ -43,8 +43,8 @@ from api.serializers import (
 from api.writes import api_values_write
 from indicators.models import Indicator
 from indicators.preview import values_not_previewed
+from indicators.rankings import ranking, years_with_data
 from provinces.models import AdministrativeUnit, Level
-from reports.rankings.selectors import ranking, years_with_data
 
 
 class PublicRead:

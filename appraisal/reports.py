@@ -1,6 +1,6 @@
 """The appraisal's reports: one body's scorecard (with an area radar), the group heatmap and the XLSX table.
 
-The charts follow the site's pattern (reports.shared.charts: figure dicts drawn by static/reports/charts.js,
+The charts follow the site's pattern (indicators.charts: figure dicts drawn by static/reports/charts.js,
 no inline script); the figures come from campaign_results, like the publication.
 """
 
@@ -15,8 +15,8 @@ from openpyxl.styles import Font
 from appraisal.models import Assessment, Campaign
 from appraisal.results import CampaignResults, campaign_results
 from appraisal.selectors import assessment_tree
-from reports.shared.charts import SEQUENTIAL_COLOURS, base_layout, chart_context, escape
-from reports.shared.figures import radar_figure
+from indicators.charts import SEQUENTIAL_COLOURS, base_layout, chart_context, escape
+from indicators.figures import radar_figure
 
 
 def _plain(number: Decimal | None) -> str:

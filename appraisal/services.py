@@ -595,6 +595,24 @@ def campaign_bodies(criteria_set: CriteriaSet, year: int) -> QuerySet[Administra
     return units.vietnamese_order()
 
 
+def _council_problems(data: CampaignData, *, chosen: set[int]) -> list[str]:
+    """Return what is wrong with the council: members twice, without the role, or assigned outside the campaign."""
+    problems = []
+    areas = set(data.criteria_set.criteria.filter(level=NodeLevel.AREA).values_list("pk", flat=True))
+    seen: set[int] = set()
+    for member in data.council:
+        if member.user.pk in seen:
+            problems.append(_("%(user)s is listed twice in the council.") % {"user": member.user})
+        seen.add(member.user.pk)
+        if not (member.user.is_active and member.user.has_perm("appraisal.appraise_campaign")):
+            problems.append(_("%(user)s has not the appraiser's role.") % {"user": member.user})
+        if any(a.pk not in areas for a in member.areas):
+            problems.append(_("%(user)s: an assigned area is not an area of the set.") % {"user": member.user})
+        if any(b.pk not in chosen for b in member.bodies):
+            problems.append(_("%(user)s: an assigned body is not assessed in this campaign.") % {"user": member.user})
+    return problems
+
+
 def _campaign_problems(user: AbstractBaseUser, data: CampaignData, campaign: Campaign | None) -> dict[str, list[str]]:
     """Return the campaign form's errors by field name (empty: the campaign may be saved)."""
     errors: dict[str, list[str]] = {}
@@ -619,18 +637,8 @@ def _campaign_problems(user: AbstractBaseUser, data: CampaignData, campaign: Cam
                 % {"body": body, "year": data.year},
             )
     chosen = {b.pk for b in data.bodies}
-    areas = set(data.criteria_set.criteria.filter(level=NodeLevel.AREA).values_list("pk", flat=True))
-    seen: set[int] = set()
-    for member in data.council:
-        if member.user.pk in seen:
-            add("council", _("%(user)s is listed twice in the council.") % {"user": member.user})
-        seen.add(member.user.pk)
-        if not (member.user.is_active and member.user.has_perm("appraisal.appraise_campaign")):
-            add("council", _("%(user)s has not the appraiser's role.") % {"user": member.user})
-        if any(a.pk not in areas for a in member.areas):
-            add("council", _("%(user)s: an assigned area is not an area of the set.") % {"user": member.user})
-        if any(b.pk not in chosen for b in member.bodies):
-            add("council", _("%(user)s: an assigned body is not assessed in this campaign.") % {"user": member.user})
+    for message in _council_problems(data, chosen=chosen):
+        add("council", message)
     if campaign is not None:
         started = (
             campaign.assessments.exclude(body_id__in=chosen)

@@ -220,57 +220,11 @@ def assessment(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _assessment_post(request, item: Assessment, rows, mode: str, context: dict) -> HttpResponse | None:
     action = request.POST.get("action", "save")
-    convention = convention_for_language(get_language())
     try:
-        if action == "return":
-            score = get_object_or_404(Score, pk=request.POST.get("score"), assessment=item)
-            deadline = datetime.date.fromisoformat(request.POST.get("deadline") or "")
-            services.criterion_return(
-                score=score, user=request.user, comment=request.POST.get("comment", ""), deadline=deadline
-            )
-            messages.success(
-                request, _("Criterion %(code)s returned for explanation.") % {"code": score.criterion.code}
-            )
-        elif action == "answer":
-            ret = get_object_or_404(ReturnRequest, pk=request.POST.get("return"), score__assessment=item)
-            services.return_answer(request=ret, user=request.user, answer=request.POST.get("answer", ""))
-            messages.success(request, _("Your explanation was sent."))
-        elif action == "extend":
-            ret = get_object_or_404(ReturnRequest, pk=request.POST.get("return"), score__assessment=item)
-            deadline = datetime.date.fromisoformat(request.POST.get("deadline") or "")
-            services.return_extend(
-                request=ret, user=request.user, deadline=deadline, reason=request.POST.get("reason", "")
-            )
-            messages.success(
-                request,
-                _("The answer on %(code)s is now due on %(date)s.")
-                % {"code": ret.score.criterion.code, "date": deadline.strftime("%d/%m/%Y")},
-            )
+        if action in ("return", "answer", "extend"):
+            _return_action(request, item, action)
         else:
-            version = int(request.POST.get("version") or 0)
-            entries = _entries(request, rows)
-            if mode == "self":
-                services.self_assessment_save(
-                    assessment=item, user=request.user, entries=entries, expected_version=version, convention=convention
-                )
-                if action == "submit":
-                    item.refresh_from_db()
-                    services.assessment_submit(assessment=item, user=request.user)
-                    messages.success(request, _("The self-assessment is submitted."))
-                else:
-                    messages.success(request, _("Draft saved."))
-            elif mode == "survey":
-                services.survey_save(
-                    assessment=item, user=request.user, entries=entries, expected_version=version, convention=convention
-                )
-                messages.success(request, _("Survey points saved."))
-            elif mode == "appraise":
-                services.appraisal_save(
-                    assessment=item, user=request.user, entries=entries, expected_version=version, convention=convention
-                )
-                messages.success(request, _("Appraisal saved."))
-            else:
-                raise PermissionDenied
+            _entries_save(request, item, mode=mode, entries=_entries(request, rows), action=action)
     except ValueError:
         context["errors"] = {"": [_("Give the deadline as a date.")]}
     except services.AppraisalRefused as exc:
@@ -283,6 +237,53 @@ def _assessment_post(request, item: Assessment, rows, mode: str, context: dict) 
         item.refresh_from_db()
         return None
     return redirect("appraisal:assessment", pk=item.pk)
+
+
+def _return_action(request, item: Assessment, action: str) -> None:
+    """Return a criterion for explanation, answer a return, or extend its deadline (ValueError: a bad date)."""
+    if action == "return":
+        score = get_object_or_404(Score, pk=request.POST.get("score"), assessment=item)
+        deadline = datetime.date.fromisoformat(request.POST.get("deadline") or "")
+        services.criterion_return(
+            score=score, user=request.user, comment=request.POST.get("comment", ""), deadline=deadline
+        )
+        messages.success(request, _("Criterion %(code)s returned for explanation.") % {"code": score.criterion.code})
+        return
+    ret = get_object_or_404(ReturnRequest, pk=request.POST.get("return"), score__assessment=item)
+    if action == "answer":
+        services.return_answer(request=ret, user=request.user, answer=request.POST.get("answer", ""))
+        messages.success(request, _("Your explanation was sent."))
+        return
+    deadline = datetime.date.fromisoformat(request.POST.get("deadline") or "")
+    services.return_extend(request=ret, user=request.user, deadline=deadline, reason=request.POST.get("reason", ""))
+    messages.success(
+        request,
+        _("The answer on %(code)s is now due on %(date)s.")
+        % {"code": ret.score.criterion.code, "date": deadline.strftime("%d/%m/%Y")},
+    )
+
+
+def _entries_save(request, item: Assessment, *, mode: str, entries: dict, action: str) -> None:
+    """Save the typed scores of the self-assessment (and submit it), the survey or the appraisal."""
+    version = int(request.POST.get("version") or 0)
+    convention = convention_for_language(get_language())
+    saves = {
+        "self": services.self_assessment_save,
+        "survey": services.survey_save,
+        "appraise": services.appraisal_save,
+    }
+    if mode not in saves:
+        raise PermissionDenied
+    saves[mode](assessment=item, user=request.user, entries=entries, expected_version=version, convention=convention)
+    if mode == "self" and action == "submit":
+        item.refresh_from_db()
+        services.assessment_submit(assessment=item, user=request.user)
+        messages.success(request, _("The self-assessment is submitted."))
+    else:
+        messages.success(
+            request,
+            {"self": _("Draft saved."), "survey": _("Survey points saved."), "appraise": _("Appraisal saved.")}[mode],
+        )
 
 
 @login_required(login_url=LOGIN)

@@ -77,13 +77,14 @@ INSTALLED_APPS = [
     "accounts",
     "appraisal",
     "simple_history",
-    "axes",
+    # django-axes and django-q2 under translated names (config/apps.py).
+    "config.apps.AxesConfig",
     # The open data and integration API (/api/v1/, issue 17).
     "rest_framework",
     "drf_spectacular",
     "corsheaders",
     "api",
-    "django_q",
+    "config.apps.BackgroundJobsConfig",
 ]
 
 MIDDLEWARE = [

@@ -110,6 +110,16 @@ def _number_format(values: Sequence[object]) -> str | None:
     return "0" if all(isinstance(v, int) or float(v).is_integer() for v in numbers) else "#,##0.00"
 
 
+def _header_cells(sheet: object, names: Sequence[object]) -> list[WriteOnlyCell]:
+    """Return a header row for a write-only sheet: the names in bold, formula-like text neutralised."""
+    cells = []
+    for name in names:
+        cell = WriteOnlyCell(sheet, value=safe_text(str(name)))
+        cell.font = Font(bold=True)
+        cells.append(cell)
+    return cells
+
+
 def xlsx_bytes(
     *,
     columns: Sequence[str],
@@ -142,12 +152,7 @@ def xlsx_bytes(
         sheet.append([cell])
     if title_lines:
         sheet.append([])
-    header = []
-    for name in columns:
-        cell = WriteOnlyCell(sheet, value=safe_text(str(name)))
-        cell.font = Font(bold=True)
-        header.append(cell)
-    sheet.append(header)
+    sheet.append(_header_cells(sheet, columns))
     formats = [_number_format([row[i] for row in body]) for i in range(len(columns))]
     for row in body:
         cells = []
@@ -162,12 +167,7 @@ def xlsx_bytes(
         for letter, width in zip("ABC", (6, 70, 60), strict=True):
             listing.column_dimensions[letter].width = width
         listing.freeze_panes = "A2"
-        bold = []
-        for name in sources_columns:
-            cell = WriteOnlyCell(listing, value=safe_text(str(name)))
-            cell.font = Font(bold=True)
-            bold.append(cell)
-        listing.append(bold)
+        listing.append(_header_cells(listing, sources_columns))
         for number, (title, url) in enumerate(sources, start=1):
             listing.append([number, cell_value(title) or None, cell_value(url) or None])
     buffer = io.BytesIO()

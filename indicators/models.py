@@ -400,6 +400,9 @@ class Value(models.Model):
     every write compares it in the UPDATE's WHERE clause (see indicators.workflow).
     """
 
+    #: The fields that state a figure: what an import writes onto a stored value, what the API shows of it.
+    FIGURE_FIELDS = ("value", "rank", "rank_basis", "qualifier", "note", "source")
+
     indicator = models.ForeignKey(
         Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="values"
     )

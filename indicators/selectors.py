@@ -2,7 +2,7 @@
 
 from django.db.models import Q, QuerySet
 
-from indicators.models import Value, ValueStatus
+from indicators.models import DisputedFigure, Value, ValueStatus
 from indicators.preview import preview_scope
 
 
@@ -26,3 +26,25 @@ def public_values() -> QuerySet[Value]:
     corrected = Value.objects.filter(scope, correction_of__isnull=False).values("correction_of_id")
     pending = Value.objects.filter(scope).exclude(status=ValueStatus.APPROVED).values("pk")
     return Value.objects.filter((published & ~Q(pk__in=corrected)) | Q(pk__in=pending))
+
+
+DISPUTE_FIELDS = {
+    "value_id": "value_id",
+    "figure": "figure",
+    "rank": "rank",
+    "source_title": "source__title",
+    "source_url": "source__url",
+    "source_class": "source__source_class",
+    "note": "note",
+}
+
+
+def disputes_by_value(**value_filters: object) -> dict[int, list[dict]]:
+    """Return the disputed readings of the public values matching the filters, by value id (one query)."""
+    found: dict[int, list[dict]] = {}
+    rows = DisputedFigure.objects.filter(value__in=public_values().filter(**value_filters).values("pk"))
+    for row in rows.order_by("source__title").values(*DISPUTE_FIELDS.values()):
+        item = {name: row[field] for name, field in DISPUTE_FIELDS.items()}
+        item["figure"] = float(item["figure"]) if item["figure"] is not None else None
+        found.setdefault(item["value_id"], []).append(item)
+    return found

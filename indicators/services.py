@@ -49,8 +49,8 @@ from indicators.models import (
 from indicators.signals import values_changed
 from provinces.models import AdministrativeUnit
 
-#: The figure's own fields: what a write sets and what a correction copies onto the approved row.
-FIGURE_FIELDS = ("value", "rank", "rank_basis", "qualifier", "source", "note")
+#: The figure's own fields (Value.FIGURE_FIELDS): what a write sets and what a correction copies onto the approved row.
+FIGURE_FIELDS = Value.FIGURE_FIELDS
 
 #: Channels (history change reasons) written by this project's own pages; data, never translated.
 CHANNEL_FORM = "form"

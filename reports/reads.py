@@ -1,34 +1,14 @@
-"""Reads several pages share (the rest of a page's reads live in its own selectors.py): values as a frame, series breaks, the disputes of values."""
+"""Reads several pages share (the rest of a page's reads live in its own selectors.py): values as a frame, series breaks.
+
+The disputes of values are indicators.selectors.disputes_by_value (the API's ranking reads them too).
+"""
 
 import datetime
 
 import pandas as pd
 
-from indicators.models import DisputedFigure, SeriesBreak
-from indicators.selectors import public_values
+from indicators.models import SeriesBreak
 from provinces.models import AdministrativeUnit, Level
-
-DISPUTE_FIELDS = {
-    "value_id": "value_id",
-    "figure": "figure",
-    "rank": "rank",
-    "source_title": "source__title",
-    "source_url": "source__url",
-    "source_class": "source__source_class",
-    "note": "note",
-}
-
-
-def disputes_by_value(**value_filters: object) -> dict[int, list[dict]]:
-    """Return the disputed readings of the public values matching the filters, by value id (one query)."""
-    found: dict[int, list[dict]] = {}
-    rows = DisputedFigure.objects.filter(value__in=public_values().filter(**value_filters).values("pk"))
-    for row in rows.order_by("source__title").values(*DISPUTE_FIELDS.values()):
-        item = {name: row[field] for name, field in DISPUTE_FIELDS.items()}
-        item["figure"] = float(item["figure"]) if item["figure"] is not None else None
-        found.setdefault(item["value_id"], []).append(item)
-    return found
-
 
 VALUE_FIELDS = {
     "unit_id": "unit_id",

@@ -8,7 +8,7 @@ from reports.home.views import home
 from reports.import_format.views import import_format
 from reports.indicator.views import indicator_detail, indicator_list
 from reports.profile.views import province, unit
-from reports.profile.yearly_report.views import yearly_report
+from reports.profile.yearly_report.views import unit_report, yearly_report
 from reports.rankings.views import ranking_view
 from reports.search.views import search
 
@@ -22,6 +22,7 @@ urlpatterns = [
     path("provinces/<str:code>/", cache_public_page(province), name="province"),
     path("provinces/<str:code>/report/", cache_public_page(yearly_report), name="yearly-report"),
     path("units/<str:level>/<str:code>/", cache_public_page(unit), name="unit"),
+    path("units/<str:level>/<str:code>/report/", cache_public_page(unit_report), name="unit-report"),
     path("compare/", cache_public_page(compare), name="compare"),
     path("indicators/", cache_public_page(indicator_list), name="indicator-list"),
     path("indicators/<slug:code>/", cache_public_page(indicator_detail), name="indicator"),

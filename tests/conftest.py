@@ -105,3 +105,12 @@ def appraisal_accounts(django_user_model, settings, tmp_path):
 
     settings.MEDIA_ROOT = tmp_path
     return commune_accounts(django_user_model)
+
+
+@pytest.fixture
+def english_client(client):
+    """The test client reading the site in English (the language cookie set)."""
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client

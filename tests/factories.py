@@ -111,3 +111,14 @@ def make_value(
         status=status,
         **extra,
     )
+
+
+def make_three_provinces() -> dict:
+    """Return Hà Nội, Đắk Lắk and Thanh Hóa (63-province structure) and the PAR and count-of-departments indicators."""
+    return {
+        "ha_noi": make_unit(code="01", short_name="Hà Nội", name="Thành phố Hà Nội", unit_type=UnitType.CENTRAL_CITY),
+        "dak_lak": make_unit(code="66", short_name="Đắk Lắk", name="Tỉnh Đắk Lắk"),
+        "thanh_hoa": make_unit(code="38", short_name="Thanh Hóa", name="Tỉnh Thanh Hóa"),
+        "par": make_indicator(code="par_index", levels="province,district,commune"),
+        "count": make_indicator(code="departments", measure_unit=MeasureUnit.COUNT, max_value=None, levels="province"),
+    }

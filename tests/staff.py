@@ -2,6 +2,7 @@
 
 from django.apps import apps
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
 from accounts.models import StaffProfile
@@ -13,6 +14,7 @@ from tests.factories import make_indicator, make_source, make_unit
 PASSWORD = "a-long-test-password-42"
 # The admin's year sheet (indicators/admin.py): every indicator of one unit for one year.
 SHEET_URL = "/admin/indicators/value/yearsheet/"
+UPLOAD_URL = "/admin/indicators/importbatch/upload/"
 
 
 def make_staff(
@@ -87,3 +89,11 @@ def fill_sheet(data: dict[str, str], rows: dict[str, int], code: str, **fields: 
     """Type the fields into the row of the indicator with this code."""
     for name, typed in fields.items():
         data[f"rows-{rows[code]}-{name}"] = typed
+
+
+def upload(client, content: str, *, source=None, name: str = "ket-qua.csv", decimal: str = ""):
+    """Post a file to the admin's import upload (the first step: preview)."""
+    data = {"file": SimpleUploadedFile(name, content.encode("utf-8")), "decimal": decimal}
+    if source:
+        data["source"] = source.pk
+    return client.post(UPLOAD_URL, data)

@@ -225,15 +225,20 @@ def test_the_whole_cycle_publishes_ranked_results_with_the_decision_as_source(wo
     assert world["campaign"].status == CampaignStatus.PUBLISHED
 
 
+def _both_submitted_with_equal_scores(world) -> None:
+    """Submit both bodies with the same self-scores and import the same survey points for each."""
+    for index in (0, 1):
+        _complete_submission(world, index, {"1.1": "20", "1.2": "20", "2.1.1": "15", "2.1.2": "15"})
+    survey = "body_code,criterion_code,points\n18202,2.2,20\n18205,2.2,20\n"
+    survey_import(campaign=world["campaign"], user=world["chair"], content=survey.encode(), file_name="xhh.csv")
+
+
 def test_a_chair_without_the_approval_permission_is_refused_by_the_write_gate(world):
     from django.contrib.auth.models import Group
 
     from appraisal.publication import PublicationRefused
 
-    for index in (0, 1):
-        _complete_submission(world, index, {"1.1": "20", "1.2": "20", "2.1.1": "15", "2.1.2": "15"})
-    survey = "body_code,criterion_code,points\n18202,2.2,20\n18205,2.2,20\n"
-    survey_import(campaign=world["campaign"], user=world["chair"], content=survey.encode(), file_name="xhh.csv")
+    _both_submitted_with_equal_scores(world)
     campaign_finalise(campaign=world["campaign"], user=world["chair"])
     world["chair"].groups.remove(Group.objects.get(name="Province approver"))
     chair = type(world["chair"]).objects.get(pk=world["chair"].pk)  # fresh permission cache
@@ -245,10 +250,7 @@ def test_a_chair_without_the_approval_permission_is_refused_by_the_write_gate(wo
 
 
 def test_ties_share_a_rank(world):
-    for index in (0, 1):
-        _complete_submission(world, index, {"1.1": "20", "1.2": "20", "2.1.1": "15", "2.1.2": "15"})
-    survey = "body_code,criterion_code,points\n18202,2.2,20\n18205,2.2,20\n"
-    survey_import(campaign=world["campaign"], user=world["chair"], content=survey.encode(), file_name="xhh.csv")
+    _both_submitted_with_equal_scores(world)
     assert [b.rank for b in campaign_results(world["campaign"]).bodies] == [1, 1]
 
 
@@ -274,10 +276,7 @@ def test_a_returned_criterion_takes_new_evidence_and_other_criteria_stay_locked(
 
 
 def test_finalisation_and_publication_are_in_the_history_with_the_chair(world):
-    for index in (0, 1):
-        _complete_submission(world, index, {"1.1": "20", "1.2": "20", "2.1.1": "15", "2.1.2": "15"})
-    survey = "body_code,criterion_code,points\n18202,2.2,20\n18205,2.2,20\n"
-    survey_import(campaign=world["campaign"], user=world["chair"], content=survey.encode(), file_name="xhh.csv")
+    _both_submitted_with_equal_scores(world)
     campaign_finalise(campaign=world["campaign"], user=world["chair"])
     results_publish(campaign=world["campaign"], user=world["chair"])
     reasons = list(

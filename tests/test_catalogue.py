@@ -8,22 +8,16 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
-from django.utils import translation
 
 from indicators.catalogue import DATA_DIR, CatalogueError, catalogue_load
 from indicators.models import Indicator, SeriesBreak
+
+pytestmark = pytest.mark.usefixtures("english_messages")
 
 SHARED_DATA = Path(settings.SHARED_DIR) / "data"
 needs_shared = pytest.mark.skipif(
     not (SHARED_DATA / "seed_figures.csv").exists(), reason=f"reference data not found in {SHARED_DATA}"
 )
-
-
-@pytest.fixture(autouse=True)
-def english():
-    """Match messages in English, whatever the Vietnamese catalogue says."""
-    with translation.override("en"):
-        yield
 
 
 def _snapshot() -> list[tuple]:

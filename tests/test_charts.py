@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from reports.shared.charts import chart_context, ranking_bar_figure, tile_map_figure
+from indicators.charts import chart_context, ranking_bar_figure, tile_map_figure
 from reports.shared.tilemap import tile_layout
 from tests.factories import make_indicator, make_unit, make_value
 

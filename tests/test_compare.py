@@ -11,11 +11,12 @@ from django.urls import reverse
 
 from indicators.models import MeasureUnit
 from provinces.models import Region
-from reports.compare.page import parse_compare, pearson
+from reports.compare.forms import CompareForm
+from reports.compare.page import pearson
 from tests.factories import make_indicator, make_unit, make_value
 from tests.merger_units import build_merger
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_client")]
 
 COMPARE_QUERIES = 12
 
@@ -36,11 +37,6 @@ def data():
         make_value(indicator=m.par, unit=unit, year=2022, value=78 + index)
     make_value(indicator=m.par, unit=m.bac_ninh_new, year=2025, value="91")
     return m, sipas
-
-
-@pytest.fixture(autouse=True)
-def english(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
 
 def test_two_to_eight_units_are_compared(client, data):
@@ -99,18 +95,19 @@ def test_fewer_than_three_pairs_say_so_instead_of_a_number(client, data):
     assert "only 0 provinces have both figures, and a correlation needs at least 8." in content
 
 
-def test_radar_says_no_component_data_when_there_is_none_and_draws_it_when_there_is(client, data):
+def test_the_component_chart_says_when_there_is_no_data_and_draws_it_when_there_is(client, data):
     m, _sipas = data
     response = compare(client, "units=24,27&year=2023")
-    assert response.context["radar_chart"].figure is None
+    assert response.context["components_chart"].figure is None
     assert "No component data" in response.content.decode()
     c1 = make_indicator(code="par_c1_direction", parent=m.par, measure_unit=MeasureUnit.POINTS, max_value=None)
     c2 = make_indicator(code="par_c2_institutions", parent=m.par, measure_unit=MeasureUnit.POINTS, max_value=None)
     make_value(indicator=c1, unit=m.bac_giang, year=2023, value="8.94")
     make_value(indicator=c2, unit=m.bac_giang, year=2023, value="5.1")
-    radar = compare(client, "units=24,27&year=2023").context["radar_chart"]
-    assert radar.figure["data"][0]["r"] == [8.94, 5.1, 8.94]  # closed polygon
-    assert len(radar.rows) == 2
+    chart = compare(client, "units=24,27&year=2023").context["components_chart"]
+    assert chart.figure["data"][0]["x"] == [8.94, 5.1]  # drawn by the cartesian bundle: bars, not a polar trace
+    assert chart.figure["data"][0]["type"] == "bar" and chart.figure["data"][0]["orientation"] == "h"
+    assert len(chart.rows) == 2
 
 
 def test_codes_are_read_at_the_structure_of_the_year_or_at_their_own_date(client, data):
@@ -143,14 +140,13 @@ def test_bad_parameters_never_500(client, data, query):
 
 
 @pytest.mark.usefixtures("english_messages")
-def test_parse_reports_each_bad_part():
-    query = parse_compare(
-        QueryDict("units=01,x1,24@2024-02-30&year=abc&indicators=zzz"), known_indicators=["par_index"]
-    )
-    assert query.units == [("01", None)]
+def test_form_reports_each_bad_part_and_keeps_the_good_ones():
+    form = CompareForm(QueryDict("units=01,x1,24@2024-02-30&year=abc&indicators=zzz"), known_indicators=["par_index"])
+    assert form.query().units == [("01", None)]
+    errors = [error for field_errors in form.errors.values() for error in field_errors]
     # x1, the date, the number of units, the indicator, the year: each said once.
-    assert len(query.errors) == 5
-    assert "“2024-02-30” is not a date (write YYYY-MM-DD)." in query.errors
+    assert len(errors) == 5
+    assert "“2024-02-30” is not a date (write YYYY-MM-DD)." in errors
 
 
 def test_no_correlation_over_fewer_than_eight_pairs_the_reason_is_shown(client, data):
@@ -200,3 +196,20 @@ def test_vietnamese_renders(client, data):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
     response = compare(client, "units=24,27&indicators=par_index,sipas&year=2023")
     assert response.status_code == 200 and 'lang="vi"' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [("en", "“20x3” is not a year; the latest year"), ("vi", "“20x3” không phải là năm")],
+)
+def test_the_forms_errors_are_listed_on_the_page_in_either_language(client, data, language, message):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = compare(client, "units=24,27,01@2024-02-30&year=20x3")
+    content = response.content.decode()
+    assert response.status_code == 200
+    errors = content.split('class="notice notice--error" role="alert">', 1)[1].split("</div>", 1)[0]
+    assert message in errors and "2024-02-30" in errors
+    assert errors.count("<li>") == 2
+    # The provinces that could be read are still compared, and stay chosen in the form.
+    assert response.context["form"].query().units == [("24", None), ("27", None)]
+    assert '<option value="24" selected>' in content

@@ -4,6 +4,7 @@ import csv
 import io
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from indicators.models import RankBasis
@@ -117,3 +118,14 @@ def test_the_page_links_the_download_and_an_import_format_page_that_exists(clien
     assert page.status_code == 200
     text = page.content.decode()
     assert "source_class" in text and "<table>" in text and "<script" not in text.split("<article")[1]
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [("en", "There is no indicator with the code “nope”."), ("vi", "Không có chỉ số nào mang mã “nope”.")],
+)
+def test_an_unknown_indicator_is_the_forms_error_in_either_language(client, data, language, message):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = client.get(URL, {"indicator": "nope"})
+    assert response.status_code == 200 and response.context["form"].errors["indicator"]
+    assert message in response.content.decode()

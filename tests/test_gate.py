@@ -7,7 +7,6 @@ and a stale (or missing) version: each is refused and writes nothing.
 from decimal import Decimal
 
 import pytest
-from django.utils import translation
 
 from indicators.models import ImportBatch, IndicatorGroup, Value, ValueStatus, YearLock
 from indicators.services import (
@@ -27,13 +26,7 @@ from provinces.models import AdministrativeUnit
 from tests.factories import make_value
 from tests.staff import make_staff, two_provinces
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_messages")]
 
 
 @pytest.fixture

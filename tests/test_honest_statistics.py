@@ -4,8 +4,8 @@ no correlation over too few, compare's default year is one most chosen units hav
 import pytest
 from django.urls import reverse
 
+from indicators.averages import national_min_units, stands_for_the_country
 from provinces.models import Level
-from reports.shared.averages import national_min_units, stands_for_the_country
 from tests.factories import make_indicator, make_unit, make_value
 
 pytestmark = pytest.mark.django_db

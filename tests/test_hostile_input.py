@@ -83,6 +83,22 @@ def non_ascii_digits() -> st.SearchStrategy[str]:
     return st.text(st.characters(categories=("Nd", "No"), exclude_characters="0123456789"), min_size=1, max_size=6)
 
 
+def _query_strings(key: st.SearchStrategy, value: st.SearchStrategy, *, max_pairs: int) -> st.SearchStrategy:
+    """Return query strings of up to max_pairs key=value pairs, the keys percent-encoded, the values as given."""
+    pair = st.tuples(key.map(quote), value).map(lambda kv: f"{kv[0]}={kv[1]}")
+    return st.lists(pair, max_size=max_pairs).map("&".join)
+
+
+def page_fuzzing(*, max_examples: int) -> settings:
+    """Return Hypothesis settings for fetching pages: no deadline or example database, fixtures reused per example."""
+    return settings(
+        max_examples=max_examples,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+
+
 def query_pairs() -> st.SearchStrategy[str]:
     """Return raw query strings: known and random keys, tricky, random and invalid-UTF-8 values, junk."""
     key = st.one_of(st.sampled_from(KNOWN_KEYS), st.text(max_size=12))
@@ -94,16 +110,10 @@ def query_pairs() -> st.SearchStrategy[str]:
         st.binary(max_size=20).map(quote_from_bytes),  # often not UTF-8 once decoded
         st.text(alphabet="%&=;+?#[]{}/\\ \t'\"<>", max_size=20),  # malformed escapes and separators, unencoded
     )
-    pair = st.tuples(key.map(quote), value).map(lambda kv: f"{kv[0]}={kv[1]}")
-    return st.lists(pair, max_size=6).map("&".join)
+    return _query_strings(key, value, max_pairs=6)
 
 
-@settings(
-    max_examples=300,
-    deadline=None,
-    database=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@page_fuzzing(max_examples=300)
 @given(path=st.sampled_from(PUBLIC_PATHS), query=query_pairs())
 def test_no_query_string_gives_a_server_error_on_any_public_page(client, hostile_data, path, query):
     # The raw string goes to the server as sent: the test client would otherwise re-encode it.
@@ -319,16 +329,10 @@ def staff_query_pairs() -> st.SearchStrategy[str]:
         st.integers(min_value=-(10**30), max_value=10**30).map(str),
         st.text(st.characters(exclude_categories=("Cs",)), max_size=30).map(quote),
     )
-    pair = st.tuples(key.map(quote), value).map(lambda kv: f"{kv[0]}={kv[1]}")
-    return st.lists(pair, max_size=4).map("&".join)
+    return _query_strings(key, value, max_pairs=4)
 
 
-@settings(
-    max_examples=150,
-    deadline=None,
-    database=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@page_fuzzing(max_examples=150)
 @given(path=st.sampled_from(STAFF_PATHS), query=staff_query_pairs())
 def test_no_query_string_gives_a_server_error_on_any_staff_page(editor_client, hostile_data, path, query):
     response = editor_client.get(path, QUERY_STRING=query)

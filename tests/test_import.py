@@ -5,40 +5,23 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.utils import translation
 from openpyxl import Workbook
 
 from indicators.importing import values_import
 from indicators.models import ImportBatch, MeasureUnit, RankBasis, Source, Value
-from provinces.models import Level, UnitType
-from tests.factories import make_indicator, make_source, make_unit, make_value
+from provinces.models import Level
+from tests.factories import make_indicator, make_source, make_three_provinces, make_unit, make_value
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english():
-    """The messages are asserted in English; Vietnamese is the default language."""
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_messages")]
 
 
 @pytest.fixture
 def world():
     """Three provinces of the 63-province structure, a district, and PAR/PAPI-like indicators."""
-    ha_noi = make_unit(code="01", short_name="Hà Nội", name="Thành phố Hà Nội", unit_type=UnitType.CENTRAL_CITY)
-    dak_lak = make_unit(code="66", short_name="Đắk Lắk", name="Tỉnh Đắk Lắk")
-    thanh_hoa = make_unit(code="38", short_name="Thanh Hóa", name="Tỉnh Thanh Hóa")
-    district = make_unit(level=Level.DISTRICT, code="517", short_name="Núi Thành", parent=thanh_hoa)
-    return {
-        "ha_noi": ha_noi,
-        "dak_lak": dak_lak,
-        "thanh_hoa": thanh_hoa,
-        "district": district,
-        "par": make_indicator(code="par_index", levels="province,district,commune"),
-        "papi": make_indicator(code="papi", measure_unit=MeasureUnit.POINTS, max_value=80, levels="province"),
-        "count": make_indicator(code="departments", measure_unit=MeasureUnit.COUNT, max_value=None, levels="province"),
-    }
+    world = make_three_provinces()
+    world["district"] = make_unit(level=Level.DISTRICT, code="517", short_name="Núi Thành", parent=world["thanh_hoa"])
+    world["papi"] = make_indicator(code="papi", measure_unit=MeasureUnit.POINTS, max_value=80, levels="province")
+    return world
 
 
 def run(content: bytes | str, *, name: str = "values.csv", **kwargs):

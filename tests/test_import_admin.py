@@ -9,10 +9,9 @@ from django.urls import reverse
 from indicators.admin_imports import SESSION_KEY, upload_dir
 from indicators.models import ImportBatch, Value
 from tests.factories import make_indicator, make_source, make_unit, make_value
+from tests.staff import UPLOAD_URL, upload
 
 pytestmark = pytest.mark.django_db
-
-UPLOAD = reverse("admin:indicators_importbatch_upload")
 
 
 @pytest.fixture
@@ -22,13 +21,6 @@ def setting(settings, tmp_path):
     dak_lak = make_unit(code="66", short_name="Đắk Lắk")
     par = make_indicator(code="par_index")
     return {"ha_noi": ha_noi, "dak_lak": dak_lak, "par": par, "source": make_source(title="Báo cáo PAR INDEX 2023")}
-
-
-def upload(client, content: str, *, source=None, name: str = "ket-qua.csv", decimal: str = ""):
-    data = {"file": SimpleUploadedFile(name, content.encode("utf-8")), "decimal": decimal}
-    if source:
-        data["source"] = source.pk
-    return client.post(UPLOAD, data)
 
 
 def test_upload_preview_confirm(staff_client, setting):
@@ -78,7 +70,7 @@ def test_confirm_revalidates_the_kept_file_not_posted_data(staff_client, setting
 
 
 def test_a_file_that_is_not_a_table_is_refused_on_the_preview(staff_client, setting):
-    response = staff_client.post(UPLOAD, {"file": SimpleUploadedFile("report.csv", b"%PDF-1.5 binary")})
+    response = staff_client.post(UPLOAD_URL, {"file": SimpleUploadedFile("report.csv", b"%PDF-1.5 binary")})
     preview = staff_client.get(response["Location"])
     assert preview.status_code == 200 and "PDF" in preview.content.decode()
 
@@ -92,18 +84,18 @@ def test_oversized_upload_is_refused_on_the_form(staff_client, setting, settings
 
 def test_unknown_token_goes_back_to_upload(staff_client, setting):
     response = staff_client.get(reverse("admin:indicators_importbatch_preview", args=["nope"]))
-    assert response.status_code == 302 and response["Location"] == UPLOAD
+    assert response.status_code == 302 and response["Location"] == UPLOAD_URL
     assert SESSION_KEY not in staff_client.session
 
 
 def test_anonymous_users_cannot_upload(client, setting):
-    response = client.get(UPLOAD)
+    response = client.get(UPLOAD_URL)
     assert response.status_code == 302 and "login" in response["Location"]
 
 
 def test_batch_list_links_to_upload(staff_client, setting):
     response = staff_client.get(reverse("admin:indicators_importbatch_changelist"))
-    assert response.status_code == 200 and UPLOAD in response.content.decode()
+    assert response.status_code == 200 and UPLOAD_URL in response.content.decode()
 
 
 # -- the gate: scope, versions seen at preview, batches (issue 10) -------------------------------------

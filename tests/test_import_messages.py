@@ -4,7 +4,7 @@ import pytest
 
 from indicators.importing.jobs import line_ranges
 from tests.factories import make_indicator, make_source, make_unit
-from tests.test_import_admin import upload
+from tests.staff import upload
 
 pytestmark = pytest.mark.django_db
 

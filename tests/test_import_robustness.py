@@ -18,9 +18,9 @@ from django.utils import translation
 from openpyxl import Workbook
 
 from indicators.importing import values_import
-from indicators.models import MeasureUnit, Source, Value, YearLock, value_errors
-from provinces.models import AdministrativeUnit, Level, UnitType
-from tests.factories import make_indicator, make_source, make_unit, make_value
+from indicators.models import Source, Value, YearLock, value_errors
+from provinces.models import AdministrativeUnit, Level
+from tests.factories import make_indicator, make_source, make_three_provinces, make_value
 from tests.staff import make_staff
 
 pytestmark = pytest.mark.django_db
@@ -29,23 +29,8 @@ FILES = Path(__file__).parent / "files" / "imports"
 
 
 @pytest.fixture
-def english():
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
 def world():
-    ha_noi = make_unit(code="01", short_name="Hà Nội", name="Thành phố Hà Nội", unit_type=UnitType.CENTRAL_CITY)
-    dak_lak = make_unit(code="66", short_name="Đắk Lắk", name="Tỉnh Đắk Lắk")
-    thanh_hoa = make_unit(code="38", short_name="Thanh Hóa", name="Tỉnh Thanh Hóa")
-    return {
-        "ha_noi": ha_noi,
-        "dak_lak": dak_lak,
-        "thanh_hoa": thanh_hoa,
-        "par": make_indicator(code="par_index", levels="province,district,commune"),
-        "count": make_indicator(code="departments", measure_unit=MeasureUnit.COUNT, max_value=None, levels="province"),
-    }
+    return make_three_provinces()
 
 
 def run(content: bytes, *, name: str = "values.csv", **kwargs):
@@ -73,14 +58,14 @@ def text(report) -> str:
         ("unterminated_quote.csv", 2, 'a quote (") is not closed'),
     ],
 )
-def test_a_malformed_row_refuses_the_whole_file_with_its_line_and_reason(world, english, name, line, reason):
+def test_a_malformed_row_refuses_the_whole_file_with_its_line_and_reason(world, english_messages, name, line, reason):
     report = run_file(name)
     assert not report.ok
     assert any(e.line == line and reason in e.message for e in report.errors), text(report)
     assert not Value.objects.exists()
 
 
-def test_blank_lines_are_the_only_rows_skipped_and_are_listed_by_number(world, english):
+def test_blank_lines_are_the_only_rows_skipped_and_are_listed_by_number(world, english_messages):
     content = b"unit,year,indicator,value\nH\xc3\xa0 N\xe1\xbb\x99i,2023,par_index,91.5\n\n,,,\nThanh H\xc3\xb3a,2023,par_index,80\n"
     report = run(content)
     assert report.ok, text(report)
@@ -88,7 +73,7 @@ def test_blank_lines_are_the_only_rows_skipped_and_are_listed_by_number(world, e
     assert "Empty lines skipped: 3, 4" in report.summary_lines()
 
 
-def test_an_xlsx_formula_without_a_saved_result_is_an_error(world, english):
+def test_an_xlsx_formula_without_a_saved_result_is_an_error(world, english_messages):
     workbook = Workbook()
     sheet = workbook.active
     sheet.append(["unit", "year", "indicator", "value"])
@@ -102,7 +87,7 @@ def test_an_xlsx_formula_without_a_saved_result_is_an_error(world, english):
     assert not Value.objects.exists()
 
 
-def test_a_wide_row_without_any_figure_is_an_error(world, english):
+def test_a_wide_row_without_any_figure_is_an_error(world, english_messages):
     report = run("unit,year,par_index,departments\nHà Nội,2023,91.5,20\nĐắk Lắk,2023,,\n".encode())
     assert [e.line for e in report.errors] == [3]
 
@@ -111,14 +96,14 @@ def test_a_wide_row_without_any_figure_is_an_error(world, english):
 
 
 @pytest.mark.parametrize("levels", ["province,district,commune", "province"])
-def test_merged_away_provinces_never_resolve_to_a_same_named_commune(real_units, levels, english):
+def test_merged_away_provinces_never_resolve_to_a_same_named_commune(real_units, levels, english_messages):
     make_indicator(code="par_index", levels=levels)
     report = run_file("merged_provinces_2025.csv")
     assert {e.line for e in report.errors} == {2, 3, 4, 5, 6}, text(report)
     assert "Long An" in text(report) and not Value.objects.exists()
 
 
-def test_the_dry_run_lists_every_row_to_create_with_full_name_level_code_and_parent(real_units, english):
+def test_the_dry_run_lists_every_row_to_create_with_full_name_level_code_and_parent(real_units, english_messages):
     make_indicator(code="par_index", levels="province,district,commune")
     content = "Đơn vị,Năm,indicator,value\nLong An,2024,par_index,80.5\nBến Nghé,2024,par_index,70\n".encode()
     report = run(content, dry_run=True, decimal="dot")
@@ -131,7 +116,7 @@ def test_the_dry_run_lists_every_row_to_create_with_full_name_level_code_and_par
 # -- 3./4. values the database can hold ----------------------------------------------------------
 
 
-def test_a_value_over_the_database_limit_is_a_row_error_everywhere(world, english):
+def test_a_value_over_the_database_limit_is_a_row_error_everywhere(world, english_messages):
     report = run_file("too_large.csv")
     assert [(e.line, e.column) for e in report.errors] == [(2, "value")]
     assert "too large" in report.errors[0].message
@@ -142,7 +127,7 @@ def test_a_value_over_the_database_limit_is_a_row_error_everywhere(world, englis
     assert not Value.objects.exists()
 
 
-def test_more_than_four_decimals_are_rounded_so_a_reimport_is_unchanged(world, english):
+def test_more_than_four_decimals_are_rounded_so_a_reimport_is_unchanged(world, english_messages):
     first = run_file("five_decimals.csv")
     assert first.ok and Value.objects.get().value == Decimal("95.1235")
     second = run_file("five_decimals.csv")
@@ -219,7 +204,7 @@ _HEADER_ROW = (
 )
 
 
-def test_a_sheet_declaring_the_whole_grid_is_refused_before_reading(world, english):
+def test_a_sheet_declaring_the_whole_grid_is_refused_before_reading(world, english_messages):
     sheet = (
         f'{_SHEET}<dimension ref="A1:XFD1048576"/><sheetData>{_HEADER_ROW}'
         '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData></worksheet>'
@@ -232,7 +217,7 @@ def test_a_sheet_declaring_the_whole_grid_is_refused_before_reading(world, engli
     assert time.process_time() - started < 30  # a guard against hanging, not a speed assertion
 
 
-def test_empty_rows_count_towards_the_row_limit(world, english, settings):
+def test_empty_rows_count_towards_the_row_limit(world, english_messages, settings):
     settings.IMPORT_MAX_ROWS = 100
     rows = "".join(f'<row r="{n}"/>' for n in range(2, 500))
     sheet = f'{_SHEET}<sheetData>{_HEADER_ROW}{rows}<row r="500"><c r="A500"><v>1</v></c></row></sheetData></worksheet>'
@@ -242,7 +227,7 @@ def test_empty_rows_count_towards_the_row_limit(world, english, settings):
     assert "more than 100 rows" in run(csv_rows.encode()).file_error
 
 
-def test_a_huge_cell_is_refused(world, english, settings):
+def test_a_huge_cell_is_refused(world, english_messages, settings):
     settings.IMPORT_MAX_CELL_CHARS = 500
     note = "x" * 600
     report = run(f"unit,year,indicator,value,note\nHà Nội,2023,par_index,91.5,{note}\n".encode())
@@ -255,7 +240,7 @@ def test_a_huge_cell_is_refused(world, english, settings):
     assert "holds 600 characters" in run(buffer.getvalue(), name="n.xlsx").file_error
 
 
-def test_a_workbook_that_unpacks_too_large_is_refused_before_parsing(world, english, settings):
+def test_a_workbook_that_unpacks_too_large_is_refused_before_parsing(world, english_messages, settings):
     settings.IMPORT_MAX_UNCOMPRESSED_BYTES = 100_000
     sheet = f'{_SHEET}<sheetData>{_HEADER_ROW}<row r="2"><c r="E2" t="inlineStr"><is><t>{"y" * 200_000}</t></is></c></row></sheetData></worksheet>'
     content = _xlsx_with_sheet(sheet)
@@ -263,7 +248,7 @@ def test_a_workbook_that_unpacks_too_large_is_refused_before_parsing(world, engl
     assert "unpacks to" in run(content, name="bomb.xlsx").file_error
 
 
-def test_too_many_columns_are_refused(world, english, settings):
+def test_too_many_columns_are_refused(world, english_messages, settings):
     settings.IMPORT_MAX_COLUMNS = 50
     header = "unit,year,indicator,value," + ",".join(f"c{n}" for n in range(60))
     assert "has 64 columns; at most 50" in run(f"{header}\n".encode()).file_error
@@ -272,13 +257,13 @@ def test_too_many_columns_are_refused(world, english, settings):
 # -- 7. messages ----------------------------------------------------------------------------------
 
 
-def test_utf16_without_a_bom_is_read(world, english):
+def test_utf16_without_a_bom_is_read(world, english_messages):
     report = run_file("utf16_without_bom.csv")
     assert report.ok, text(report)
     assert report.encoding == "utf-16-le"
 
 
-def test_a_file_refused_for_its_decimals_never_says_decimal_not_needed(world, english):
+def test_a_file_refused_for_its_decimals_never_says_decimal_not_needed(world, english_messages):
     report = run_file("conflicting_decimals.csv")
     assert not report.ok
     assert "not needed" not in report.summary_lines()[0]
@@ -308,7 +293,7 @@ def test_csv_errors_are_translated(world):
     assert report.file_error.startswith("Không đọc được dòng 2") and "field limit" not in report.file_error
 
 
-def test_lock_and_scope_errors_name_the_files_own_columns(world, django_user_model, english):
+def test_lock_and_scope_errors_name_the_files_own_columns(world, django_user_model, english_messages):
     YearLock.objects.create(group=world["par"].group, year=2023)
     report = run("Tỉnh,Năm,indicator,value\nHà Nội,2023,par_index,91.5\n".encode())
     assert [(e.line, e.column) for e in report.errors] == [(2, "Năm")]

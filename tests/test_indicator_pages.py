@@ -14,7 +14,7 @@ from reports.indicator.page import movers
 from tests.factories import make_indicator, make_source, make_unit, make_value
 from tests.merger_units import build_merger
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_client")]
 
 DETAIL_QUERIES = 10
 LIST_QUERIES = 4
@@ -22,11 +22,6 @@ LIST_QUERIES = 4
 
 def detail(client, code: str = "par_index", query: str = ""):
     return client.get(reverse("reports:indicator", args=[code]) + (f"?{query}" if query else ""))
-
-
-@pytest.fixture(autouse=True)
-def english(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
 
 @pytest.fixture
@@ -182,3 +177,14 @@ def test_indicator_levels_are_shown_as_words_in_the_page_language(client):
     html = client.get(reverse("reports:indicator", args=[indicator.code])).content.decode()
     assert "province,district" not in html
     assert "Cấp tỉnh, Cấp huyện" in html
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [("en", "No province figures for 20x3; showing 2025."), ("vi", "Chưa có số liệu cấp tỉnh năm 20x3")],
+)
+def test_a_year_that_is_not_one_is_the_forms_error_and_the_latest_map_is_shown(client, data, language, message):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = detail(client, query="year=20x3")
+    assert response.status_code == 200 and response.context["map_year"] == 2025
+    assert response.context["form"].errors["year"] and message in response.content.decode()

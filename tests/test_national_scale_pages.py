@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 
 from indicators.models import Value, ValueStatus
+from indicators.rankings import _values_frame, ranking
 from provinces.models import AdministrativeUnit, Level, UnitType
-from reports.rankings.selectors import _values_frame, ranking
 from reports.shared.links import profile_url, profile_url_maker
 from tests.factories import make_indicator, make_source, make_unit, make_value
 

@@ -67,6 +67,23 @@ def test_the_admin_is_titled_in_vietnamese_and_shows_no_english_third_party_labe
     )
 
 
+def test_third_party_apps_have_names_in_the_sites_languages(admin_client, settings):
+    index = admin_client.get("/admin/").content.decode()
+    for english in ("Axes", "Django Q", "Background jobs", "Failed tasks", "Scheduled tasks", "Queued tasks"):
+        assert f">{english}<" not in index
+    assert "Chống dò mật khẩu" in index and "Tác vụ nền" in index and "Tác vụ thất bại" in index
+    from django.utils import timezone
+    from django_q.models import Task
+
+    now = timezone.now()
+    Task.objects.create(id="f1", name="values-import", func="f", started=now, stopped=now, success=False, result="x")
+    failed = admin_client.get("/admin/django_q/failure/").content.decode()
+    assert "Tác vụ thất bại" in failed and "Kết quả (rút gọn)" in failed and "Short result" not in failed
+    admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    index = admin_client.get("/admin/").content.decode()
+    assert "Login protection" in index and "Background jobs" in index
+
+
 def test_save_and_submit_saves_the_sheet_and_sends_its_drafts_for_approval(staff_client):
     unit = make_unit(short_name="Hà Tĩnh", code="42")
     indicator = make_indicator(code="on_time_rate")

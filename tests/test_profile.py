@@ -255,3 +255,13 @@ def test_unit_names_with_html_are_escaped_in_charts_and_csv(client):
     assert "<b>Thử</b>" not in response.content.decode()
     download = client.get(chart.csv_url.replace("&amp;", "&")).content.decode()
     assert "'=<b>Thử</b>" in download
+
+
+@pytest.mark.parametrize(("language", "message"), [("en", "is not a date"), ("vi", "không phải là ngày")])
+def test_a_bad_date_is_the_forms_error_shown_with_what_was_typed(client, merger, language, message):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = client.get(url("24", "2024-02-30"))
+    content = response.content.decode()
+    assert response.status_code == 400
+    assert response.context["form"].errors["on"] and message in content
+    assert 'name="on" value="2024-02-30"' in content

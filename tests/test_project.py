@@ -1,5 +1,6 @@
 """Project-level guarantees: settings from the environment, migrations in step with the models."""
 
+import ast
 import os
 import subprocess
 import sys
@@ -54,3 +55,27 @@ def test_a_debug_value_that_is_not_a_boolean_is_refused():
 @pytest.mark.django_db
 def test_migrations_are_in_step_with_the_models():
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def _imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+    return found
+
+
+def test_nothing_outside_reports_imports_from_reports():
+    # Dependencies point one way (STYLE.md): reports -> indicators -> provinces; the API and the appraisal
+    # read through indicators (the ranking: indicators.rankings; the figures: indicators.charts, .figures).
+    offenders = [
+        f"{path.relative_to(ROOT)}: {module}"
+        for path in ROOT.glob("*/**/*.py")
+        if path.relative_to(ROOT).parts[0] not in {"reports", "tests", ".venv", "node_modules", "bench"}
+        for module in _imported_modules(path)
+        if module == "reports" or module.startswith("reports.")
+    ]
+    assert offenders == []

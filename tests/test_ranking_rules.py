@@ -1,6 +1,6 @@
 import pandas as pd
 
-from reports.shared.ranking import competition_ranks, grouped_competition_ranks
+from indicators.ranking import competition_ranks, grouped_competition_ranks
 
 
 def test_tied_scores_share_a_rank_and_the_next_rank_is_skipped():

@@ -3,20 +3,14 @@
 import datetime
 
 import pytest
-from django.utils import translation
 
 from provinces.models import REORGANISATION_DATE, AdministrativeUnit, Level
 from provinces.resolver import UnitAmbiguous, UnitIndex, UnitNotFound, UnitResolveError, unit_resolve
 from tests.factories import make_unit
 
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 OLD_DAY = REORGANISATION_DATE - datetime.timedelta(days=1)
-
-
-@pytest.fixture(autouse=True)
-def english():
-    """Messages are checked in English (their msgids); the Vietnamese catalogue comes later."""
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture(scope="module")

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from provinces.models import Level
@@ -46,3 +47,22 @@ def test_empty_and_unmatched_queries_give_a_clear_page(client):
     assert response.status_code == 200
     html = response.content.decode()
     assert "No unit matches" in html and "<b>" not in html.split("<main", 1)[1]
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [("en", "Search with at most 100 characters (you typed 101)."), ("vi", "tối đa 100 ký tự (bạn đã gõ 101)")],
+)
+def test_a_query_too_long_is_the_forms_error_and_stays_in_the_box(client, language, message):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    typed = "h" * 101
+    response = client.get(reverse("reports:search"), {"q": typed})
+    content = response.content.decode()
+    assert response.status_code == 200 and response.context["results"] == []
+    assert message in content and f'value="{typed}"' in content
+
+
+def test_a_null_character_is_refused_with_a_message_not_searched(client):
+    response = client.get(reverse("reports:search"), {"q": "Hà\x00Nội"})
+    assert response.status_code == 200 and response.context["form"].errors["q"]
+    assert "Không được dùng ký tự rỗng" in response.content.decode()

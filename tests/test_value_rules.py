@@ -6,19 +6,13 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import translation
 
 from indicators.forms import ValueAdminForm
 from indicators.models import Direction, IndicatorGroup, MeasureUnit, Value, value_errors
 from provinces.models import REORGANISATION_DATE, Level
 from tests.factories import make_indicator, make_source, make_unit, make_value
 
-
-@pytest.fixture(autouse=True)
-def english():
-    """Match messages in English, whatever the Vietnamese catalogue says."""
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english_messages")
 
 
 @pytest.fixture

@@ -110,3 +110,16 @@ def test_the_documents_say_so_when_the_charts_cannot_be_drawn(client, province_y
 def test_the_report_runs_a_fixed_number_of_queries(client, province_year, django_assert_max_num_queries):
     with django_assert_max_num_queries(20):
         assert client.get(URL, {"year": "2023"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [("en", "The year must be written as four digits, e.g. 2023."), ("vi", "Năm phải viết bằng bốn chữ số")],
+)
+@pytest.mark.parametrize("year", ["20x3", "1989", "2999"])
+def test_a_bad_year_is_the_forms_error_shown_with_what_was_typed(client, province_year, language, message, year):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = client.get(URL, {"year": year})
+    content = response.content.decode()
+    assert response.status_code == 400 and response.context["form"].errors["year"]
+    assert message in content and f'name="year" value="{year}"' in content

@@ -55,6 +55,18 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     "source_details": ("source details", "mo ta nguon"),
     "source_class": ("source class", "loai nguon"),
 }
+#: The optional text columns of a figure: how its rank was made, its qualifier and note, and its source.
+FIGURE_TEXT_COLUMNS = (
+    "rank_basis",
+    "qualifier",
+    "note",
+    "source_title",
+    "source_url",
+    "source_publisher",
+    "source_date",
+    "source_details",
+    "source_class",
+)
 _ALIAS_TO_FIELD = {alias: name for name, aliases in FIELD_ALIASES.items() for alias in aliases}
 #: Columns people keep in their sheets that carry nothing to import (row numbers, regions).
 IGNORED = frozenset({"stt", "tt", "no", "so tt", "region", "vung", "khu vuc", "region 6"})

@@ -17,6 +17,7 @@ from urllib.parse import unquote, urlsplit
 
 from django.db import transaction
 
+from indicators.importing.columns import FIGURE_TEXT_COLUMNS
 from indicators.importing.service import ImportReport, values_import
 from indicators.models import AverageScope, DisputedFigure, Indicator, PublishedAverage, Source, Value
 from indicators.services import history_channel
@@ -44,15 +45,7 @@ LONG_COLUMNS = [
     "indicator",
     "value",
     "rank",
-    "rank_basis",
-    "qualifier",
-    "note",
-    "source_title",
-    "source_url",
-    "source_publisher",
-    "source_date",
-    "source_details",
-    "source_class",
+    *FIGURE_TEXT_COLUMNS,
 ]
 DISPUTES_FILE = "disputed.csv"
 DISPUTE_COLUMNS = [
@@ -216,6 +209,22 @@ def _write(path: Path, columns: list[str], rows: list[dict[str, str]]) -> None:
 
 def _url_source(url: str) -> dict[str, str]:
     return {"source_title": source_title_from_url(url), "source_url": url, "source_publisher": urlsplit(url).netloc}
+
+
+def _province_row(r: dict[str, str], *, indicator: str, note: str, **figure: str) -> dict[str, str]:
+    """Return the long-layout row of a province's figure read from a shared file (GSO code, name, year, source URL)."""
+    return {
+        "unit_code": r["gso_code"],
+        "unit": r["province"],
+        "level": "province",
+        "year": r["year"],
+        "indicator": indicator,
+        "qualifier": "eq",
+        "note": note,
+        **figure,
+        **_url_source(r["source_url"]),
+        "source_class": r["source_class"],
+    }
 
 
 def _seed_source(row: dict[str, str]) -> dict[str, str]:
@@ -387,36 +396,24 @@ def published_convert(*, shared_dir: Path, out_dir: Path = PUBLISHED_DIR) -> dic
     _write(out_dir / DISPUTES_FILE, DISPUTE_COLUMNS, disputes)
     written[DISPUTES_FILE] = len(disputes)
     subindex_rows = [
-        {
-            "unit_code": r["gso_code"],
-            "unit": r["province"],
-            "level": "province",
-            "year": r["year"],
-            "indicator": PCI_SUBINDICES[r["subindex"]],
-            "value": r["score"],
-            "qualifier": "eq",
-            "note": f"PCI sub-index “{r['subindex']}” as printed",
-            **_url_source(r["source_url"]),
-            "source_class": r["source_class"],
-        }
+        _province_row(
+            r,
+            indicator=PCI_SUBINDICES[r["subindex"]],
+            note=f"PCI sub-index “{r['subindex']}” as printed",
+            value=r["score"],
+        )
         for r in _read(shared_dir / "pci_subindices.csv")
     ]
     component_rows = [
-        {
-            "unit_code": r["gso_code"],
-            "unit": r["province"],
-            "level": "province",
-            "year": r["year"],
-            "indicator": PAR_COMPONENTS[r["component"]],
-            "value": r["score"],
-            "rank": r["rank"],
-            "rank_basis": "stated" if r["rank"] else "",
-            "qualifier": "eq",
-            "note": f"Component as printed: “{r['component']}”"
+        _province_row(
+            r,
+            indicator=PAR_COMPONENTS[r["component"]],
+            note=f"Component as printed: “{r['component']}”"
             + (f"; out of {r['max_score']} points" if r["max_score"] else ""),
-            **_url_source(r["source_url"]),
-            "source_class": r["source_class"],
-        }
+            value=r["score"],
+            rank=r["rank"],
+            rank_basis="stated" if r["rank"] else "",
+        )
         for r in _read(shared_dir / "par_components.csv")
     ]
     seed_rows = [

@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from config.params import digits_param
-from indicators.importing.columns import LONG, Layout
+from indicators.importing.columns import FIGURE_TEXT_COLUMNS, LONG, Layout
 from indicators.numbers import MISSING_MARKERS, Convention
 
 _SPACES = re.compile(r"[\s\u00a0\u202f']")
@@ -62,31 +62,7 @@ def is_empty(cell: Cell | None) -> bool:
     )
 
 
-_TEXT_FIELDS = (
-    "level",
-    "parent",
-    "rank_basis",
-    "qualifier",
-    "note",
-    "source_title",
-    "source_url",
-    "source_publisher",
-    "source_date",
-    "source_details",
-    "source_class",
-)
-
-
-def candidates_build(
-    *,
-    rows: list[tuple[int, list[object]]],
-    header: list[str],
-    layout: Layout,
-    delimiter: str = "",
-    file_format: str = "",
-) -> list[Candidate]:
-    """Return one candidate per figure: per row in the long layout, per filled indicator cell in the wide one."""
-    return list(candidates_iter(rows=rows, header=header, layout=layout, delimiter=delimiter, file_format=file_format))
+_TEXT_FIELDS = ("level", "parent", *FIGURE_TEXT_COLUMNS)
 
 
 def candidates_iter(

@@ -74,12 +74,7 @@ class Planned:
     """One valid row: the figure it states and what importing it would do to the stored value."""
 
     UPDATE_FIELDS = [
-        "value",
-        "rank",
-        "rank_basis",
-        "qualifier",
-        "note",
-        "source",
+        *Value.FIGURE_FIELDS,
         "updated_by",
         "updated_at",
         "import_batch",

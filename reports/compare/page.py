@@ -1,114 +1,22 @@
-"""The comparison page: parse its query string, then build its charts from the selectors' DataFrames.
-
-Query string: ``units=22,31,01`` (2–8 province codes, read at the structure of the chosen year:
-31 December of ``year``; a code may carry its own date, ``01@2024-01-01``), ``indicators=par_index,sipas``,
-``year=2023`` (default: the latest year with data), ``x`` and ``y`` (the scatter's indicators).
-"""
+"""The comparison page: build its charts from the selectors' DataFrames (its query string: forms.py)."""
 
 import datetime
 import math
-from dataclasses import dataclass, field
 
 import pandas as pd
 from django.conf import settings
-from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config.i18n import localised
-from config.params import digits_param
+from indicators.figures import components_figure, grouped_bar_figure, lines_figure, scatter_figure
+from indicators.formatting import format_value
 from indicators.models import MeasureUnit
-from indicators.params import year_param
 from provinces.models import AdministrativeUnit, year_reference_date
+from reports.compare.forms import CompareQuery
 from reports.shared.cells import unit_label
-from reports.shared.figures import grouped_bar_figure, lines_figure, radar_figure, scatter_figure
-from reports.shared.formatting import format_value
 from reports.shared.links import unit_url
 from reports.shared.page_charts import PageCharts, wide_rows
-
-MIN_UNITS, MAX_UNITS = 2, 8
-MAX_INDICATORS = 6
-DEFAULT_INDICATORS = ["par_index", "sipas"]
-
-
-@dataclass
-class CompareQuery:
-    """The parsed comparison request; ``errors`` says, field by field, what was wrong and ignored."""
-
-    units: list[tuple[str, datetime.date | None]] = field(default_factory=list)
-    indicators: list[str] = field(default_factory=list)
-    year: int | None = None
-    x: str = ""
-    y: str = ""
-    errors: list[str] = field(default_factory=list)
-
-
-def _split(params: QueryDict, name: str) -> list[str]:
-    items = []
-    for raw in params.getlist(name):
-        items += [part.strip() for part in raw.split(",") if part.strip()]
-    return list(dict.fromkeys(items))
-
-
-def parse_compare(params: QueryDict, *, known_indicators: list[str]) -> CompareQuery:
-    """Return the comparison request read from the query string; bad parts are reported, never fatal."""
-    query = CompareQuery()
-    _read_units(query, _split(params, "units")[:50])
-    _read_indicators(query, _split(params, "indicators"), known_indicators=known_indicators)
-    _read_year(query, params.get("year", "").strip())
-    for axis, default in (("x", 0), ("y", 1)):
-        _read_axis(query, axis, params.get(axis, "").strip(), default=default, known_indicators=known_indicators)
-    return query
-
-
-def _read_units(query: CompareQuery, items: list[str]) -> None:
-    """Read the province codes, each with an optional date (``01@2024-01-01``), and check how many there are."""
-    for item in items:
-        code, _sep, day = item.partition("@")
-        if digits_param(code, max_length=3) is None:
-            query.errors.append(_("“%(code)s” is not a province code (two digits, e.g. 01).") % {"code": item[:20]})
-            continue
-        try:
-            parsed = datetime.date.fromisoformat(day) if day else None
-        except ValueError:
-            query.errors.append(_("“%(day)s” is not a date (write YYYY-MM-DD).") % {"day": day[:20]})
-            continue
-        query.units.append((code.zfill(2), parsed))
-    if query.units and not MIN_UNITS <= len(query.units) <= MAX_UNITS:
-        query.errors.append(
-            _("Choose between %(min)s and %(max)s provinces (you chose %(n)s).")
-            % {"min": MIN_UNITS, "max": MAX_UNITS, "n": len(query.units)}
-        )
-
-
-def _read_indicators(query: CompareQuery, wanted: list[str], *, known_indicators: list[str]) -> None:
-    """Read the indicators to compare (the default ones when none is asked), reporting unknown codes."""
-    wanted = wanted or [c for c in DEFAULT_INDICATORS if c in known_indicators]
-    unknown = [c for c in wanted if c not in known_indicators]
-    if unknown:
-        query.errors.append(_("No province data for indicator(s): %(codes)s.") % {"codes": ", ".join(unknown)[:200]})
-    query.indicators = [c for c in wanted if c in known_indicators][:MAX_INDICATORS]
-
-
-def _read_year(query: CompareQuery, raw_year: str) -> None:
-    """Read the year (ASCII digits, a plausible year); left unset when absent or bad."""
-    if not raw_year:
-        return
-    query.year = year_param(raw_year)
-    if query.year is None:
-        query.errors.append(
-            _("“%(year)s” is not a year; the latest year with data is shown.") % {"year": raw_year[:10]}
-        )
-
-
-def _read_axis(query: CompareQuery, axis: str, value: str, *, default: int, known_indicators: list[str]) -> None:
-    """Read the scatter's x or y indicator; by default the first (x) or second (y) compared indicator."""
-    if value and value not in known_indicators:
-        query.errors.append(_("No province data for indicator “%(code)s”.") % {"code": value[:60]})
-        value = ""
-    if not value and len(query.indicators) > default:
-        value = query.indicators[default]
-    setattr(query, axis, value)
 
 
 def unit_dates(query: CompareQuery) -> list[tuple[str, datetime.date]]:
@@ -153,14 +61,14 @@ def compare_charts(
     x: str,
     y: str,
 ) -> dict:
-    """Add the line, bar, radar and scatter charts to the page; return the correlation summary."""
+    """Add the line, bar, component and scatter charts to the page; return the correlation summary."""
     meta = _meta(indicators)
     labels = {u.pk: unit_label(u) for u in units}
     for code in [c for c in meta if c in set(values["indicator"])]:
         _line_chart(page, meta[code], values[values["indicator"] == code], labels, breaks)
     if year is not None:
         _bar_chart(page, meta, values[values["year"] == year], labels, year)
-        _radar_chart(page, components, labels, year)
+        _components_chart(page, components, labels, year)
     return _scatter_chart(page, meta, scatter, units, x=x, y=y, year=year)
 
 
@@ -216,7 +124,7 @@ def _bar_chart(page: PageCharts, meta: dict, values: pd.DataFrame, labels: dict,
     )
 
 
-def _radar_chart(page: PageCharts, components: pd.DataFrame, labels: dict, year: int) -> None:
+def _components_chart(page: PageCharts, components: pd.DataFrame, labels: dict, year: int) -> None:
     frame = pd.DataFrame(
         {
             "unit": [labels[u] for u in components["unit_id"]],
@@ -231,9 +139,9 @@ def _radar_chart(page: PageCharts, components: pd.DataFrame, labels: dict, year:
         }
     )
     page.add(
-        chart_id="radar-components",
+        chart_id="components",
         title=_("PAR Index component areas, %(year)s") % {"year": year},
-        figure=radar_figure(frame),
+        figure=components_figure(frame, x_title=_("Points")),
         columns=[_("Province"), _("Component area"), _("Points")],
         rows=[
             [r.unit, r.component, format_value(float(r.value), decimals=2, measure_unit="points")]

@@ -14,7 +14,7 @@ from indicators.selectors import public_values
 from provinces.models import AdministrativeUnit, Level
 from reports.reads import unit_values_frame, values_frame
 
-#: The PAR Index component areas (par_c1 … par_c8), drawn on the radar chart.
+#: The PAR Index component areas (par_c1 … par_c8), drawn on the component chart.
 PAR_COMPONENTS = Q(parent__code="par_index") | Q(code__startswith="par_c")
 
 

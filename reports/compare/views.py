@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 
 from config.i18n import localised
 from provinces.models import year_reference_date
-from reports.compare.page import MAX_UNITS, MIN_UNITS, CompareQuery, compare_charts, parse_compare, unit_dates
+from reports.compare.forms import MAX_UNITS, MIN_UNITS, CompareForm, CompareQuery
+from reports.compare.page import compare_charts, unit_dates
 from reports.compare.selectors import (
     component_values,
     indicator_choices,
@@ -26,7 +27,8 @@ from reports.shared.page_charts import PageCharts, chart_download, page_base
 def compare(request: HttpRequest) -> HttpResponse:
     """Render the comparison of 2–8 provinces: lines over years, one year's bars, components, a scatter."""
     choices = indicator_choices()
-    query = parse_compare(request.GET, known_indicators=choices["code"].tolist())
+    form = CompareForm(request.GET, known_indicators=choices["code"].tolist())
+    query = form.query()
     if query.year is None:
         # The latest year most of the chosen provinces have a figure for, not merely the latest of any province.
         chosen = [code for code, _day in query.units]
@@ -35,7 +37,7 @@ def compare(request: HttpRequest) -> HttpResponse:
         )
     units, missing = provinces_at(wanted=unit_dates(query)) if query.units else ([], [])
     for code, day in missing:
-        query.errors.append(_("No province had code %(code)s on %(day)s.") % {"code": code, "day": day.isoformat()})
+        form.add_error(None, _("No province had code %(code)s on %(day)s.") % {"code": code, "day": day.isoformat()})
     page = PageCharts(csv_base=page_base(request))
     correlation = None
     if MIN_UNITS <= len(units) <= MAX_UNITS and len(query.units) <= MAX_UNITS:
@@ -48,6 +50,7 @@ def compare(request: HttpRequest) -> HttpResponse:
         request,
         "reports/compare.html",
         {
+            "form": form,
             "query": query,
             "units": units,
             "chosen_codes": {u.code for u in units},
@@ -57,7 +60,7 @@ def compare(request: HttpRequest) -> HttpResponse:
                 for c, vi, en in zip(choices["code"], choices["name_vi"], choices["name_en"], strict=True)
             ],
             "bar_chart": charts.get("bar-year"),
-            "radar_chart": charts.get("radar-components"),
+            "components_chart": charts.get("components"),
             "scatter_chart": charts.get("scatter"),
             "line_charts": [c for c in page.charts if c.id.startswith("line-")],
             "correlation": correlation,

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
+from indicators.formatting import format_value
 from indicators.models import Indicator, MeasureUnit, RankBasis, SourceClass
 from indicators.selectors import public_values
 from provinces.models import AdministrativeUnit, Level, Region, year_reference_date
-from reports.shared.formatting import format_value
 from reports.shared.sources import source_badge
 
 DEFAULT_INDICATOR = "par_index"

@@ -4,11 +4,11 @@ import datetime
 
 import pandas as pd
 
+from indicators.averages import average_text
+from indicators.formatting import format_value
 from indicators.models import Indicator
 from provinces.models import Level
 from reports.home.selectors import Headline
-from reports.shared.averages import average_text
-from reports.shared.formatting import format_value
 from reports.shared.links import profile_url, safe_url
 from reports.shared.sources import source_badge
 

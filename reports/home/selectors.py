@@ -5,12 +5,12 @@ from dataclasses import dataclass
 import pandas as pd
 from django.db.models import Max, Q
 
+from indicators.averages import Average, computed_average
 from indicators.models import AverageScope, Indicator, PublishedAverage
+from indicators.ranking import competition_ranks
 from indicators.selectors import public_values
 from provinces.models import AdministrativeUnit, Level, year_reference_date
-from reports.shared.averages import Average, computed_average
 from reports.shared.periods import count_in_force
-from reports.shared.ranking import competition_ranks
 
 HEADLINE_CODES = ("par_index", "sipas", "papi", "pci")
 

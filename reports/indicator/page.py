@@ -3,14 +3,14 @@
 import pandas as pd
 from django.utils.translation import gettext as _
 
+from indicators.charts import tile_map_figure
+from indicators.figures import distribution_figure, movers_figure
+from indicators.formatting import format_change, format_value
 from indicators.models import Direction, Indicator, IndicatorGroup, MeasureUnit
+from indicators.ranking import competition_ranks
 from provinces.models import AdministrativeUnit, year_reference_date
-from reports.shared.charts import tile_map_figure
-from reports.shared.figures import distribution_figure, movers_figure
-from reports.shared.formatting import format_change, format_value
 from reports.shared.links import unit_url
 from reports.shared.page_charts import PageCharts
-from reports.shared.ranking import competition_ranks
 from reports.shared.tilemap import tile_layout
 
 MOVERS_SHOWN = 5

@@ -5,7 +5,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from indicators.params import year_param
+from indicators.formatting import format_value
+from reports.indicator.forms import IndicatorForm
 from reports.indicator.page import catalogue_groups, indicator_charts
 from reports.indicator.selectors import (
     catalogue_with_coverage,
@@ -15,7 +16,6 @@ from reports.indicator.selectors import (
     national_averages,
     provinces_of_year,
 )
-from reports.shared.formatting import format_value
 from reports.shared.links import safe_url
 from reports.shared.page_charts import PageCharts, chart_download, page_base
 from reports.shared.sources import source_badge
@@ -34,16 +34,8 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404(_("No indicator has the code “%(code)s”.") % {"code": code[:60]})
     values = indicator_province_values(indicator=indicator)
     years = sorted({int(y) for y in values.dropna(subset=["value"])["year"]})
-    map_year, error = (years[-1] if years else None), ""
-    raw_year = request.GET.get("year", "").strip()
-    if raw_year:
-        if year_param(raw_year) in years:
-            map_year = year_param(raw_year)
-        else:
-            error = _("No province figures for %(year)s; showing %(latest)s.") % {
-                "year": raw_year[:10],
-                "latest": map_year,
-            }
+    form = IndicatorForm(request.GET, years=years)
+    map_year = form.map_year()
     page = PageCharts(csv_base=page_base(request, **({"year": str(map_year)} if map_year else {})))
     summary = indicator_charts(
         page=page,
@@ -67,7 +59,7 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
             "movers": summary,
             "years": years,
             "map_year": map_year,
-            "error": error,
+            "form": form,
             "sources": sources,
             "national_averages": [
                 {

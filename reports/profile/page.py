@@ -9,13 +9,13 @@ import pandas as pd
 from django.utils.translation import gettext as _
 
 from config.i18n import localised
+from indicators.averages import stands_for_the_country
+from indicators.figures import lines_figure, rank_figure
+from indicators.formatting import format_value, is_missing
 from indicators.models import AverageScope, MeasureUnit
 from provinces.models import Level
 from reports.profile.selectors import MIN_UNITS_FOR_COMPUTED_AVERAGE, UnitProfile
-from reports.shared.averages import stands_for_the_country
 from reports.shared.cells import rank_text, unit_label, value_cell
-from reports.shared.figures import lines_figure, rank_figure
-from reports.shared.formatting import format_value, is_missing
 from reports.shared.page_charts import PageCharts, wide_rows
 from reports.shared.paging import page_of
 
@@ -89,7 +89,7 @@ def average_series(
     """Return one indicator's average series, labelled official or computed over N units with data.
 
     A computed "national" series is called national only where every year reaches the threshold of
-    reports.shared.averages.national_min_units; otherwise it is the mean of the few units with data.
+    indicators.averages.national_min_units; otherwise it is the mean of the few units with data.
     """
     groups: dict[tuple[str, bool], list[tuple[int, float, object]]] = {}
     columns = (averages[c] for c in ("scope", "official", "year", "value", "n"))

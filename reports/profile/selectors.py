@@ -13,10 +13,10 @@ import pandas as pd
 from django.db.models import Q
 
 from indicators.models import AverageScope, Direction, Indicator, PublishedAverage
-from indicators.selectors import public_values
+from indicators.ranking import grouped_competition_ranks
+from indicators.selectors import disputes_by_value, public_values
 from provinces.models import AGENCY_LEVELS, AdministrativeUnit
-from reports.reads import VALUE_FIELDS, disputes_by_value, series_break_frame, values_frame
-from reports.shared.ranking import grouped_competition_ranks
+from reports.reads import VALUE_FIELDS, series_break_frame, values_frame
 
 #: A computed average over fewer units than this says more about who reported than about the
 #: country or region, so it is not drawn (official averages are always drawn).
@@ -181,7 +181,7 @@ def _computed_averages(peers: pd.DataFrame, *, scope: str) -> pd.DataFrame:
 def rank_history(*, peers: pd.DataFrame, indicators: pd.DataFrame, unit_ids: list[int]) -> pd.DataFrame:
     """Return the computed rank of each of the units per indicator-year, among the units with a value.
 
-    Ranks follow reports.shared.ranking.competition_ranks (1-2-2-4, direction-aware) within the units of
+    Ranks follow indicators.ranking.competition_ranks (1-2-2-4, direction-aware) within the units of
     the same level that have a value that year; ``ranked_units`` says how many that is. No rank is
     computed for neutral indicators (counts that measure size, not performance) nor among fewer
     than MIN_UNITS_FOR_COMPUTED_AVERAGE units ("1st of 1" says nothing).

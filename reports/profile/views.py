@@ -1,7 +1,5 @@
 """The unit profile page: a province, district or commune on a day, with its values, ranks and children."""
 
-import datetime
-
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -9,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from config.params import digits_param
 from provinces.models import Level
+from reports.profile.forms import ProfileForm
 from reports.profile.page import children_table, profile_charts, value_table
 from reports.profile.selectors import unit_at, unit_profile, unit_versions
 from reports.shared.cells import unit_label
@@ -20,18 +19,6 @@ from reports.shared.paging import page_urls
 def unit_code_param(code: str) -> str | None:
     """Return a GSO unit code from the URL (2 to 5 ASCII digits), else None."""
     return code if digits_param(code, max_length=5) and len(code) >= 2 else None
-
-
-def parse_day(raw: str | None) -> tuple[datetime.date, str]:
-    """Return the date of an ``on`` parameter (today when absent) and an error message when it is invalid."""
-    if raw is None or raw.strip() == "":
-        return timezone.localdate(), ""
-    try:
-        return datetime.date.fromisoformat(raw.strip()), ""
-    except ValueError:
-        return timezone.localdate(), _("“%(raw)s” is not a date: write it as YYYY-MM-DD, for example 2024-06-01.") % {
-            "raw": raw[:40]
-        }
 
 
 def province(request: HttpRequest, code: str) -> HttpResponse:
@@ -47,10 +34,11 @@ def unit(request: HttpRequest, level: str, code: str) -> HttpResponse:
 
 
 def _unit_page(request: HttpRequest, *, level: str, code: str) -> HttpResponse:
-    day, error = parse_day(request.GET.get("on"))
-    context = {"level": level, "level_label": Level(level).label, "code": code[:10], "day": day}
-    if error:
-        return render(request, "reports/province.html", {**context, "error": error}, status=400)
+    form = ProfileForm(request.GET)
+    day = (form.cleaned_data["on"] if form.is_valid() else None) or timezone.localdate()
+    context = {"form": form, "level": level, "level_label": Level(level).label, "code": code[:10], "day": day}
+    if form.errors:
+        return render(request, "reports/province.html", context, status=400)
     found = unit_at(level=level, code=code, day=day) if unit_code_param(code) else None
     if found is None:
         versions = unit_versions(level=level, code=code) if unit_code_param(code) else []

@@ -3,12 +3,12 @@
 import pandas as pd
 from django.utils.translation import gettext as _
 
+from indicators.averages import average_short, measure_label
+from indicators.charts import ChartContext, chart_context, ranking_bar_figure, tile_map_figure
+from indicators.formatting import format_value
 from indicators.models import Indicator
+from indicators.rankings import Ranking
 from provinces.models import Level, Region
-from reports.rankings.selectors import Ranking
-from reports.shared.averages import average_short, measure_label
-from reports.shared.charts import ChartContext, chart_context, ranking_bar_figure, tile_map_figure
-from reports.shared.formatting import format_value
 from reports.shared.tilemap import tile_layout
 
 

@@ -9,10 +9,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from indicators.formatting import format_change, format_value, is_missing
 from indicators.models import Indicator, Qualifier, RankBasis, SourceClass
+from indicators.rankings import Ranking
 from provinces.models import Region
-from reports.rankings.selectors import Ranking
-from reports.shared.formatting import format_change, format_value, is_missing
 from reports.shared.links import profile_url_maker, safe_url
 from reports.shared.paging import Page, page_of
 from reports.shared.sources import disputes_html, is_weak, source_link, weak_mark

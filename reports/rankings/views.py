@@ -5,15 +5,15 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
+from indicators.averages import average_text
 from indicators.models import Indicator
 from indicators.params import year_param
+from indicators.rankings import Ranking, ranking, years_with_data
 from provinces.models import REORGANISATION_DATE, AdministrativeUnit, Level, year_reference_date
 from reports.rankings.forms import RankingForm
 from reports.rankings.page import export_basename, ranking_charts, region_label
-from reports.rankings.selectors import ranking, years_with_data
 from reports.rankings.tables import RankingTable, export_columns, export_rows, ranking_page, ranking_rows
 from reports.reads import province_choices
-from reports.shared.averages import average_text
 from reports.shared.downloads import table_response
 from reports.shared.links import url_with
 from reports.shared.paging import page_urls
@@ -95,21 +95,7 @@ def _ranking_response(
     RequestConfig(request, paginate=False).configure(table)
     table.keep_missing_last()
     if export_format:
-        basename = export_basename(indicator=indicator, year=year, level=level, region=region, within=cleaned["within"])
-        records = list(table.data.data)
-        cells = export_rows(records, indicator=indicator, year=year)
-        filters = [
-            label for label in (region_label(region), within.short_name if within else "", Level(level).label) if label
-        ]
-        sources = list(dict.fromkeys((r["source_title"], r["source_url"] or "") for r in records if r["source_title"]))
-        return table_response(
-            export_format=export_format,
-            basename=basename,
-            columns=export_columns(),
-            rows=cells,
-            title_lines=[f"{indicator.name} — {year}", " · ".join(str(f) for f in filters)],
-            sources=sources,
-        )
+        return _ranking_export(table, cleaned, indicator=indicator, within=within, export_format=export_format)
     # Pages sized for people: 100 rows per page (?page=, or the highlighted unit's page); the bar chart
     # shows the same rows. The tile map (provinces only, never more than one page) shows them all.
     page = ranking_page(table.data.data, asked=request.GET.get("page", ""))
@@ -119,32 +105,80 @@ def _ranking_response(
         result, shown, highlight=highlight, csv_url=url_with(request, drop=("page",), format="csv")
     )
     context.update(
-        ranking=result,
+        _ranking_context(
+            request,
+            result,
+            indicator=indicator,
+            year=year,
+            level=level,
+            region=region,
+            rows=rows,
+            only_with_figures=only_with_figures,
+        ),
         table=table,
         page=page,
         page_urls=page_urls(request, page),
-        page_keep=[(name, value) for name, value in request.GET.items() if name not in {"page", "highlight"}],
         bar=bar,
         tiles=tiles,
         year=year,
-        level=level,
         within=within,
-        region_name=region_label(region),
-        average=average_text(
+        missing_count=missing,
+    )
+    return render(request, "reports/ranking.html", context)
+
+
+def _ranking_export(
+    table: RankingTable, cleaned: dict, *, indicator: Indicator, within: AdministrativeUnit | None, export_format: str
+) -> HttpResponse:
+    """Return the ranking's rows (all pages) as a CSV or XLSX download, titled with its filters and sources."""
+    year, level, region = cleaned["year"], cleaned["level"], cleaned["region"]
+    basename = export_basename(indicator=indicator, year=year, level=level, region=region, within=cleaned["within"])
+    records = list(table.data.data)
+    cells = export_rows(records, indicator=indicator, year=year)
+    filters = [
+        label for label in (region_label(region), within.short_name if within else "", Level(level).label) if label
+    ]
+    sources = list(dict.fromkeys((r["source_title"], r["source_url"] or "") for r in records if r["source_title"]))
+    return table_response(
+        export_format=export_format,
+        basename=basename,
+        columns=export_columns(),
+        rows=cells,
+        title_lines=[f"{indicator.name} — {year}", " · ".join(str(f) for f in filters)],
+        sources=sources,
+    )
+
+
+def _ranking_context(
+    request: HttpRequest,
+    result: Ranking,
+    *,
+    indicator: Indicator,
+    year: int,
+    level: str,
+    region: str,
+    rows: list[dict],
+    only_with_figures: bool,
+) -> dict:
+    """Return the page's texts and links around the table: averages, paging and download links."""
+    return {
+        "ranking": result,
+        "page_keep": [(name, value) for name, value in request.GET.items() if name not in {"page", "highlight"}],
+        "level": level,
+        "region_name": region_label(region),
+        "average": average_text(
             result.average,
             indicator=indicator,
             scope="ministries" if level == Level.MINISTRY else "national",
             year=year if level == Level.PROVINCE else None,
             level=level,
         ),
-        missing_count=missing,
-        only_with_figures=only_with_figures,
-        average_source_badge=source_badge(result.average.source_class),
-        regional_average=average_text(result.regional_average, indicator=indicator, scope="region")
+        "only_with_figures": only_with_figures,
+        "average_source_badge": source_badge(result.average.source_class),
+        "regional_average": average_text(result.regional_average, indicator=indicator, scope="region")
         if result.regional_average
         else "",
-        has_published_ranks=any(r["published_rank"] is not None for r in rows),
-        csv_url=url_with(request, drop=("page",), format="csv"),
-        xlsx_url=url_with(request, drop=("page",), format="xlsx"),
-    )
-    return render(request, "reports/ranking.html", context)
+        "has_published_ranks": any(r["published_rank"] is not None for r in rows),
+        "csv_url": url_with(request, drop=("page",), format="csv"),
+        "xlsx_url": url_with(request, drop=("page",), format="xlsx"),
+    }

@@ -9,9 +9,9 @@ import pandas as pd
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from indicators.formatting import format_value, is_missing
 from indicators.models import Qualifier, RankBasis
 from provinces.models import AdministrativeUnit
-from reports.shared.formatting import format_value, is_missing
 from reports.shared.links import safe_url
 from reports.shared.sources import disputes_html, is_weak, source_badge, weak_mark
 

@@ -6,10 +6,10 @@ import pandas as pd
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
+from indicators.charts import ChartContext, chart_context
 from indicators.exports import csv_response
+from indicators.formatting import is_missing
 from indicators.models import RankBasis
-from reports.shared.charts import ChartContext, chart_context
-from reports.shared.formatting import is_missing
 from reports.shared.links import url_with
 
 

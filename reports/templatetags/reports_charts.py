@@ -6,7 +6,7 @@ from django import template
 from django.utils.html import json_script
 from django.utils.safestring import SafeString
 
-from reports.shared.charts import PLOTLY_TEMPLATE
+from indicators.charts import PLOTLY_TEMPLATE
 
 register = template.Library()
 

@@ -15,8 +15,8 @@
  *
  * Downloads (issue 15): "Download PNG" saves the chart with its title, the page's heading (indicator, year,
  * units), the source line ("Nguồn: …", from data-sources on the chart's figure) and the page's address;
- * "Copy link" copies the page's address with the chart's anchor and the series hidden in its legend, which
- * this script restores when the link is opened.
+ * "Copy link" copies the page's address with the chart's anchor and its exact state (the series hidden in its
+ * legend, the zoomed or panned axis ranges), which this script restores when the link is opened.
  */
 (function () {
   "use strict";
@@ -52,26 +52,81 @@
     return figure;
   }
 
-  /* The chart's state in a link: "#ID-block" or "#ID-block~hide=1.3" (the traces hidden from the legend). */
+  /* The chart's state in a link: "#ID-block", then "~hide=1.3" (the traces hidden from the legend) and one
+   * "~xaxis=LOW,HIGH" per axis the reader zoomed or panned ("~yaxis2=…"; dates and categories' positions
+   * as plotly gives them), e.g. "#line-par_index-block~hide=2~xaxis=2019.5,2023.5~yaxis=80,95". */
+  var AXIS = /^[xy]axis\d*$/;
+
+  function rangeText(value) {
+    return typeof value === "number" ? String(Number(value.toPrecision(8))) : encodeURIComponent(String(value));
+  }
+
   function stateHash(div) {
     var id = div.getAttribute("data-figure-id");
+    var parts = [id + "-block"];
     var hidden = [];
     (div.data || []).forEach(function (trace, index) {
       if (trace.visible === "legendonly" || trace.visible === false) {
         hidden.push(index);
       }
     });
-    return "#" + id + "-block" + (hidden.length ? "~hide=" + hidden.join(".") : "");
+    if (hidden.length) {
+      parts.push("hide=" + hidden.join("."));
+    }
+    var layout = div.layout || {};
+    var original = (figureOf(div) || {}).layout || {};
+    Object.keys(layout)
+      .filter(function (key) {
+        return AXIS.test(key);
+      })
+      .sort()
+      .forEach(function (key) {
+        var axis = layout[key] || {};
+        var before = original[key] || {};
+        var range = axis.range;
+        // Only a range the reader chose: plotly sets autorange false when the reader zooms or pans.
+        if (axis.autorange !== false || !range || range.length !== 2) {
+          return;
+        }
+        if (before.range && String(before.range) === String(range)) {
+          return;
+        }
+        parts.push(key + "=" + rangeText(range[0]) + "," + rangeText(range[1]));
+      });
+    return "#" + parts.join("~");
   }
 
-  function hiddenFromHash(div) {
-    var match = /^#([\w-]+)-block~hide=([\d.]+)$/.exec(window.location.hash);
-    if (!match || match[1] !== div.getAttribute("data-figure-id")) {
-      return [];
+  function stateFromHash(div) {
+    var state = { hide: [], ranges: {} };
+    var parts = window.location.hash.replace(/^#/, "").split("~");
+    if (parts[0] !== div.getAttribute("data-figure-id") + "-block") {
+      return state;
     }
-    return match[2].split(".").map(function (n) {
-      return parseInt(n, 10);
+    parts.slice(1).forEach(function (part) {
+      var pair = part.split("=");
+      if (pair.length !== 2) {
+        return;
+      }
+      if (pair[0] === "hide" && /^[\d.]+$/.test(pair[1])) {
+        state.hide = pair[1].split(".").map(function (n) {
+          return parseInt(n, 10);
+        });
+      } else if (AXIS.test(pair[0])) {
+        var ends = pair[1].split(",").map(function (text) {
+          var value;
+          try {
+            value = decodeURIComponent(text);
+          } catch (error) {
+            return null; // a mangled link: that axis keeps its own range
+          }
+          return /^-?\d+(\.\d+)?(e[-+]?\d+)?$/i.test(value) ? parseFloat(value) : value;
+        });
+        if (ends.length === 2 && ends[0] !== null && ends[1] !== null) {
+          state.ranges[pair[0]] = ends;
+        }
+      }
     });
+    return state;
   }
 
   function draw(div) {
@@ -83,10 +138,14 @@
     if (!figure) {
       return Promise.resolve();
     }
-    hiddenFromHash(div).forEach(function (index) {
+    var state = stateFromHash(div);
+    state.hide.forEach(function (index) {
       if (figure.data && figure.data[index]) {
         figure.data[index].visible = "legendonly";
       }
+    });
+    Object.keys(state.ranges).forEach(function (key) {
+      figure.layout[key] = Object.assign({}, figure.layout[key] || {}, { range: state.ranges[key], autorange: false });
     });
     var config = {
       responsive: true,
@@ -306,6 +365,11 @@
     Array.prototype.forEach.call(document.querySelectorAll("button.chart-link-copy[data-chart]"), enableCopyButton);
     if (!charts.length) {
       return;
+    }
+    // A link with a chart's state ("#ID-block~…") names no element: scroll to the chart ourselves.
+    var target = document.getElementById(window.location.hash.replace(/^#/, "").split("~")[0]);
+    if (target && window.location.hash.indexOf("~") > 0) {
+      target.scrollIntoView();
     }
     window.addEventListener("beforeprint", sizeForPrint);
     window.addEventListener("afterprint", sizeForScreen);

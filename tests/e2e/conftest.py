@@ -75,3 +75,16 @@ def screenshot(tab: object, name: str) -> Path:
     path = SCREENSHOTS / f"{re.sub(r'[^a-z0-9_-]+', '_', name.lower())}.png"
     tab.screenshot(path=str(path), full_page=True)
     return path
+
+
+def draw_every_chart(tab: object) -> int:
+    """Scroll each chart into view (they are drawn lazily), wait until plotly.js drew it; return the count."""
+    charts = tab.locator(".chart[data-figure-id]")
+    count = charts.count()
+    for index in range(count):
+        chart = charts.nth(index)
+        if not chart.is_visible():  # inside a closed <details> or a hidden tab
+            continue
+        chart.scroll_into_view_if_needed()
+        chart.locator(".main-svg").first.wait_for()
+    return count

@@ -7,7 +7,7 @@ import pytest
 
 from indicators.models import AverageScope, PublishedAverage
 from provinces.models import AdministrativeUnit
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import draw_every_chart, screenshot
 from tests.factories import make_indicator, make_source, make_unit, make_value
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -31,16 +31,6 @@ def dashboard():
     return units
 
 
-def wait_for_charts(page) -> int:
-    """Wait until plotly.js has drawn every chart of the page; return how many there are."""
-    charts = page.locator(".chart[data-figure-id]")
-    count = charts.count()
-    for index in range(count):
-        charts.nth(index).scroll_into_view_if_needed()  # charts are drawn when they come near the screen
-        charts.nth(index).locator(".main-svg").first.wait_for()
-    return count
-
-
 def test_rankings_profile_compare_and_csv_download(page, dashboard):
     page.goto("/")
     assert page.locator("html").get_attribute("lang") == "vi"
@@ -51,7 +41,7 @@ def test_rankings_profile_compare_and_csv_download(page, dashboard):
     page.select_option("#id_year", "2023")
     page.locator("form.filters button[type=submit]").click()
     page.wait_for_url("**/rankings/?*year=2023*")
-    assert wait_for_charts(page) >= 1
+    assert draw_every_chart(page) >= 1
     bars = page.locator(".chart .barlayer .point")
     assert bars.count() == len(PROVINCES)  # Nghệ An has no figure: no bar, listed last in the table
     assert "Nghệ An" in page.locator(".ranking-table").inner_text()
@@ -68,14 +58,14 @@ def test_rankings_profile_compare_and_csv_download(page, dashboard):
     page.locator(".ranking-table").get_by_role("link", name="Đà Nẵng").click()
     page.wait_for_url("**/provinces/48/**")
     assert "Đà Nẵng" in page.locator("h1").inner_text()
-    wait_for_charts(page)
+    draw_every_chart(page)
     screenshot(page, "profile")
 
     page.locator("nav.site-nav a[href='/compare/']").click()
     page.select_option("#units", ["01", "79", "48"])
     page.locator("form.picker button[type=submit]").click()
     page.wait_for_url("**/compare/?*units=*")
-    assert wait_for_charts(page) >= 2
+    assert draw_every_chart(page) >= 2
     compared = page.locator("main").inner_text()
     for name in ("Hà Nội", "Hồ Chí Minh", "Đà Nẵng"):
         assert name in compared
@@ -113,7 +103,7 @@ def test_the_language_switch_changes_the_page_language_and_keeps_the_page(page, 
 def test_every_page_loads_and_draws_without_browser_errors(page, dashboard, path):
     response = page.goto(path)
     assert response.status == 200
-    wait_for_charts(page)
+    draw_every_chart(page)
     screenshot(page, f"page{path}")
 
 
@@ -122,7 +112,7 @@ def test_markup_in_a_unit_name_is_shown_as_text_in_the_chart(page, dashboard):
     unit.short_name = "<img src=x onerror=alert(1)>"
     unit.save()
     page.goto("/rankings/?indicator=par_index&year=2023")
-    wait_for_charts(page)
+    draw_every_chart(page)
     labels = page.locator(".chart .yaxislayer-above").first.text_content()
     assert "<img src=x onerror=alert(1)>" in labels  # drawn as text: the fixture fails on any alert dialog
     assert page.locator(".chart img").count() == 0
@@ -145,7 +135,7 @@ def test_staff_enter_submit_and_approve_a_figure_that_then_appears_on_the_rankin
     django_user_model.objects.create_superuser("approver", "approver@example.org", "a-long-test-password")
     nghe_an = AdministrativeUnit.objects.get(code="40")
     page.goto("/rankings/?indicator=par_index&year=2023")
-    wait_for_charts(page)
+    draw_every_chart(page)
     assert page.locator(".chart .barlayer .point").count() == len(PROVINCES)
 
     page.goto("/admin/login/?next=/admin/")
@@ -169,26 +159,27 @@ def test_staff_enter_submit_and_approve_a_figure_that_then_appears_on_the_rankin
     screenshot(page, "admin_yearsheet_approved")
 
     page.goto("/rankings/?indicator=par_index&year=2023")
-    wait_for_charts(page)
+    draw_every_chart(page)
     assert page.locator(".chart .barlayer .point").count() == len(PROVINCES) + 1
     assert "Nghệ An" in page.locator(".chart .yaxislayer-above").first.text_content()
     row = page.locator(".ranking-table tr", has_text="Nghệ An")
     assert "84" in row.inner_text()
 
 
-def test_a_page_with_a_radar_chart_loads_the_full_plotly_bundle_and_others_the_small_one(page, dashboard):
+def test_public_chart_pages_load_only_the_cartesian_plotly_bundle_the_compare_components_too(page, dashboard):
     par = dashboard["01"].values.first().indicator
     for number in (1, 2, 3):
         component = make_indicator(code=f"par_c{number}", parent=par, name_vi=f"Lĩnh vực {number}")
         for index, unit in enumerate(dashboard.values()):
             make_value(indicator=component, unit=unit, year=2023, value=f"{70 + index + number}")
     page.goto("/rankings/?indicator=par_index&year=2023")
-    wait_for_charts(page)
+    draw_every_chart(page)
     bundles = "Array.from(document.scripts).map(s => s.src).filter(s => s.includes('/vendor/plotly'))"
     assert [src.rsplit("/", 1)[1] for src in page.evaluate(bundles)] == ["plotly-cartesian.min.js"]
 
     page.goto("/compare/?units=01,79,48&indicators=par_index&year=2023")
-    wait_for_charts(page)
-    assert [src.rsplit("/", 1)[1] for src in page.evaluate(bundles)] == ["plotly.min.js"]
-    assert page.locator(".polarlayer .trace").count() == 3
-    screenshot(page, "compare_radar")
+    draw_every_chart(page)
+    # The component areas are grouped bars (they were a polar radar, which needed the full 4.6 MB bundle).
+    assert [src.rsplit("/", 1)[1] for src in page.evaluate(bundles)] == ["plotly-cartesian.min.js"]
+    assert page.locator('[data-figure-id="components"] .barlayer .trace').count() == 3
+    screenshot(page, "compare_components")

@@ -12,8 +12,8 @@ import datetime
 import pytest
 
 from indicators.models import AverageScope, PublishedAverage
-from provinces.models import Region
-from tests.e2e.conftest import screenshot
+from provinces.models import Level, Region, UnitType
+from tests.e2e.conftest import draw_every_chart, screenshot
 from tests.factories import make_indicator, make_source, make_unit, make_value
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -36,6 +36,7 @@ PAGES = [
     "/search/?q=quang",
     "/import-format/",
     "/provinces/01/report/?year=2023",
+    "/units/department/01001/report/?year=2023",
 ]
 
 
@@ -68,20 +69,24 @@ def country():
     make_unit(code="95", short_name="Quảng Ninh", valid_from=None, valid_to=datetime.date(2025, 6, 30))
     make_unit(code="95", short_name="Quảng Ninh", valid_from=datetime.date(2025, 7, 1), valid_to=None)
     PublishedAverage.objects.create(indicator=par, year=2023, scope=AverageScope.NATIONAL, value="86.5", source=source)
+    # Hà Nội's departments, appraised by the city (the agency yearly report): long names and a long decision.
+    decision = make_source(
+        title="Quyết định số 1234/QĐ-UBND ngày 15/02/2024 của UBND thành phố Hà Nội công bố Chỉ số cải cách hành "
+        "chính năm 2023 của các sở, ban, ngành",
+        url="https://hanoi.example.org/quyet-dinh/1234-qd-ubnd-cong-bo-chi-so-cai-cach-hanh-chinh-nam-2023",
+    )
+    for index, name in enumerate(["Sở Nội vụ", "Sở Tư pháp", "Sở Kế hoạch và Đầu tư", "Sở Tài nguyên và Môi trường"]):
+        department = make_unit(
+            level=Level.DEPARTMENT,
+            code=f"01{index + 1:03d}",
+            short_name=f"{name} thành phố Hà Nội",
+            unit_type=UnitType.DEPARTMENT,
+            parent=units[0],
+            valid_to=None,
+        )
+        make_value(indicator=par, unit=department, year=2023, value=f"{92 - index * 1.5:.2f}", source=decision)
+        make_value(indicator=par, unit=department, year=2022, value=f"{89 - index:.2f}", source=decision)
     return units
-
-
-def draw_every_chart(tab) -> int:
-    """Scroll each chart into view (they are drawn lazily), wait until plotly.js drew it; return the count."""
-    charts = tab.locator(".chart[data-figure-id]")
-    count = charts.count()
-    for index in range(count):
-        chart = charts.nth(index)
-        if not chart.is_visible():  # inside a closed <details> or a hidden tab
-            continue
-        chart.scroll_into_view_if_needed()
-        chart.locator(".main-svg").first.wait_for()
-    return count
 
 
 def overflow(tab) -> dict:
@@ -165,6 +170,32 @@ def test_a_chart_png_carries_its_title_and_source_and_its_link_restores_it(page,
     page.locator(".chart-copied").first.wait_for()
     link = page.evaluate("navigator.clipboard.readText()")
     assert "/rankings/?indicator=par_index&year=2023#ranking-bar-block" in link
+
+
+def test_a_copied_chart_link_restores_its_zoom_and_hidden_series(page, country):
+    page.goto("/compare/?units=01,02,03&indicators=par_index&year=2023")
+    draw_every_chart(page)
+    chart = "document.querySelector('[data-figure-id=\"line-par_index\"]')"
+    # What a reader's drag-zoom and legend click do: plotly sets the ranges (autorange off) and hides trace 1.
+    page.evaluate(
+        f"() => Plotly.relayout({chart}, {{'xaxis.range': [2022.25, 2023.125], 'yaxis.range': [86.5, 90.25]}})"
+        f".then(() => Plotly.restyle({chart}, {{visible: 'legendonly'}}, [1]))"
+    )
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.locator("button.chart-link-copy[data-chart='line-par_index']").click()
+    page.locator(".chart-copied").first.wait_for()
+    link = page.evaluate("navigator.clipboard.readText()")
+    assert link.endswith("#line-par_index-block~hide=1~xaxis=2022.25,2023.125~yaxis=86.5,90.25")
+    page.goto("about:blank")
+    page.goto(link)
+    page.wait_for_function(f"{chart} && {chart}.getAttribute('data-drawn') && {chart}._fullLayout")
+    state = page.evaluate(
+        f"() => ({{x: {chart}.layout.xaxis.range, y: {chart}.layout.yaxis.range,"
+        f" visible: {chart}.data.map(t => t.visible || true)}})"
+    )
+    assert state == {"x": [2022.25, 2023.125], "y": [86.5, 90.25], "visible": [True, "legendonly", True]}
+    assert page.evaluate("window.scrollY") > 0  # scrolled to the chart, whose anchor the state follows
+    screenshot(page, "chart_link_restored")
 
 
 def test_a_printed_page_keeps_its_tables_and_charts_within_a4(page, country):

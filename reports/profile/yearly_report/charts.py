@@ -4,10 +4,12 @@ import html
 
 from django.utils.translation import gettext as _
 
+from indicators.charts import AVERAGE_COLOUR, PALETTE, PLOTLY_TEMPLATE, Figure, base_layout, escape
+from indicators.formatting import format_value, plot_separators
 from indicators.models import AverageScope
+from provinces.models import Level
+from reports.profile.yearly_report.page import peers_name
 from reports.profile.yearly_report.selectors import ReportLine, YearReport
-from reports.shared.charts import AVERAGE_COLOUR, PALETTE, PLOTLY_TEMPLATE, Figure, base_layout, escape
-from reports.shared.formatting import format_value, plot_separators
 
 #: The report draws the first indicators of the catalogue order (the headline indices come first).
 MAX_CHARTS = 6
@@ -30,9 +32,14 @@ def trend_figure(report: YearReport, line: ReportLine) -> Figure | None:
             "line": {"color": PALETTE[0], "width": 3},
         }
     ]
-    averages = report.profile.averages
+    averages = report.averages
+    peers = (
+        _("country")
+        if report.unit.level == Level.PROVINCE
+        else _("average: %(peers)s") % {"peers": peers_name(report.unit)}
+    )
     for scope, label, dash in (
-        (AverageScope.NATIONAL, _("country"), "dash"),
+        (AverageScope.NATIONAL, peers, "dash"),
         (AverageScope.REGION, _("region"), "dot"),
     ):
         rows = (

@@ -98,7 +98,8 @@ def pdf_bytes(text: ReportText, images: list[tuple[str, bytes]], *, images_note:
     pdf.set_font("report", "B", 12)
     pdf.cell(0, 7, _("Figures of the year"), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("report", "", 7)
-    widths = (44, 16, 18, 20, 14, 24, 30, 14)
+    # A province's table has a region and a country column; other units one column for their peers' average.
+    widths = (44, 16, 18, 20, 14, 24, 30, 14) if len(text.columns) == 8 else (48, 18, 20, 22, 16, 42, 14)
     with pdf.table(col_widths=widths, text_align="LEFT", headings_style=FontFace(emphasis="BOLD")) as table:
         table.row(text.columns)
         for row in text.rows:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from reports.shared.charts import Figure
+from indicators.charts import Figure
 
 logger = logging.getLogger(__name__)
 # kaleido and choreographer narrate every step at INFO; a document request should not fill the log.

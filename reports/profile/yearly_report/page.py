@@ -9,8 +9,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from indicators.formatting import format_change, format_value
+from provinces.models import AGENCY_LEVELS, AdministrativeUnit, Level
 from reports.profile.yearly_report.selectors import Average, ReportLine, YearReport
-from reports.shared.formatting import format_change, format_value
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,25 @@ class ReportText:
 
 def unit_title(report: YearReport) -> str:
     return report.unit.label
+
+
+def peers_name(unit: AdministrativeUnit) -> str:
+    """Return who the unit is ranked and averaged among: the country's provinces, the ministries, …"""
+    if unit.level == Level.PROVINCE:
+        return _("Country")
+    if unit.level == Level.DEPARTMENT and unit.parent_id:
+        return _("Departments of %(province)s") % {"province": unit.parent.short_name}
+    return {
+        Level.MINISTRY: _("Ministries and ministry-level agencies"),
+        Level.DISTRICT: _("Districts"),
+        Level.COMMUNE: _("Communes"),
+    }.get(unit.level, str(unit.get_level_display()))
+
+
+def code_text(unit: AdministrativeUnit) -> str:
+    if unit.level in AGENCY_LEVELS:
+        return _("code %(code)s (this site's own; agencies have no GSO code)") % {"code": unit.code}
+    return _("GSO code %(code)s") % {"code": unit.code}
 
 
 def average_text(average: Average | None, line: ReportLine, *, national: bool, threshold: int) -> str:
@@ -57,14 +77,16 @@ def report_text(report: YearReport) -> ReportText:
     """Return every string of the report in the active language."""
     unit = report.unit
     region = unit.get_region_display() if unit.region else ""
+    is_province = unit.level == Level.PROVINCE
+    peers = peers_name(unit)
     columns = [
         _("Indicator"),
         _("Value %(year)s") % {"year": report.year},
         _("Change on %(year)s") % {"year": report.year - 1},
         _("Rank among units with a figure"),
         _("Published rank"),
-        _("Region") + (f" ({region})" if region else ""),
-        _("Country"),
+        *([_("Region") + (f" ({region})" if region else "")] if is_province else []),
+        _("Country") if is_province else _("Average: %(peers)s") % {"peers": peers},
         _("Source"),
     ]
     rows = []
@@ -77,8 +99,12 @@ def report_text(report: YearReport) -> ReportText:
                 format_change(line.change, decimals=line.decimals, measure_unit=line.measure_unit) or "—",
                 rank_text(line),
                 str(line.published_rank) if line.published_rank else "—",
-                average_text(line.regional, line, national=False, threshold=report.national_min_units),
-                average_text(line.national, line, national=True, threshold=report.national_min_units),
+                *(
+                    [average_text(line.regional, line, national=False, threshold=report.national_min_units)]
+                    if is_province
+                    else []
+                ),
+                average_text(line.national, line, national=is_province, threshold=report.national_min_units),
                 f"[{line.source_number}]" if line.source_number else "—",
             ]
         )
@@ -88,6 +114,11 @@ def report_text(report: YearReport) -> ReportText:
             "(in brackets) counts places gained since the previous year. A published rank is the source's own."
         ),
     ]
+    if not is_province:
+        notes.append(
+            _("Ranks and averages are among the units of this group that have a figure that year: %(peers)s.")
+            % {"peers": peers}
+        )
     if report.national_min_units:
         notes.append(
             _(
@@ -99,11 +130,7 @@ def report_text(report: YearReport) -> ReportText:
     return ReportText(
         title=_("Administrative reform indicators of %(unit)s, %(year)s")
         % {"unit": unit_title(report), "year": report.year},
-        subtitle=", ".join(
-            part
-            for part in (unit.name, unit.get_level_display(), _("GSO code %(code)s") % {"code": unit.code}, region)
-            if part
-        ),
+        subtitle=", ".join(part for part in (unit.name, unit.get_level_display(), code_text(unit), region) if part),
         columns=columns,
         rows=rows,
         notes=notes,

@@ -1,14 +1,19 @@
-"""Read one unit's year: its figures, their ranks and change, the averages around them, and their sources."""
+"""Read one unit's year: its figures, their ranks and change, the averages around them, and their sources.
+
+Any unit with a profile page has a report: a province, district or commune, a ministry or a department. Its
+peers are the units of its level (a province among the provinces, a ministry among the ministries), except
+a department, which is appraised by its own province and so is ranked among the departments of that province.
+"""
 
 from dataclasses import dataclass, field
 
 import pandas as pd
 from django.utils.translation import get_language
 
-from indicators.models import AverageScope, Direction
-from provinces.models import AdministrativeUnit, year_reference_date
-from reports.profile.selectors import UnitProfile, unit_profile
-from reports.shared.averages import national_min_units
+from indicators.averages import national_min_units
+from indicators.models import AverageScope, Direction, PublishedAverage
+from provinces.models import AdministrativeUnit, Level, year_reference_date
+from reports.profile.selectors import UnitProfile, averages_frame, peer_values, rank_history, unit_profile
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,51 @@ class YearReport:
     years: list[int]  # every year with a figure of the unit, newest first
     profile: UnitProfile = field(repr=False)
     national_min_units: int = 0
+    averages: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)  # the peers', as profile.averages
+    ranks: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)  # among the peers, as profile.ranks
+
+
+def peer_averages_and_ranks(profile: UnitProfile) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return the averages and the ranks of the unit among its peers (see the module's docstring).
+
+    The profile's own are those of the whole level; a department's are recomputed over the departments of
+    its province (one query for the values, one for the province's departments).
+    """
+    unit = profile.unit
+    if unit.level == Level.MINISTRY and not profile.values.empty:
+        return ministries_averages(profile), profile.ranks
+    if unit.level != Level.DEPARTMENT or unit.parent_id is None or profile.values.empty:
+        return profile.averages, profile.ranks
+    codes = list(profile.indicators["code"])
+    peers = peer_values(level=unit.level, codes=codes, years=sorted(int(y) for y in profile.values["year"].unique()))
+    siblings = AdministrativeUnit.objects.filter(level=Level.DEPARTMENT, parent_id=unit.parent_id)
+    peers = peers[peers["unit_id"].isin(set(siblings.values_list("pk", flat=True)))]
+    averages = averages_frame(peers=peers, published=pd.DataFrame(), region="")
+    ranks = rank_history(
+        peers=peers, indicators=profile.indicators, unit_ids=[unit.pk, *(u.pk for u in profile.related)]
+    )
+    return averages, ranks
+
+
+def ministries_averages(profile: UnitProfile) -> pd.DataFrame:
+    """Return a ministry's peers' averages: the official average of the ministries where one is published
+    (scope ``ministries``), else the mean of the ministries with a figure (one query)."""
+    columns = ["indicator", "year", "scope", "value", "official", "n", "source_title", "source_url"]
+    rows = PublishedAverage.objects.filter(
+        scope=AverageScope.MINISTRIES, indicator__code__in=list(profile.indicators["code"])
+    ).values_list("indicator__code", "year", "value", "source__title", "source__url")
+    official = pd.DataFrame(
+        [
+            (code, year, AverageScope.NATIONAL, float(value), True, pd.NA, title, url)
+            for code, year, value, title, url in rows
+        ],
+        columns=columns,
+    )
+    if official.empty:
+        return profile.averages
+    merged = pd.concat([official.astype(object), profile.averages.astype(object)], ignore_index=True)
+    # Official rows first: where both exist, the published average wins over the computed mean.
+    return merged.drop_duplicates(subset=["indicator", "year", "scope"], keep="first").reset_index(drop=True)
 
 
 def report_years(profile: UnitProfile) -> list[int]:
@@ -75,13 +125,15 @@ def report_years(profile: UnitProfile) -> list[int]:
 
 
 def year_report(*, unit: AdministrativeUnit, year: int, profile: UnitProfile | None = None) -> YearReport:
-    """Return the report of a unit for one year (a fixed number of queries: those of unit_profile)."""
+    """Return the report of a unit for one year (a fixed number of queries: unit_profile's, and two for a
+    department's peers)."""
     profile = profile or unit_profile(unit=unit, day=year_reference_date(year))
     values = profile.values
     own = values[values["unit_id"] == unit.pk] if not values.empty else values
     this_year = own[own["year"] == year] if not own.empty else own
     last_year = own[own["year"] == year - 1] if not own.empty else own
-    ranks = profile.ranks[profile.ranks["unit_id"] == unit.pk] if not profile.ranks.empty else profile.ranks
+    peer_averages, peer_ranks = peer_averages_and_ranks(profile)
+    ranks = peer_ranks[peer_ranks["unit_id"] == unit.pk] if not peer_ranks.empty else peer_ranks
     threshold = national_min_units(year=year, level=unit.level) or 0
     sources: list[tuple[str, str]] = []
 
@@ -106,7 +158,7 @@ def year_report(*, unit: AdministrativeUnit, year: int, profile: UnitProfile | N
         return int(rows.iloc[0]["computed_rank"]), int(rows.iloc[0]["ranked_units"])
 
     def average(code: str, scope: str) -> Average | None:
-        averages = profile.averages
+        averages = peer_averages
         if averages.empty:
             return None
         rows = averages[(averages["indicator"] == code) & (averages["year"] == year) & (averages["scope"] == scope)]
@@ -129,6 +181,8 @@ def year_report(*, unit: AdministrativeUnit, year: int, profile: UnitProfile | N
         previous = figure(last_year, indicator.code)
         rank, ranked = rank_of(indicator.code, year)
         previous_rank, _ = rank_of(indicator.code, year - 1)
+        # The figure's own source is numbered before the averages' sources.
+        number = source_number(str(current["source_title"] or ""), str(current["source_url"] or ""))
         lines.append(
             ReportLine(
                 code=indicator.code,
@@ -146,7 +200,7 @@ def year_report(*, unit: AdministrativeUnit, year: int, profile: UnitProfile | N
                 rank_basis=str(current["rank_basis"] or ""),
                 national=average(indicator.code, AverageScope.NATIONAL),
                 regional=average(indicator.code, AverageScope.REGION) if unit.region else None,
-                source_number=source_number(str(current["source_title"] or ""), str(current["source_url"] or "")),
+                source_number=number,
             )
         )
     return YearReport(
@@ -157,6 +211,8 @@ def year_report(*, unit: AdministrativeUnit, year: int, profile: UnitProfile | N
         years=report_years(profile),
         profile=profile,
         national_min_units=threshold,
+        averages=peer_averages,
+        ranks=peer_ranks,
     )
 
 

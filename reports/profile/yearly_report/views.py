@@ -1,8 +1,11 @@
-"""The yearly report of a province: /provinces/<code>/report/?year=2023[&format=docx|pdf]."""
+"""The yearly report of a unit: /provinces/<code>/report/ and /units/<level>/<code>/report/ (?year=2023[&format=docx|pdf]).
+
+One view serves every unit with a profile page: provinces, districts, communes, ministries and departments.
+"""
 
 import datetime
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -10,47 +13,56 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from config.params import digits_param
+from indicators.charts import chart_context
 from indicators.exports import attachment
 from provinces.models import AdministrativeUnit, Level, year_reference_date
 from reports.profile.selectors import unit_at, unit_profile, unit_versions
 from reports.profile.yearly_report.charts import figure_table, for_document, report_figures
 from reports.profile.yearly_report.documents import PdfFontMissing, docx_bytes, pdf_bytes
+from reports.profile.yearly_report.forms import YearlyReportForm
 from reports.profile.yearly_report.images import ChartImagesUnavailable, figure_images
 from reports.profile.yearly_report.page import report_text
 from reports.profile.yearly_report.selectors import YearReport, report_years, year_report
-from reports.shared.charts import chart_context
+from reports.shared.links import profile_url
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-EARLIEST_YEAR = 1990
 
 
-def _unit_for(code: str, year: int | None) -> AdministrativeUnit | None:
-    """Return the province with this code in the year's structure, or (no year) today's, else its latest."""
+def _unit_for(level: str, code: str, year: int | None) -> AdministrativeUnit | None:
+    """Return the unit with this code in the year's structure, or (no year) today's, else its latest."""
     day = year_reference_date(year) if year else timezone.localdate()
-    found = unit_at(level=Level.PROVINCE, code=code, day=day)
+    found = unit_at(level=level, code=code, day=day)
     if found is None and year is None:
-        versions = unit_versions(level=Level.PROVINCE, code=code)
+        versions = unit_versions(level=level, code=code)
         found = versions[-1] if versions else None
     return found
 
 
-def _year_param(raw: str | None) -> tuple[int | None, str]:
-    if not raw:
-        return None, ""
-    text = digits_param(raw, max_length=4)
-    year = int(text) if text else None
-    if year is None or not EARLIEST_YEAR <= year <= timezone.localdate().year:
-        return None, _("The year must be written as four digits, e.g. 2023.")
-    return year, ""
+def _report_url(unit: AdministrativeUnit) -> str:
+    if unit.level == Level.PROVINCE:
+        return reverse("reports:yearly-report", kwargs={"code": unit.code})
+    return reverse("reports:unit-report", kwargs={"level": unit.level, "code": unit.code})
 
 
 def yearly_report(request: HttpRequest, code: str) -> HttpResponse:
-    """Show the report page, or send it as a DOCX or PDF (?format=docx|pdf) in the page's language."""
-    year, error = _year_param(request.GET.get("year"))
-    context: dict[str, object] = {"code": code[:10]}
-    if error:
-        return render(request, "reports/yearly_report.html", {**context, "error": error}, status=400)
-    unit = _unit_for(code, year) if digits_param(code, max_length=5) else None
+    """Show a province's report page, or send it as a DOCX or PDF (?format=docx|pdf) in the page's language."""
+    return _report(request, level=Level.PROVINCE, code=code)
+
+
+def unit_report(request: HttpRequest, level: str, code: str) -> HttpResponse:
+    """Show the report of a district, commune, ministry or department (any level with a profile page)."""
+    if level not in Level.values:
+        raise Http404(_("Unknown level “%(level)s”.") % {"level": level[:20]})
+    return _report(request, level=level, code=code)
+
+
+def _report(request: HttpRequest, *, level: str, code: str) -> HttpResponse:
+    form = YearlyReportForm(request.GET)
+    context: dict[str, object] = {"form": form, "code": code[:10], "level_label": Level(level).label}
+    if not form.is_valid():
+        return render(request, "reports/yearly_report.html", context, status=400)
+    year = form.cleaned_data["year"]
+    unit = _unit_for(level, code, year) if digits_param(code, max_length=5) else None
     if unit is None:
         return render(request, "reports/yearly_report.html", context, status=404)
     day = year_reference_date(year) if year else min(timezone.localdate(), unit.valid_to or datetime.date.max)
@@ -63,7 +75,7 @@ def yearly_report(request: HttpRequest, code: str) -> HttpResponse:
         return _document(report, document)
     text = report_text(report)
     figures = report_figures(report)
-    base = reverse("reports:yearly-report", kwargs={"code": unit.code})
+    base = _report_url(unit)
     return render(
         request,
         "reports/yearly_report.html",
@@ -85,7 +97,7 @@ def yearly_report(request: HttpRequest, code: str) -> HttpResponse:
                 )
                 for line, figure in figures
             ],
-            "profile_url": reverse("reports:province", kwargs={"code": unit.code}) + f"?on={day.isoformat()}",
+            "profile_url": profile_url(level=unit.level, code=unit.code, on=day),
         },
     )
 

@@ -1,17 +1,16 @@
-"""The ranking page's reads (also the API's): one indicator-year ranked, with averages and disputes."""
+"""The ranking read: one indicator-year ranked, with averages and disputes (the rankings page and the API)."""
 
 from dataclasses import dataclass
 
 import pandas as pd
 from django.db.models import Q
 
+from indicators.averages import Average, computed_average
 from indicators.models import AverageScope, Indicator, PublishedAverage
-from indicators.selectors import public_values
+from indicators.ranking import competition_ranks
+from indicators.selectors import disputes_by_value, public_values
 from provinces.managers import in_force_q
 from provinces.models import AdministrativeUnit, Level, year_reference_date
-from reports.reads import disputes_by_value
-from reports.shared.averages import Average, computed_average
-from reports.shared.ranking import competition_ranks
 
 RANKING_COLUMNS = [
     "unit_id",

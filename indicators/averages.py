@@ -6,9 +6,9 @@ import pandas as pd
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from indicators.formatting import format_value
 from indicators.models import Indicator, MeasureUnit
 from provinces.models import REORGANISATION_DATE, Level, year_reference_date
-from reports.shared.formatting import format_value
 
 
 @dataclass(frozen=True)

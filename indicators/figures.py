@@ -3,13 +3,16 @@
 No ORM, no request: each builder takes a long DataFrame and returns a Figure, or None when there
 is nothing to draw (the page then says so instead of showing an empty axis). Every string that
 reaches the chart (axis titles, unit and series names, hover text) goes through
-``reports.shared.charts.escape``, because plotly renders a subset of HTML in them and unit names come
+``indicators.charts.escape``, because plotly renders a subset of HTML in them and unit names come
 from data. Titles are not drawn inside the figure: the page's figure caption carries them.
 """
 
+import textwrap
+from collections.abc import Callable
+
 import pandas as pd
 
-from reports.shared.charts import PALETTE, Figure, base_layout, escape
+from indicators.charts import PALETTE, Figure, base_layout, escape
 
 GREY = "#6b6b6b"
 GRID = "#e5e5e5"
@@ -33,6 +36,14 @@ def _layout(*, height: int = 340, legend: bool = True, x: dict | None = None, y:
         yaxis={"gridcolor": GRID, "zeroline": False, "automargin": True, **(y or {})},
     )
     return layout
+
+
+def _trace_per_group(data: pd.DataFrame, column: str, trace: Callable[[str, pd.DataFrame, str], dict]) -> list[dict]:
+    """Return trace(escaped name, rows, palette colour) for each value of the column, in order of first appearance."""
+    return [
+        trace(escape(key), rows, PALETTE[index % len(PALETTE)])
+        for index, (key, rows) in enumerate(data.groupby(column, sort=False))
+    ]
 
 
 def _year_axis(years: pd.Series | list[int]) -> dict:
@@ -134,21 +145,20 @@ def rank_figure(frame: pd.DataFrame, *, y_title: str) -> Figure | None:
     data = frame.dropna(subset=["rank"])
     if data.empty:
         return None
-    traces = []
-    for index, (series, rows) in enumerate(data.groupby("series", sort=False)):
+
+    def trace(name: str, rows: pd.DataFrame, colour: str) -> dict:
         rows = rows.sort_values("year")
-        name = escape(series)
-        traces.append(
-            {
-                "type": "scatter",
-                "x": [int(y) for y in rows["year"]],
-                "y": [int(r) for r in rows["rank"]],
-                "mode": "lines+markers",
-                "name": name,
-                "line": {"color": PALETTE[index % len(PALETTE)]},
-                "hovertemplate": f"{name}<br>%{{x}}: %{{y}}<extra></extra>",
-            }
-        )
+        return {
+            "type": "scatter",
+            "x": [int(y) for y in rows["year"]],
+            "y": [int(r) for r in rows["rank"]],
+            "mode": "lines+markers",
+            "name": name,
+            "line": {"color": colour},
+            "hovertemplate": f"{name}<br>%{{x}}: %{{y}}<extra></extra>",
+        }
+
+    traces = _trace_per_group(data, "series", trace)
     y_axis = {"autorange": "reversed", "tickformat": "d", **_axis_title(y_title)}
     return _figure(traces, _layout(x=_year_axis(data["year"]), y=y_axis))
 
@@ -161,21 +171,62 @@ def grouped_bar_figure(frame: pd.DataFrame, *, y_title: str) -> Figure | None:
     data = frame.dropna(subset=["value"])
     if data.empty:
         return None
-    traces = []
-    for index, (unit, rows) in enumerate(data.groupby("unit", sort=False)):
-        name = escape(unit)
-        traces.append(
-            {
-                "type": "bar",
-                "x": [escape(i) for i in rows["indicator"]],
-                "y": [float(v) for v in rows["value"]],
-                "name": name,
-                "marker": {"color": PALETTE[index % len(PALETTE)]},
-                "hovertemplate": f"{name}<br>%{{x}}: %{{y}}<extra></extra>",
-            }
-        )
+
+    def trace(name: str, rows: pd.DataFrame, colour: str) -> dict:
+        return {
+            "type": "bar",
+            "x": [escape(i) for i in rows["indicator"]],
+            "y": [float(v) for v in rows["value"]],
+            "name": name,
+            "marker": {"color": colour},
+            "hovertemplate": f"{name}<br>%{{x}}: %{{y}}<extra></extra>",
+        }
+
+    traces = _trace_per_group(data, "unit", trace)
     layout = _layout(height=400, y=_axis_title(y_title))
     layout["barmode"] = "group"
+    return _figure(traces, layout)
+
+
+def components_figure(frame: pd.DataFrame, *, x_title: str = "") -> Figure | None:
+    """Return the component scores of several units as grouped horizontal bars, one colour per unit.
+
+    frame columns: unit, component, value. The same figures as ``radar_figure`` (every unit's points in every
+    component), drawn with plotly's cartesian bundle: the full bundle a polar chart needs weighs three times
+    as much, and the long component names read better as rows than around a circle.
+    """
+    data = frame.dropna(subset=["value"])
+    if data.empty:
+        return None
+
+    # Long area names wrapped onto lines of ~24 characters, so that a phone keeps room for the bars; the
+    # first component at the top (a categorical y axis runs bottom-up unless reversed).
+    def label(component: str) -> str:
+        return "<br>".join(escape(line) for line in textwrap.wrap(str(component), width=24)) or escape(component)
+
+    order = [label(c) for c in dict.fromkeys(data["component"])]
+
+    def trace(name: str, rows: pd.DataFrame, colour: str) -> dict:
+        return {
+            "type": "bar",
+            "orientation": "h",
+            "y": [label(c) for c in rows["component"]],
+            "x": [float(v) for v in rows["value"]],
+            "name": name,
+            "marker": {"color": colour},
+            "hovertemplate": f"{name}<br>%{{y}}: %{{x}}<extra></extra>",
+        }
+
+    traces = _trace_per_group(data, "unit", trace)
+    units = data["unit"].nunique()
+    layout = _layout(
+        height=max(320, 90 + len(order) * (14 * units + 16)),
+        x=_axis_title(x_title) | {"rangemode": "tozero"},
+        y={"categoryorder": "array", "categoryarray": order, "autorange": "reversed", "gridcolor": "rgba(0,0,0,0)"},
+    )
+    layout["barmode"] = "group"
+    # The legend above the bars: below, it would crowd the points axis's title.
+    layout["legend"] = {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0}
     return _figure(traces, layout)
 
 
@@ -187,22 +238,21 @@ def radar_figure(frame: pd.DataFrame) -> Figure | None:
     data = frame.dropna(subset=["value"])
     if data.empty:
         return None
-    traces = []
-    for index, (unit, rows) in enumerate(data.groupby("unit", sort=False)):
-        name = escape(unit)
+
+    def trace(name: str, rows: pd.DataFrame, colour: str) -> dict:
         theta = [escape(c) for c in rows["component"]]
         values = [float(v) for v in rows["value"]]
-        traces.append(
-            {
-                "type": "scatterpolar",
-                "r": [*values, values[0]],
-                "theta": [*theta, theta[0]],
-                "name": name,
-                "mode": "lines+markers",
-                "line": {"color": PALETTE[index % len(PALETTE)]},
-                "hovertemplate": f"{name}<br>%{{theta}}: %{{r}}<extra></extra>",
-            }
-        )
+        return {
+            "type": "scatterpolar",
+            "r": [*values, values[0]],
+            "theta": [*theta, theta[0]],
+            "name": name,
+            "mode": "lines+markers",
+            "line": {"color": colour},
+            "hovertemplate": f"{name}<br>%{{theta}}: %{{r}}<extra></extra>",
+        }
+
+    traces = _trace_per_group(data, "unit", trace)
     layout = _layout(height=460)
     layout["polar"] = {"radialaxis": {"rangemode": "tozero", "gridcolor": GRID}}
     return _figure(traces, layout)

@@ -18,7 +18,7 @@ Plotly renders a subset of HTML in labels, and names come from imported data.
 
 The shared helpers (``ChartContext``, ``chart_context``, ``base_layout``, ``escape``, the
 colour constants) are also used by the profile, compare and indicator charts in
-``reports/shared/figures.py``.
+``indicators/figures.py``.
 """
 
 import html
@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import plotly.graph_objects as go
 
-from reports.shared.formatting import format_value, plot_separators
+from indicators.formatting import format_value, plot_separators
 
 # Okabe–Ito colours: distinguishable with every common colour-vision deficiency.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
