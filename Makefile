@@ -30,14 +30,15 @@ lighthouse: venv $(VENDOR)
 	$(PY) bench/lighthouse
 
 # Production: DEBUG=0 with SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL … set (docs/deploying.md). gunicorn's usual
-# 2 × cores + 1 workers (the pages are CPU-bound pandas/plotly work); WEB_CONCURRENCY=N overrides.
+# 2 × cores + 1 workers (the pages are CPU-bound pandas/plotly work); WEB_CONCURRENCY=N overrides; the rest of
+# gunicorn's settings (worker recycling, timeout, the gc.freeze trial) are in config/gunicorn.py.
 WORKERS ?= $(or $(WEB_CONCURRENCY),$(shell echo $$((2 * $$(nproc) + 1))))
 serve: venv $(VENDOR)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput -v0
 	setsid $(PY) manage.py qcluster & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-		$(VENV)/bin/gunicorn config.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) \
-		--access-logfile - --max-requests 2000 --max-requests-jitter 200
+		$(VENV)/bin/gunicorn -c config/gunicorn.py config.wsgi:application --bind $(HOST):$(PORT) \
+		--workers $(WORKERS) --access-logfile -
 
 setup: venv migrate data
 
@@ -103,6 +104,7 @@ messages: venv
 
 # Benchmarks (issue 7) on a SYNTHETIC database of their own: cchc_bench on the local PostgreSQL (dropped and
 # rebuilt; BENCH_DATABASE_URL to use another), never the project's database. Figures go to bench/RESULTS.md.
+# bench/load needs wrk, bench/browser Chromium at /usr/bin/chromium (driven by Playwright, a dev requirement).
 .PHONY: bench
 bench: venv $(VENDOR)
 	$(PY) bench/generate
@@ -111,3 +113,4 @@ bench: venv $(VENDOR)
 	$(PY) bench/export
 	$(PY) bench/import
 	$(PY) bench/load
+	$(PY) bench/browser

@@ -98,6 +98,31 @@ def test_values_write_creates_drafts_recording_user_and_channel(world):
     assert (record.history_user, record.history_change_reason) == (world["editor"], "api")
 
 
+def test_values_write_stores_every_field_and_its_history_as_given(world):
+    """New rows and their history rows hold exactly what was written (on PostgreSQL they go in by COPY)."""
+    note = "tab\there, a line\nbreak, a backslash \\N and \\t, quotes \"' and ; , — “đủ”"
+    written = values_write(
+        rows=[_row(world, value=Decimal("70.1235"), rank=3, rank_basis="stated", qualifier=">", note=note)],
+        user=world["editor"],
+        channel="import: tab\tname.csv",
+    )
+
+    value = Value.objects.get(pk=written[0].pk)
+    assert (value.value, value.rank, value.rank_basis, value.qualifier, value.note) == (
+        Decimal("70.1235"), 3, "stated", ">", note
+    )  # fmt: skip
+    assert (value.version, value.created_by, value.updated_by, value.source) == (
+        1, world["editor"], world["editor"], world["source"]
+    )  # fmt: skip
+    assert value.created_at is not None and value.updated_at is not None
+    record = value.history.get()
+    assert (record.history_type, record.history_user, record.history_change_reason) == (
+        "+", world["editor"], "import: tab\tname.csv"
+    )  # fmt: skip
+    assert (record.value, record.note, record.version, record.status) == (value.value, note, 1, ValueStatus.DRAFT)
+    assert written[0].pk == value.pk and written[0].note == note
+
+
 def test_values_write_refuses_the_whole_batch_naming_every_bad_row(world):
     YearLock.objects.create(group=IndicatorGroup.PAR, year=2022)
     rows = [

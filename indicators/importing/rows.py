@@ -77,43 +77,63 @@ def candidates_iter(
 
     A wide row with no filled indicator cell still gives one candidate (without value and rank), so
     that it is reported as an error: only an entirely empty row (dropped by the reader) is skipped.
+    Why a row has no figure (``empty_reason``) is worked out only for such rows.
     """
+    fields = layout.fields
+    texts = [(name, index) for name in _TEXT_FIELDS if (index := fields.get(name)) is not None]
+    unit_at, code_at, year_at = fields.get("unit"), fields.get("unit_code"), fields["year"]
+    long = layout.kind == LONG
+    if long:
+        indicator_at, value_at, rank_at = fields["indicator"], fields.get("value"), fields.get("rank")
+    else:
+        codes = sorted(set(layout.value_columns) | set(layout.rank_columns))
+        first = min([*layout.value_columns.values(), *layout.rank_columns.values()], default=None)
     for line, cells in rows:
+        width = len(cells)
 
-        def cell(index: int | None, cells: list[object] = cells, line: int = line) -> Cell | None:
+        def cell(index: int | None, cells: list[object] = cells, line: int = line, width: int = width) -> Cell | None:
             if index is None:
                 return None
-            return Cell(cells[index] if index < len(cells) else "", line, header[index])
+            return Cell(cells[index] if index < width else "", line, header[index])
 
-        fields = layout.fields
         common = {
             "line": line,
-            "unit": cell(fields.get("unit")),
-            "unit_code": cell(fields.get("unit_code")),
-            "year": cell(fields["year"]),
-            "texts": {name: c for name in _TEXT_FIELDS if (c := cell(fields.get(name))) is not None},
+            "unit": cell(unit_at),
+            "unit_code": cell(code_at),
+            "year": cell(year_at),
+            "texts": {name: cell(index) for name, index in texts},
             "level_hint": layout.unit_level,
-            "empty_reason": _empty_reason(cells, header, delimiter, file_format),
             "swallowed": _swallowed(cells, header, line, delimiter),
         }
-        if layout.kind == LONG:
-            yield Candidate(
-                indicator=cell(fields["indicator"]),
-                value=cell(fields.get("value")),
-                rank=cell(fields.get("rank")),
-                **common,
-            )
+        if long:
+            value, rank = cell(value_at), cell(rank_at)
+            reason = _empty_reason(cells, header, delimiter, file_format) if is_empty(value) and is_empty(rank) else ""
+            yield Candidate(indicator=cell(indicator_at), value=value, rank=rank, empty_reason=reason, **common)
             continue
         found = False
-        for code in sorted(set(layout.value_columns) | set(layout.rank_columns)):
+        for code in codes:
             value, rank = cell(layout.value_columns.get(code)), cell(layout.rank_columns.get(code))
             if is_empty(value) and is_empty(rank):
                 continue  # an empty cell in a wide sheet is a figure not known, not a zero
             found = True
             yield Candidate(indicator=Cell(code, line, code), value=value, rank=rank, **common)
         if not found:
-            first = min([*layout.value_columns.values(), *layout.rank_columns.values()], default=None)
-            yield Candidate(indicator=Cell("", line, ""), value=cell(first), rank=None, **common)
+            reason = _empty_reason(cells, header, delimiter, file_format)
+            yield Candidate(indicator=Cell("", line, ""), value=cell(first), rank=None, empty_reason=reason, **common)
+
+
+def value_cells_iter(*, rows: list[tuple[int, list[object]]], header: list[str], layout: Layout) -> Iterator[Cell]:
+    """Yield the filled value cells of the file: those of the candidates, without building the candidates."""
+    columns = [layout.fields["value"]] if layout.kind == LONG and "value" in layout.fields else []
+    if layout.kind != LONG:
+        columns = [layout.value_columns[code] for code in sorted(layout.value_columns)]  # the candidates' order
+    for line, cells in rows:
+        width = len(cells)
+        for index in columns:
+            if index < width:
+                found = Cell(cells[index], line, header[index])
+                if not is_empty(found):
+                    yield found
 
 
 def _empty_reason(cells: list[object], header: list[str], delimiter: str, file_format: str) -> str:

@@ -209,6 +209,8 @@ class Validator:
         self.errors: list[RowError] = []
         self._error_lines: set[int] = set()
         self._seen: dict[tuple[int, int, int], int] = {}
+        self._years: dict[tuple[type, object], tuple[int | None, str]] = {}
+        self._resolved: dict[tuple, AdministrativeUnit | UnitResolveError] = {}
         self.no_figure_lines: list[int] = []
         self._units = units  # built on the first row that needs it: one query for every unit
         self.sources: dict[tuple[str, str], dict[str, object]] = {}
@@ -313,16 +315,24 @@ class Validator:
         self._seen.setdefault(key, c.line)
 
     def _year(self, c: Candidate) -> int | None:
-        try:
-            year = year_parse(c.year.text)
-        except (ValueError, TypeError):
-            self.error(c.year, _("“%(text)s” is not a year (write it as 2023).") % {"text": c.year.text})
-            return None
-        problem = year_error(year)
+        text = c.year.text
+        key = (type(text), text)
+        if key not in self._years:  # a file holds a few distinct years: each is read and checked once
+            self._years[key] = self._year_read(text)
+        year, problem = self._years[key]
         if problem:
             self.error(c.year, problem)
-            return None
         return year
+
+    @staticmethod
+    def _year_read(text: object) -> tuple[int | None, str]:
+        """Return (year, "") or (None, why the cell is not a year that can hold figures)."""
+        try:
+            year = year_parse(text)
+        except (ValueError, TypeError):
+            return None, _("“%(text)s” is not a year (write it as 2023).") % {"text": text}
+        problem = year_error(year)
+        return (None, problem) if problem else (year, "")
 
     def _indicator(self, c: Candidate) -> Indicator | None:
         text = str(c.indicator.text or "").strip()
@@ -391,6 +401,20 @@ class Validator:
         indicator does not apply there: an error either way, never a figure on a unit of the wrong level.
         """
         implied = _single_level(indicator) if level is None else None
+        key = (text, year, level, implied, parent.pk if parent is not None else None)
+        if key not in self._resolved:  # a unit named on many rows (one per indicator) is resolved once
+            try:
+                self._resolved[key] = self._resolve_uncached(text, year, level, implied, parent)
+            except UnitResolveError as exc:
+                self._resolved[key] = exc
+        found = self._resolved[key]
+        if isinstance(found, UnitResolveError):
+            raise found.with_traceback(None)  # a fresh traceback each time, not one growing with every row
+        return found
+
+    def _resolve_uncached(
+        self, text: str, year: int, level: str | None, implied: str | None, parent: AdministrativeUnit | None
+    ) -> AdministrativeUnit:
         if implied is None:
             return self._resolve(text, year=year, level=level, parent=parent)
         try:
