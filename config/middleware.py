@@ -1,6 +1,7 @@
-"""Language selection: Vietnamese unless the user chose English with the language switch."""
+"""Project middleware: the language, compressed pages, and numbers too large for the database."""
 
 from django.conf import settings
+from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponseBase
 from django.middleware.gzip import GZipMiddleware
 from django.middleware.locale import LocaleMiddleware
@@ -37,3 +38,25 @@ class PageGZipMiddleware(GZipMiddleware):
         if response.streaming:
             return response
         return super().process_response(request, response)
+
+
+class NumberOverflowMiddleware:
+    """Answer 400, not 500, when a number from the request is too large for the database.
+
+    The admin's change lists take any lookup on a model's own fields from the query string
+    (``/admin/indicators/value/?unit=9223372036854775808``) and pass the text to the ORM unparsed;
+    SQLite's driver then raises OverflowError for an integer beyond 64 bits when the query runs
+    (PostgreSQL just finds nothing). The project's own parameters are range-checked
+    (config/params.py ``id_param``); this covers every other way such a number reaches a query.
+    Raised as BadRequest, Django answers with its 400 page and logs it as a bad request.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> None:
+        if isinstance(exception, OverflowError):
+            raise BadRequest("A number in the request is too large.") from exception

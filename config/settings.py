@@ -107,6 +107,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    # A number too large for the database (admin lookups from the query string) answers 400, not 500.
+    "config.middleware.NumberOverflowMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
