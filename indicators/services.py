@@ -426,13 +426,12 @@ def _rows_write(
             changed.append(value)
         written.append(value)
     _values_create(new, user=user, channel=channel, now=now)
-    bulk_update_with_history(
+    _values_update(
         changed,
-        Value,
         [*FIGURE_FIELDS, "status", "updated_by", "updated_at", "import_batch", "version", *CORRECTION_FIELDS],
-        batch_size=500,
-        default_user=user,
-        default_change_reason=channel,
+        user=user,
+        channel=channel,
+        now=now,
     )
     if corrected:
         # The published rows are unchanged but for their version: a reader of the old one is stale.
@@ -471,6 +470,42 @@ def _values_create(values: list[Value], *, user: AbstractBaseUser | None, channe
     fields = Value._meta.concrete_fields
     _copy(Value._meta.db_table, [f.column for f in fields], ([getattr(v, f.attname) for f in fields] for v in values))
     _history_copy(values, history_type="+", user=user, channel=channel, now=now)
+
+
+def _values_update(
+    values: list[Value], fields: list[str], *, user: AbstractBaseUser | None, channel: str, now: datetime.datetime
+) -> None:
+    """Update stored values' ``fields`` with their change history rows ("~", ``user``, ``channel``).
+
+    On PostgreSQL the rows are COPied into a temporary table and applied by one ``UPDATE … FROM``: Django's
+    bulk_update writes a CASE WHEN per field and row, and building it cost 19 of the 20 s of publishing
+    3,000 changed figures (bench/publish, cProfile). Elsewhere (SQLite) simple_history's
+    bulk_update_with_history. The rows and their history are the same either way.
+    """
+    if not values:
+        return
+    if connection.vendor != "postgresql":
+        bulk_update_with_history(
+            values, Value, fields, batch_size=500, default_user=user, default_change_reason=channel
+        )
+        return
+    table, quote = Value._meta.db_table, connection.ops.quote_name
+    model_fields = [Value._meta.get_field(name) for name in fields]
+    columns = [Value._meta.pk.column, *(f.column for f in model_fields)]
+    staged = "value_update_staged"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {staged} AS SELECT {', '.join(map(quote, columns))} FROM {quote(table)} LIMIT 0"  # noqa: S608
+        )
+    _copy(staged, columns, ([v.pk, *(getattr(v, f.attname) for f in model_fields)] for v in values))
+    assignments = ", ".join(f"{quote(c)} = s.{quote(c)}" for c in columns[1:])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {quote(table)} AS v SET {assignments} FROM {staged} AS s "  # noqa: S608 (names from the model)
+            f"WHERE v.{quote(columns[0])} = s.{quote(columns[0])}"
+        )
+        cursor.execute(f"DROP TABLE {staged}")
+    _history_copy(values, history_type="~", user=user, channel=channel, now=now)
 
 
 def _history_copy(

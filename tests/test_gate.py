@@ -123,6 +123,31 @@ def test_values_write_stores_every_field_and_its_history_as_given(world):
     assert written[0].pk == value.pk and written[0].note == note
 
 
+def test_values_write_updates_every_field_and_records_its_history_as_given(world):
+    """A changed stored row and its "~" history hold exactly what was written (on PostgreSQL by COPY + UPDATE)."""
+    first = values_write(rows=[_row(world)], user=world["editor"], channel="api")[0]
+    note = "tab\there, a line\nbreak, a backslash \\N, “đủ”"
+    written = values_write(
+        rows=[_row(world, value=Decimal("71.5"), rank=2, rank_basis="stated", qualifier="<", note=note,
+                   expected_version=first.version)],
+        user=world["editor"],
+        channel="import: again.csv",
+    )  # fmt: skip
+
+    value = Value.objects.get(pk=first.pk)
+    assert written[0].pk == value.pk
+    assert (value.value, value.rank, value.rank_basis, value.qualifier, value.note, value.version) == (
+        Decimal("71.5"), 2, "stated", "<", note, first.version + 1
+    )  # fmt: skip
+    assert value.updated_by == world["editor"] and value.updated_at >= first.updated_at
+    record = value.history.order_by("-history_id").first()
+    assert (record.history_type, record.history_user, record.history_change_reason) == (
+        "~", world["editor"], "import: again.csv"
+    )  # fmt: skip
+    assert (record.value, record.note, record.version, record.rank) == (Decimal("71.5"), note, value.version, 2)
+    assert value.history.count() == 2
+
+
 def test_values_write_refuses_the_whole_batch_naming_every_bad_row(world):
     YearLock.objects.create(group=IndicatorGroup.PAR, year=2022)
     rows = [
