@@ -13,7 +13,7 @@ import pandas as pd
 from django.db.models import Case, Count, Exists, F, Max, OuterRef, Q, RowRange, Sum, When, Window
 from django.db.models.functions import Rank, RowNumber
 
-from indicators.models import AverageScope, Direction, Indicator, PublishedAverage
+from indicators.models import AverageScope, Direction, Indicator, PublishedAverage, RankingRow
 from indicators.selectors import disputes_by_value, public_values
 from provinces.models import AGENCY_LEVELS, AdministrativeUnit
 from reports.reads import VALUE_FIELDS, series_break_frame, values_frame
@@ -76,8 +76,9 @@ def unit_versions(*, level: str, code: str) -> list[AdministrativeUnit]:
 def unit_profile(*, unit: AdministrativeUnit, day: datetime.date) -> UnitProfile:
     """Return the profile of a unit: its values, its lineage's values, averages, ranks and children.
 
-    The peers' values are not fetched: their averages (per indicator, year and region) and the ranks of
-    the unit's own figures are computed by the database (~23,000 rows for a 2025 province otherwise).
+    The peers' values are not fetched: their averages (per indicator, year and region) are summed by the
+    database (~23,000 rows for a 2025 province otherwise) and the ranks of the unit's own figures are read
+    from the ranking summary (``summary_rank_history``).
     The children's figures are read by ``children_latest`` for the page of them that is shown.
     """
     predecessors, successors = lineage(unit)
@@ -87,6 +88,7 @@ def unit_profile(*, unit: AdministrativeUnit, day: datetime.date) -> UnitProfile
     years = [int(y) for y in sorted(values["year"].unique())] if codes else []
     indicators = indicator_frame(codes=codes)
     children, with_values = children_of(unit=unit, day=day)
+    sums = peer_sums(level=unit.level, codes=codes, years=years)
     return UnitProfile(
         unit=unit,
         day=day,
@@ -95,12 +97,20 @@ def unit_profile(*, unit: AdministrativeUnit, day: datetime.date) -> UnitProfile
         indicators=indicators,
         values=values,
         averages=averages_frame(
-            sums=peer_sums(level=unit.level, codes=codes, years=years),
+            sums=sums,
             # The national averages are the provinces': an agency is compared with its peers only.
             published=published_averages(codes=codes if unit.level not in AGENCY_LEVELS else [], region=unit.region),
             region=unit.region,
         ),
-        ranks=rank_history(level=unit.level, codes=codes, years=years, unit_ids=unit_ids),
+        ranks=summary_rank_history(
+            level=unit.level,
+            codes=codes,
+            years=years,
+            unit_ids=unit_ids,
+            values=values,
+            indicators=indicators,
+            sums=sums,
+        ),
         series_breaks=series_break_frame(codes=codes),
         children=children,
         children_with_values=with_values,
@@ -242,6 +252,63 @@ def rank_history(
         .values_list("unit_id", "indicator__code", "year", "computed_rank", "ranked_units")
     )
     frame = pd.DataFrame(list(rows), columns=columns)
+    return frame.sort_values(["indicator", "year", "unit_id"], kind="stable").reset_index(drop=True)
+
+
+RANK_HISTORY_COLUMNS = ["unit_id", "indicator", "year", "computed_rank", "ranked_units"]
+
+
+def summary_rank_history(
+    *,
+    level: str,
+    codes: list[str],
+    years: list[int],
+    unit_ids: list[int],
+    values: pd.DataFrame,
+    indicators: pd.DataFrame,
+    sums: pd.DataFrame,
+) -> pd.DataFrame:
+    """Return ``rank_history``'s frame with the ranks read from the ranking summary (RankingRow: one query).
+
+    The summary holds the national ranks of the public figures, computed once per publication with the
+    same rule (competition ranks among the units of the level with a value that year), so the peers'
+    values are not scanned again; ``ranked_units`` is the count of those values, which ``peer_sums``
+    (``sums``) already holds. The same filters apply: no neutral indicators, no rank among fewer than
+    MIN_UNITS_FOR_COMPUTED_AVERAGE units. An indicator-year where one of the units' figures (``values``)
+    has no rank in the summary is ranked by ``rank_history`` instead (one more query, only then).
+    """
+    if not codes or not years:
+        return pd.DataFrame(columns=RANK_HISTORY_COLUMNS)
+    rows = RankingRow.objects.filter(
+        unit_id__in=unit_ids, indicator__code__in=codes, year__in=years, level=level, rank__isnull=False
+    ).values_list("unit_id", "indicator__code", "year", "rank")
+    held = pd.DataFrame(list(rows), columns=["unit_id", "indicator", "year", "computed_rank"])
+    counted = sums.groupby(["indicator", "year"], as_index=False)["n"].sum().rename(columns={"n": "ranked_units"})
+    held = held.merge(counted, on=["indicator", "year"], how="inner")
+    ranked = set(indicators.loc[indicators["direction"] != Direction.NEUTRAL, "code"])
+    figures = values[values["value"].notna() & values["indicator"].isin(ranked)]
+    found = set(zip(held["unit_id"], held["indicator"], held["year"], strict=True))
+    missing = {
+        f"{code}:{year}"
+        for unit_id, code, year in zip(figures["unit_id"], figures["indicator"], figures["year"], strict=True)
+        if (unit_id, code, year) not in found
+    }
+    held = held[
+        held["indicator"].isin(ranked)
+        & (held["ranked_units"] >= MIN_UNITS_FOR_COMPUTED_AVERAGE)
+        & ~(held["indicator"] + ":" + held["year"].astype(str)).isin(missing)
+    ]
+    frame = held[RANK_HISTORY_COLUMNS].astype({"computed_rank": "int64", "ranked_units": "int64"})
+    if missing:
+        pairs = [key.rsplit(":", 1) for key in missing]
+        fresh = rank_history(
+            level=level,
+            codes=sorted({code for code, _ in pairs}),
+            years=sorted({int(year) for _, year in pairs}),
+            unit_ids=unit_ids,
+        )
+        fresh = fresh[(fresh["indicator"] + ":" + fresh["year"].astype(str)).isin(missing)]
+        frame = pd.concat([frame, fresh], ignore_index=True) if not frame.empty else fresh
     return frame.sort_values(["indicator", "year", "unit_id"], kind="stable").reset_index(drop=True)
 
 
