@@ -15,15 +15,3 @@ def competition_ranks(values: pd.Series, *, direction: str) -> pd.Series:
     ascending = direction == Direction.LOWER
     ranks = values.astype("Float64").rank(method="min", ascending=ascending, na_option="keep")
     return ranks.astype("Int64")
-
-
-def grouped_competition_ranks(values: pd.Series, *, groups: list[pd.Series], lower_is_better: pd.Series) -> pd.Series:
-    """Return competition_ranks within each group, for groups of either direction, in one pass.
-
-    The same ranks as calling competition_ranks on each group: ranking the negated values
-    ascending is ranking the values descending, so one grouped rank covers both directions
-    (a loop over indicator-years cost ~15 ms on a profile page).
-    """
-    numbers = values.astype("Float64")
-    keys = numbers.where(lower_is_better, -numbers)
-    return keys.groupby(groups).rank(method="min", ascending=True, na_option="keep").astype("Int64")

@@ -227,19 +227,6 @@ def test_rebuildranks_rebuilds_and_checks(world, capsys):
         call_command("rebuildranks", "--check")
 
 
-def test_ranks_of_gives_a_units_national_ranks_from_the_summary(world):
-    from reports.reads import ranks_of
-
-    rebuild()
-    ranks = ranks_of(unit_ids=[world["provinces"]["03"].pk], codes=["par_index", "cost_days"])
-    assert list(ranks[["indicator", "year", "computed_rank", "ranked_units"]].itertuples(index=False, name=None)) == [
-        ("cost_days", 2022, 2, 6),
-        ("cost_days", 2023, 2, 5),
-        ("par_index", 2022, 2, 6),
-        ("par_index", 2023, 2, 5),
-    ]
-
-
 OLD_BODY = (
     "{% for row_attrs, cells in table.body_rows %}\n"
     "<tr {{ row_attrs }}>{% for cell_attrs, cell in cells %}<td {{ cell_attrs }}>{{ cell }}</td>{% endfor %}</tr>\n"
