@@ -8,6 +8,7 @@ with data depend on the indicator; the provinces on the year's structure).
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from config.widgets import FastSelect
 from indicators.models import Indicator
 from provinces.models import Level, Region
 
@@ -16,12 +17,15 @@ NATIONAL = "all"
 
 
 class RankingForm(forms.Form):
-    indicator = forms.ChoiceField(label=_("Indicator"))
-    year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False)
-    region = forms.ChoiceField(label=_("Region"), required=False, choices=[("", _("All regions")), *Region.choices])
+    indicator = forms.ChoiceField(label=_("Indicator"), widget=FastSelect)
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False, widget=FastSelect)
+    region = forms.ChoiceField(
+        label=_("Region"), required=False, choices=[("", _("All regions")), *Region.choices], widget=FastSelect
+    )
     level = forms.ChoiceField(
         label=_("Level"),
         required=False,
+        widget=FastSelect,
         choices=[
             (Level.PROVINCE, _("Provinces (national)")),
             (Level.DISTRICT, _("Districts of one province")),
@@ -30,11 +34,12 @@ class RankingForm(forms.Form):
             (Level.DEPARTMENT, _("Departments of one province")),
         ],
     )
-    within = forms.ChoiceField(label=_("Province"), required=False)
+    within = forms.ChoiceField(label=_("Province"), required=False, widget=FastSelect)
     # "" (automatic): only the units with figures when more than half have none (issue 15).
     figures = forms.ChoiceField(
         label=_("Units shown"),
         required=False,
+        widget=FastSelect,
         choices=[
             ("", _("Automatic")),
             ("with", _("Only units with figures")),

@@ -1,0 +1,48 @@
+"""Form widgets written in Python instead of Django's per-option templates (same HTML, byte for byte).
+
+Django renders a <select> through a template that includes one more template per option; the
+rankings form's seven selects (≈200 options: indicators, years, regions, provinces) took about a
+fifth of the ranking page's CPU time at national scale (bench/RESULTS.md, issue 14). ``FastSelect``
+writes exactly what ``django/forms/widgets/select.html`` writes (tests/test_widgets.py compares them
+for every field of the project's forms that uses it).
+"""
+
+from django import forms
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
+
+
+def _attrs(attrs: dict) -> str:
+    """Return what ``django/forms/widgets/attrs.html`` writes for these attributes."""
+    parts = []
+    for name, value in attrs.items():
+        if value is False:
+            continue
+        parts.append(
+            f" {conditional_escape(name)}"
+            if value is True
+            else f' {conditional_escape(name)}="{conditional_escape(str(value))}"'
+        )
+    return "".join(parts)
+
+
+def _option(option: dict) -> str:
+    value = conditional_escape(str(option["value"]))
+    return f'<option value="{value}"{_attrs(option["attrs"])}>{conditional_escape(option["label"])}</option>'
+
+
+class FastSelect(forms.Select):
+    """A Select rendered by Python code rather than a template per option; the same HTML as Django's."""
+
+    def render(self, name: str, value: object, attrs: dict | None = None, renderer: object = None) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
+        out = [f'<select name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>']
+        for group_name, group_choices, _index in widget["optgroups"]:
+            if group_name:
+                out.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
+            # The option template ends with a newline, which its include keeps.
+            out.extend(f"\n  {_option(option)}\n" for option in group_choices)
+            if group_name:
+                out.append("\n  </optgroup>")
+        out.append("\n</select>")
+        return mark_safe("".join(out))  # noqa: S308 (every part escaped above)

@@ -1,0 +1,52 @@
+"""FastSelect writes exactly what Django's select template writes."""
+
+import pytest
+from django import forms
+from django.utils import translation
+
+from config.widgets import FastSelect
+from reports.rankings.forms import RankingForm
+
+
+def _template_rendered(form: forms.Form, name: str) -> str:
+    """Render one field of the form with Django's own Select widget (its templates)."""
+    field = form.fields[name]
+    widget = forms.Select(attrs=field.widget.attrs, choices=field.choices)
+    bound = form[name]
+    return bound.as_widget(widget=widget)
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        {"indicator": "par_index", "year": "2023", "region": "red_river_delta", "level": "commune", "within": "01"},
+        {"indicator": "nope", "year": "1800", "within": "<script>", "figures": "with"},
+    ],
+)
+def test_the_ranking_forms_selects_are_byte_for_byte_djangos(language, data):
+    indicator = type("I", (), {"code": "par_index", "name": "Chỉ số CCHC <PAR> & “đủ”"})
+    with translation.override(language):
+        form = RankingForm(
+            data, indicators=[indicator], years=[2022, 2023], provinces=[("01", "Hà Nội"), ("79", 'Hồ "Chí" Minh')]
+        )
+        form.is_valid()
+        selects = [name for name, field in form.fields.items() if isinstance(field.widget, FastSelect)]
+        assert len(selects) == 6
+        for name in selects:
+            assert str(form[name]) == _template_rendered(form, name)
+
+
+def test_optgroups_and_boolean_attributes_are_written_as_django_writes_them():
+    class Grouped(forms.Form):
+        pick = forms.ChoiceField(
+            choices=[("Nhóm <1>", [("a", "A & B"), ("b", "B")]), ("c", "C")],
+            widget=FastSelect(attrs={"disabled": True, "hidden": False, "data-x": 'q"t'}),
+        )
+
+    form = Grouped({"pick": "b"})
+    field = form.fields["pick"]
+    expected = form["pick"].as_widget(widget=forms.Select(attrs=field.widget.attrs, choices=field.choices))
+    assert str(form["pick"]) == expected
+    assert "<optgroup" in expected and "disabled" in expected and "hidden" not in expected
