@@ -188,7 +188,10 @@ def test_a_copied_chart_link_restores_its_zoom_and_hidden_series(page, country):
     assert link.endswith("#line-par_index-block~hide=1~xaxis=2022.25,2023.125~yaxis=86.5,90.25")
     page.goto("about:blank")
     page.goto(link)
-    page.wait_for_function(f"{chart} && {chart}.getAttribute('data-drawn') && {chart}._fullLayout")
+    # A function, not an expression: Playwright polls an expression with eval, which the site's CSP forbids.
+    page.wait_for_function(
+        f"() => {{ const c = {chart}; return Boolean(c && c.getAttribute('data-drawn') && c._fullLayout); }}"
+    )
     state = page.evaluate(
         f"() => ({{x: {chart}.layout.xaxis.range, y: {chart}.layout.yaxis.range,"
         f" visible: {chart}.data.map(t => t.visible || true)}})"
