@@ -263,9 +263,19 @@ def _return_action(request, item: Assessment, action: str) -> None:
     )
 
 
+def _version(request) -> int:
+    """Return the assessment version the form was opened at (AppraisalRefused if the field is not a whole number)."""
+    text = request.POST.get("version") or "0"
+    if not (text.isascii() and text.isdigit() and len(text) < 10):
+        raise services.AppraisalRefused(
+            {"": [_("The form was sent incomplete: reload the page and enter the scores again.")]}
+        )
+    return int(text)
+
+
 def _entries_save(request, item: Assessment, *, mode: str, entries: dict, action: str) -> None:
     """Save the typed scores of the self-assessment (and submit it), the survey or the appraisal."""
-    version = int(request.POST.get("version") or 0)
+    version = _version(request)
     convention = convention_for_language(get_language())
     saves = {
         "self": services.self_assessment_save,

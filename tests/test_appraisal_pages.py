@@ -95,6 +95,18 @@ def test_a_concurrent_save_is_refused_showing_what_changed(client, world):
     )
 
 
+@pytest.mark.parametrize("version", ["abc", "1.5", "-1", "٣", "99999999999999999999"])
+def test_a_broken_version_field_is_refused_with_its_own_message_and_keeps_the_typing(client, world, version):
+    ids = _ids(world)
+    _as(client, world["reporters"][0])
+    url = reverse("appraisal:assessment", args=[world["assessments"][0].pk])
+    response = client.post(url, {"version": version, "action": "save", f"score-{ids['1.2']}": "1,5"})
+    body = response.content.decode()
+    assert response.status_code == 200 and "Biểu mẫu gửi lên không đầy đủ" in body and 'value="1,5"' in body
+    assert "Nhập hạn giải trình là một ngày" not in body
+    assert scores_of(world["assessments"][0])[ids["1.2"]].self_score is None
+
+
 def test_evidence_is_uploaded_checked_and_downloaded_only_by_those_allowed(client, world, django_user_model):
     score = scores_of(world["assessments"][0])[_ids(world)["1.1"]]
     _as(client, world["reporters"][0])
