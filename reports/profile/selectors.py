@@ -13,6 +13,7 @@ import pandas as pd
 from django.db.models import Case, Count, Exists, F, Max, OuterRef, Q, RowRange, Sum, When, Window
 from django.db.models.functions import Rank, RowNumber
 
+from indicators.formatting import is_missing
 from indicators.models import AverageScope, Direction, Indicator, PublishedAverage, RankingRow
 from indicators.selectors import disputes_by_value, public_values
 from provinces.models import AGENCY_LEVELS, AdministrativeUnit
@@ -282,23 +283,26 @@ def summary_rank_history(
     rows = RankingRow.objects.filter(
         unit_id__in=unit_ids, indicator__code__in=codes, year__in=years, level=level, rank__isnull=False
     ).values_list("unit_id", "indicator__code", "year", "rank")
-    held = pd.DataFrame(list(rows), columns=["unit_id", "indicator", "year", "computed_rank"])
-    counted = sums.groupby(["indicator", "year"], as_index=False)["n"].sum().rename(columns={"n": "ranked_units"})
-    held = held.merge(counted, on=["indicator", "year"], how="inner")
+    # Plain tuples, not merged frames: a province's ~900 ranks went through three pandas merges and filters.
+    counted: dict[tuple[str, int], int] = {}
+    for code, year, n in zip(*(sums[c].tolist() for c in ("indicator", "year", "n")), strict=True):
+        counted[code, year] = counted.get((code, year), 0) + n
+    held = [(*row, counted[row[1], row[2]]) for row in rows if (row[1], row[2]) in counted]
     ranked = set(indicators.loc[indicators["direction"] != Direction.NEUTRAL, "code"])
-    figures = values[values["value"].notna() & values["indicator"].isin(ranked)]
-    found = set(zip(held["unit_id"], held["indicator"], held["year"], strict=True))
+    found = {(unit_id, code, year) for unit_id, code, year, _rank, _n in held}
+    columns = (values[c].tolist() for c in ("unit_id", "indicator", "year", "value"))
     missing = {
         f"{code}:{year}"
-        for unit_id, code, year in zip(figures["unit_id"], figures["indicator"], figures["year"], strict=True)
-        if (unit_id, code, year) not in found
+        for unit_id, code, year, value in zip(*columns, strict=True)
+        if not is_missing(value) and code in ranked and (unit_id, code, year) not in found
     }
-    held = held[
-        held["indicator"].isin(ranked)
-        & (held["ranked_units"] >= MIN_UNITS_FOR_COMPUTED_AVERAGE)
-        & ~(held["indicator"] + ":" + held["year"].astype(str)).isin(missing)
+    held = [
+        row
+        for row in held
+        if row[1] in ranked and row[4] >= MIN_UNITS_FOR_COMPUTED_AVERAGE and f"{row[1]}:{row[2]}" not in missing
     ]
-    frame = held[RANK_HISTORY_COLUMNS].astype({"computed_rank": "int64", "ranked_units": "int64"})
+    held.sort(key=lambda row: (row[1], row[2], row[0]))
+    frame = pd.DataFrame(held, columns=RANK_HISTORY_COLUMNS).astype({"computed_rank": "int64", "ranked_units": "int64"})
     if missing:
         pairs = [key.rsplit(":", 1) for key in missing]
         fresh = rank_history(
@@ -309,7 +313,8 @@ def summary_rank_history(
         )
         fresh = fresh[(fresh["indicator"] + ":" + fresh["year"].astype(str)).isin(missing)]
         frame = pd.concat([frame, fresh], ignore_index=True) if not frame.empty else fresh
-    return frame.sort_values(["indicator", "year", "unit_id"], kind="stable").reset_index(drop=True)
+        frame = frame.sort_values(["indicator", "year", "unit_id"], kind="stable").reset_index(drop=True)
+    return frame
 
 
 def children_of(*, unit: AdministrativeUnit, day: datetime.date) -> tuple[list[AdministrativeUnit], set[int]]:
