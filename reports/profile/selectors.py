@@ -187,38 +187,53 @@ def published_averages(*, codes: list[str], region: str) -> pd.DataFrame:
     return frame
 
 
+AVERAGE_COLUMNS = ["indicator", "year", "scope", "value", "official", "n", "source_title", "source_url"]
+
+
 def averages_frame(*, sums: pd.DataFrame, published: pd.DataFrame, region: str) -> pd.DataFrame:
     """Return one national and one regional average per indicator-year: official where published.
 
     Where no official figure exists, the mean of the values we hold is given with the number of
     units it covers (``official`` False); it is never presented as the national figure. ``sums``
     holds the sum and count of the values per indicator, year and region (``peer_sums``).
+    Columns AVERAGE_COLUMNS (objects), sorted by indicator, scope and year.
     """
-    columns = ["indicator", "year", "scope", "value", "official", "n", "source_title", "source_url"]
-    parts = []
-    if not published.empty:
-        official = published.assign(official=True, n=pd.NA)[columns]
-        parts.append(official)
     computed = _computed_averages(sums, scope=AverageScope.NATIONAL)
     if region:
-        computed = pd.concat([computed, _computed_averages(sums[sums["region"] == region], scope=AverageScope.REGION)])
-    if not computed.empty:
-        computed = computed[computed["n"] >= MIN_UNITS_FOR_COMPUTED_AVERAGE]
-        parts.append(computed.assign(official=False, source_title="", source_url="")[columns])
-    if not parts:
-        return pd.DataFrame(columns=columns)
-    merged = pd.concat([p.astype(object) for p in parts], ignore_index=True)
-    # Official rows come first, so dropping duplicates keeps the official figure where both exist.
-    merged = merged.drop_duplicates(subset=["indicator", "year", "scope"], keep="first")
-    return merged.sort_values(["indicator", "scope", "year"]).reset_index(drop=True)
+        computed += _computed_averages(sums[sums["region"] == region], scope=AverageScope.REGION)
+    # Missing numbers of official rows as the frame-based version left them: NaN once concatenated with
+    # the computed rows, pandas NA when there were none (the yearly report reads this frame too).
+    missing = float("nan") if computed else pd.NA
+    rows: dict[tuple[str, int, str], tuple] = {}
+    if not published.empty:
+        columns = ("indicator", "year", "scope", "value", "source_title", "source_url")
+        for code, year, scope, value, title, url in zip(*(published[c].tolist() for c in columns), strict=True):
+            value = missing if value is pd.NA else value
+            # The first official figure of an indicator-year and scope is kept, as the computed mean never is.
+            rows.setdefault((code, year, scope), (code, year, scope, value, True, missing, title, url))
+    for code, year, scope, value, n in computed:
+        if n >= MIN_UNITS_FOR_COMPUTED_AVERAGE:
+            rows.setdefault((code, year, scope), (code, year, scope, value, False, n, "", ""))
+    ordered = sorted(rows.values(), key=lambda row: (row[0], row[2], row[1]))
+    return pd.DataFrame(ordered, columns=AVERAGE_COLUMNS, dtype=object)
 
 
-def _computed_averages(sums: pd.DataFrame, *, scope: str) -> pd.DataFrame:
-    if sums.empty:
-        return pd.DataFrame(columns=["indicator", "year", "scope", "value", "n"])
-    grouped = sums.groupby(["indicator", "year"])[["total", "n"]].sum().reset_index()
-    grouped["value"] = grouped["total"] / grouped["n"]
-    return grouped[["indicator", "year", "value", "n"]].assign(scope=scope)
+def _computed_averages(sums: pd.DataFrame, *, scope: str) -> list[tuple[str, int, str, float, int]]:
+    """Return (indicator, year, scope, mean, n) per indicator-year of the sums, in indicator and year order.
+
+    The totals of one indicator-year are added in their rows' order with compensated (Kahan) summation,
+    as pandas' groupby sum does, so the means are those of the frame-based computation to the last bit.
+    """
+    groups: dict[tuple[str, int], list] = {}
+    columns = ("indicator", "year", "total", "n")
+    for code, year, total, n in zip(*(sums[c].tolist() for c in columns), strict=True):
+        group = groups.setdefault((code, year), [0.0, 0.0, 0])  # sum, compensation, n
+        y = total - group[1]
+        t = group[0] + y
+        group[1] = t - group[0] - y
+        group[0] = t
+        group[2] += n
+    return [(code, year, scope, total / n, n) for (code, year), (total, _c, n) in sorted(groups.items())]
 
 
 def rank_history(
