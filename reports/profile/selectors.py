@@ -13,6 +13,7 @@ import pandas as pd
 from django.db.models import Case, Count, Exists, F, Max, OuterRef, Q, RowRange, Sum, When, Window
 from django.db.models.functions import Rank, RowNumber
 
+from indicators.formatting import is_missing
 from indicators.models import AverageScope, Direction, Indicator, PublishedAverage, RankingRow
 from indicators.selectors import disputes_by_value, public_values
 from provinces.models import AGENCY_LEVELS, AdministrativeUnit
@@ -186,38 +187,53 @@ def published_averages(*, codes: list[str], region: str) -> pd.DataFrame:
     return frame
 
 
+AVERAGE_COLUMNS = ["indicator", "year", "scope", "value", "official", "n", "source_title", "source_url"]
+
+
 def averages_frame(*, sums: pd.DataFrame, published: pd.DataFrame, region: str) -> pd.DataFrame:
     """Return one national and one regional average per indicator-year: official where published.
 
     Where no official figure exists, the mean of the values we hold is given with the number of
     units it covers (``official`` False); it is never presented as the national figure. ``sums``
     holds the sum and count of the values per indicator, year and region (``peer_sums``).
+    Columns AVERAGE_COLUMNS (objects), sorted by indicator, scope and year.
     """
-    columns = ["indicator", "year", "scope", "value", "official", "n", "source_title", "source_url"]
-    parts = []
-    if not published.empty:
-        official = published.assign(official=True, n=pd.NA)[columns]
-        parts.append(official)
     computed = _computed_averages(sums, scope=AverageScope.NATIONAL)
     if region:
-        computed = pd.concat([computed, _computed_averages(sums[sums["region"] == region], scope=AverageScope.REGION)])
-    if not computed.empty:
-        computed = computed[computed["n"] >= MIN_UNITS_FOR_COMPUTED_AVERAGE]
-        parts.append(computed.assign(official=False, source_title="", source_url="")[columns])
-    if not parts:
-        return pd.DataFrame(columns=columns)
-    merged = pd.concat([p.astype(object) for p in parts], ignore_index=True)
-    # Official rows come first, so dropping duplicates keeps the official figure where both exist.
-    merged = merged.drop_duplicates(subset=["indicator", "year", "scope"], keep="first")
-    return merged.sort_values(["indicator", "scope", "year"]).reset_index(drop=True)
+        computed += _computed_averages(sums[sums["region"] == region], scope=AverageScope.REGION)
+    # Missing numbers of official rows as the frame-based version left them: NaN once concatenated with
+    # the computed rows, pandas NA when there were none (the yearly report reads this frame too).
+    missing = float("nan") if computed else pd.NA
+    rows: dict[tuple[str, int, str], tuple] = {}
+    if not published.empty:
+        columns = ("indicator", "year", "scope", "value", "source_title", "source_url")
+        for code, year, scope, value, title, url in zip(*(published[c].tolist() for c in columns), strict=True):
+            value = missing if value is pd.NA else value
+            # The first official figure of an indicator-year and scope is kept, as the computed mean never is.
+            rows.setdefault((code, year, scope), (code, year, scope, value, True, missing, title, url))
+    for code, year, scope, value, n in computed:
+        if n >= MIN_UNITS_FOR_COMPUTED_AVERAGE:
+            rows.setdefault((code, year, scope), (code, year, scope, value, False, n, "", ""))
+    ordered = sorted(rows.values(), key=lambda row: (row[0], row[2], row[1]))
+    return pd.DataFrame(ordered, columns=AVERAGE_COLUMNS, dtype=object)
 
 
-def _computed_averages(sums: pd.DataFrame, *, scope: str) -> pd.DataFrame:
-    if sums.empty:
-        return pd.DataFrame(columns=["indicator", "year", "scope", "value", "n"])
-    grouped = sums.groupby(["indicator", "year"])[["total", "n"]].sum().reset_index()
-    grouped["value"] = grouped["total"] / grouped["n"]
-    return grouped[["indicator", "year", "value", "n"]].assign(scope=scope)
+def _computed_averages(sums: pd.DataFrame, *, scope: str) -> list[tuple[str, int, str, float, int]]:
+    """Return (indicator, year, scope, mean, n) per indicator-year of the sums, in indicator and year order.
+
+    The totals of one indicator-year are added in their rows' order with compensated (Kahan) summation,
+    as pandas' groupby sum does, so the means are those of the frame-based computation to the last bit.
+    """
+    groups: dict[tuple[str, int], list] = {}
+    columns = ("indicator", "year", "total", "n")
+    for code, year, total, n in zip(*(sums[c].tolist() for c in columns), strict=True):
+        group = groups.setdefault((code, year), [0.0, 0.0, 0])  # sum, compensation, n
+        y = total - group[1]
+        t = group[0] + y
+        group[1] = t - group[0] - y
+        group[0] = t
+        group[2] += n
+    return [(code, year, scope, total / n, n) for (code, year), (total, _c, n) in sorted(groups.items())]
 
 
 def rank_history(
@@ -282,23 +298,26 @@ def summary_rank_history(
     rows = RankingRow.objects.filter(
         unit_id__in=unit_ids, indicator__code__in=codes, year__in=years, level=level, rank__isnull=False
     ).values_list("unit_id", "indicator__code", "year", "rank")
-    held = pd.DataFrame(list(rows), columns=["unit_id", "indicator", "year", "computed_rank"])
-    counted = sums.groupby(["indicator", "year"], as_index=False)["n"].sum().rename(columns={"n": "ranked_units"})
-    held = held.merge(counted, on=["indicator", "year"], how="inner")
+    # Plain tuples, not merged frames: a province's ~900 ranks went through three pandas merges and filters.
+    counted: dict[tuple[str, int], int] = {}
+    for code, year, n in zip(*(sums[c].tolist() for c in ("indicator", "year", "n")), strict=True):
+        counted[code, year] = counted.get((code, year), 0) + n
+    held = [(*row, counted[row[1], row[2]]) for row in rows if (row[1], row[2]) in counted]
     ranked = set(indicators.loc[indicators["direction"] != Direction.NEUTRAL, "code"])
-    figures = values[values["value"].notna() & values["indicator"].isin(ranked)]
-    found = set(zip(held["unit_id"], held["indicator"], held["year"], strict=True))
+    found = {(unit_id, code, year) for unit_id, code, year, _rank, _n in held}
+    columns = (values[c].tolist() for c in ("unit_id", "indicator", "year", "value"))
     missing = {
         f"{code}:{year}"
-        for unit_id, code, year in zip(figures["unit_id"], figures["indicator"], figures["year"], strict=True)
-        if (unit_id, code, year) not in found
+        for unit_id, code, year, value in zip(*columns, strict=True)
+        if not is_missing(value) and code in ranked and (unit_id, code, year) not in found
     }
-    held = held[
-        held["indicator"].isin(ranked)
-        & (held["ranked_units"] >= MIN_UNITS_FOR_COMPUTED_AVERAGE)
-        & ~(held["indicator"] + ":" + held["year"].astype(str)).isin(missing)
+    held = [
+        row
+        for row in held
+        if row[1] in ranked and row[4] >= MIN_UNITS_FOR_COMPUTED_AVERAGE and f"{row[1]}:{row[2]}" not in missing
     ]
-    frame = held[RANK_HISTORY_COLUMNS].astype({"computed_rank": "int64", "ranked_units": "int64"})
+    held.sort(key=lambda row: (row[1], row[2], row[0]))
+    frame = pd.DataFrame(held, columns=RANK_HISTORY_COLUMNS).astype({"computed_rank": "int64", "ranked_units": "int64"})
     if missing:
         pairs = [key.rsplit(":", 1) for key in missing]
         fresh = rank_history(
@@ -309,7 +328,8 @@ def summary_rank_history(
         )
         fresh = fresh[(fresh["indicator"] + ":" + fresh["year"].astype(str)).isin(missing)]
         frame = pd.concat([frame, fresh], ignore_index=True) if not frame.empty else fresh
-    return frame.sort_values(["indicator", "year", "unit_id"], kind="stable").reset_index(drop=True)
+        frame = frame.sort_values(["indicator", "year", "unit_id"], kind="stable").reset_index(drop=True)
+    return frame
 
 
 def children_of(*, unit: AdministrativeUnit, day: datetime.date) -> tuple[list[AdministrativeUnit], set[int]]:

@@ -11,7 +11,7 @@ from reports.profile.page import children_page, children_table, profile_charts, 
 from reports.profile.selectors import children_latest, unit_at, unit_profile, unit_versions
 from reports.shared.cells import unit_label
 from reports.shared.links import unit_url, url_with
-from reports.shared.page_charts import chart_download, charts_figures, page_base
+from reports.shared.page_charts import chart_download, charts_figures, charts_html, page_base
 from reports.shared.paging import page_urls
 from reports.shared.sources import SourceList
 
@@ -51,6 +51,8 @@ def _unit_page(request: HttpRequest, *, level: str, code: str) -> HttpResponse:
         return charts_figures(page.charts)
     if (download := chart_download(request, page, filename=f"{level}_{found.code}_{day.isoformat()}")) is not None:
         return download
+    # The charts' figures are fetched when scrolled to (~230 kB for a merged province with 40 indicators).
+    figures_url = url_with(request, drop=("chart", "units_page"), on=day.isoformat(), format="figures")
     sources = SourceList()
     table = value_table(profile, sources=sources)  # before the children's table: sources numbered in page order
     on_page, without, units_page = children_page(profile, asked_page=request.GET.get("units_page", ""))
@@ -78,8 +80,8 @@ def _unit_page(request: HttpRequest, *, level: str, code: str) -> HttpResponse:
             "table": table,
             "sources": sources.items,
             "small_multiples": small_multiples,
-            # The charts' figures are fetched when scrolled to (~230 kB for a merged province with 40 indicators).
-            "figures_url": url_with(request, drop=("chart", "units_page"), on=day.isoformat(), format="figures"),
+            "small_multiples_html": charts_html(small_multiples, figures_url=figures_url),
+            "figures_url": figures_url,
             "rank_chart": next(c for c in page.charts if c.id == "rank-history"),
             "children": children,
             "children_page_urls": page_urls(request, children["page"], parameter="units_page"),

@@ -5,14 +5,24 @@ in the active language (1.746 and 99,7% in Vietnamese, 1,746 and 99.7% in Englis
 qualifier and rank-basis marks that keep a figure honest ("> 95", "as of", "implied", "derived").
 """
 
+from collections.abc import Callable, Mapping
+
 import pandas as pd
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from indicators.formatting import format_value, is_missing
+from indicators.formatting import format_value, is_missing, value_formatter
 from indicators.models import Qualifier, RankBasis
 from provinces.models import AdministrativeUnit
 from reports.shared.sources import SourceList, disputes_html, is_weak
+
+#: The marks of qualified figures, translated only where a figure has one (a profile formats ~2,000 figures).
+QUALIFIER_MARKS = {
+    Qualifier.AS_OF: gettext_noop("as of"),
+    Qualifier.CUMULATIVE: gettext_noop("cumulative"),
+    Qualifier.DERIVED: gettext_noop("derived"),
+}
 
 
 def qualified_value(value: object, *, qualifier: str, decimals: int, measure_unit: str) -> str:
@@ -26,12 +36,8 @@ def qualified_value(value: object, *, qualifier: str, decimals: int, measure_uni
         return f"> {text}"
     if qualifier == Qualifier.LESS_THAN:
         return f"< {text}"
-    mark = {
-        Qualifier.AS_OF: _("as of"),
-        Qualifier.CUMULATIVE: _("cumulative"),
-        Qualifier.DERIVED: _("derived"),
-    }.get(qualifier)
-    return f"{text} ({mark})" if mark else text
+    mark = QUALIFIER_MARKS.get(qualifier)
+    return f"{text} ({_(mark)})" if mark else text
 
 
 def rank_text(rank: object, *, basis: str) -> str:
@@ -52,32 +58,62 @@ def unit_label(unit: AdministrativeUnit) -> str:
     return f"{unit.short_name} ({unit.validity_label})"
 
 
-def value_cell(
-    row: dict, *, decimals: int, measure_unit: str, sources: SourceList, disputes: list[dict] | None = None
-) -> dict[str, object]:
-    """Return one table cell of a value: text, published rank, note, its source's number in ``sources``, disputes.
+class FigureCells:
+    """The cells of a page's tables of figures: text, published rank, note, source number, marks, disputes.
 
-    The source's title, link and class are listed once per page (``SourceList``); the cell keeps its number
-    and the weak-source mark (a figure only a republished copy or an unofficial site gives).
+    The language's texts and each indicator's number format are looked up once per page, not per cell: a
+    national-scale profile has ~2,000 cells. The sources are numbered in ``sources`` (the page lists them once).
     """
-    source_class = row.get("source_class") or ""
-    return {
-        "weak": is_weak(source_class),
-        "disputes": disputes_html(
-            disputes,
-            shown=lambda figure: qualified_value(
-                figure, qualifier=Qualifier.EXACT, decimals=decimals, measure_unit=measure_unit
-            ),
-            compact=True,
-        )
-        if disputes
-        else "",
-        "text": qualified_value(row["value"], qualifier=row["qualifier"], decimals=decimals, measure_unit=measure_unit),
-        "rank": rank_text(row["rank"], basis=row["rank_basis"]),
-        "source": sources.number(row["source_title"], row["source_url"], source_class),
-        "note": row["note"] or "",
-        "corrected": _corrected_note(row, decimals=decimals, measure_unit=measure_unit),
-    }
+
+    def __init__(self, sources: SourceList) -> None:
+        self.sources = sources
+        self._formats: dict[tuple[int, str], Callable[[object], str]] = {}
+        self._marks = {qualifier: _(mark) for qualifier, mark in QUALIFIER_MARKS.items()}
+
+    def cell(
+        self, row: Mapping, *, decimals: int, measure_unit: str, disputes: list[dict] | None = None
+    ) -> dict[str, object]:
+        """Return one table cell of a value (``row``: VALUE_FIELDS): text, rank, note, source number, disputes.
+
+        The source's title, link and class are listed once per page (``SourceList``); the cell keeps its number
+        and the weak-source mark (a figure only a republished copy or an unofficial site gives).
+        """
+        source_class = row.get("source_class") or ""
+        return {
+            "weak": is_weak(source_class),
+            "disputes": disputes_html(
+                disputes,
+                shown=lambda figure: qualified_value(
+                    figure, qualifier=Qualifier.EXACT, decimals=decimals, measure_unit=measure_unit
+                ),
+                compact=True,
+            )
+            if disputes
+            else "",
+            "text": self._qualified(row["value"], row["qualifier"], decimals=decimals, measure_unit=measure_unit),
+            "rank": rank_text(row["rank"], basis=row["rank_basis"]),
+            "source": self.sources.number(row["source_title"], row["source_url"], source_class),
+            "note": row["note"] or "",
+            "corrected": _corrected_note(row, decimals=decimals, measure_unit=measure_unit),
+        }
+
+    def _qualified(self, value: object, qualifier: str, *, decimals: int, measure_unit: str) -> str:
+        """Return qualified_value's text, with this page's format of the indicator and its marks."""
+        if is_missing(value):
+            return ""
+        key = (int(decimals), str(measure_unit))
+        fmt = self._formats.get(key)
+        if fmt is None:
+            fmt = self._formats[key] = value_formatter(decimals=key[0], measure_unit=key[1])
+        text = fmt(float(value))
+        if not text:
+            return ""
+        if qualifier == Qualifier.MORE_THAN:
+            return f"> {text}"
+        if qualifier == Qualifier.LESS_THAN:
+            return f"< {text}"
+        mark = self._marks.get(qualifier)
+        return f"{text} ({mark})" if mark else text
 
 
 def _corrected_note(row: pd.Series, *, decimals: int, measure_unit: str) -> str:
