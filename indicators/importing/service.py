@@ -357,7 +357,7 @@ def _write(
             # rolls back the whole transaction, so the file is still written all or nothing.
             for start in range(0, len(rows), WRITE_CHUNK):
                 values_write(rows=rows[start : start + WRITE_CHUNK], user=user, channel=channel, publish=publish,
-                             import_batch=batch)  # fmt: skip
+                             import_batch=batch, returning=False)  # fmt: skip
     except WriteRefused as exc:
         report.errors += [RowError(e.row, e.field, e.message) for e in exc.errors]
         return

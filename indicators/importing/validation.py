@@ -29,6 +29,7 @@ from indicators.models import (
     year_error,
 )
 from indicators.numbers import Convention, NumberFormatError, parse_number
+from indicators.services import StoredValue
 from provinces.models import AdministrativeUnit, Level
 from provinces.resolver import UnitAmbiguous, UnitIndex, UnitResolveError
 
@@ -90,10 +91,12 @@ class Planned:
     qualifier: str | None
     note: str | None
     source_key: tuple[str, str]
-    existing: Value | None = None
+    existing: StoredValue | None = None
     action: str = "create"
     old: dict[str, object] = field(default_factory=dict)
     source_changed: bool = False
+    #: The title of the stored source a changed source replaces (for the preview).
+    old_source: str = ""
     #: The file's own headers of the unit and year columns, for the errors found after validation.
     unit_column: str = "unit"
     year_column: str = "year"
@@ -135,7 +138,7 @@ class Planned:
             "rank": value_show(self.rank),
         }
 
-    def merged(self, existing: Value | None) -> dict[str, object]:
+    def merged(self, existing: StoredValue | None) -> dict[str, object]:
         """Return the stored fields after this row: what the file states over what is stored."""
         base = {"value": None, "rank": None, "qualifier": Qualifier.EXACT, "note": ""}
         if existing is not None:
@@ -570,10 +573,11 @@ class Validator:
         if not planned:
             return
         self._sources_lookup()
-        stored = Value.objects.select_related("source").filter(
-            indicator_id__in={p.indicator.pk for p in planned}, year__in={p.year for p in planned}
+        # Tuples, not model instances: a file changing 100,000 stored figures reads them all.
+        stored = StoredValue.read(
+            Value.objects.filter(indicator_id__in={p.indicator.pk for p in planned}, year__in={p.year for p in planned})
         )
-        by_key: dict[tuple[int, int, int], Value] = {}
+        by_key: dict[tuple[int, int, int], StoredValue] = {}
         for v in stored:
             if v.correction_of_id is not None and not prefer_corrections:
                 continue
@@ -592,6 +596,11 @@ class Validator:
             p.old = {k: old[k] for k in new if new[k] != old[k] and k != "source_id"}
             p.source_changed = new["source_id"] != old["source_id"]
             p.action = "update" if new != old else "unchanged"
+        if replaced := {p.existing.source_id for p in planned if p.source_changed}:
+            titles = dict(Source.objects.filter(pk__in=replaced).values_list("pk", "title"))
+            for p in planned:
+                if p.source_changed:
+                    p.old_source = titles[p.existing.source_id]
 
     def _sources_lookup(self) -> None:
         titles = {title for title, _url in self.sources}
