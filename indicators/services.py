@@ -24,7 +24,7 @@ import datetime
 import functools
 import io
 import operator
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -269,10 +269,12 @@ def row_errors(
     allowed_units: set[int],
     locks: set[tuple[str, int]],
     publish: bool = False,
+    memo: dict[tuple, object] | None = None,
 ) -> list[WriteError]:
     """Return why one row may not be written: permission, scope, lock, data rules and version.
 
-    A row outside the user's scope gets that one error and nothing about what is stored.
+    A row outside the user's scope gets that one error and nothing about what is stored. ``memo`` is
+    value_errors' memo, kept by the caller for a batch of rows.
     """
     errors: list[WriteError] = []
 
@@ -292,7 +294,7 @@ def row_errors(
     if (row.indicator.group, row.year) in locks:
         refuse("year", _locked_message(row.indicator, row.year))
     for field, messages in value_errors(
-        indicator=row.indicator, unit=row.unit, year=row.year, value=row.value, rank=row.rank
+        indicator=row.indicator, unit=row.unit, year=row.year, value=row.value, rank=row.rank, memo=memo
     ).items():
         for message in messages:
             refuse(field, message)
@@ -349,6 +351,7 @@ def values_write(
         locks = locked_pairs()
         errors: list[WriteError] = []
         seen: set[tuple[int, int, int]] = set()
+        memo: dict[tuple, object] = {}
         for row in rows:
             key = (row.indicator.pk, row.unit.pk, row.year)
             if key in seen:
@@ -358,7 +361,7 @@ def values_write(
                 continue
             seen.add(key)
             errors += row_errors(row, user=user, stored=stored.get(key), allowed_units=allowed, locks=locks,
-                                 publish=publish)  # fmt: skip
+                                 publish=publish, memo=memo)  # fmt: skip
         if errors:
             raise WriteRefused(errors)
         written = _rows_write(rows, stored, user=user, channel=channel, publish=publish, batch=import_batch,
@@ -507,10 +510,24 @@ def _rows_write(
     _values_update(changed, user=user, channel=channel, now=now)
     if corrected:
         # The published rows are unchanged but for their version: a reader of the old one is stale.
-        Value.objects.filter(pk__in=corrected).update(version=F("version") + 1)
+        _versions_advance(corrected)
     if not returning:
         return []
     return [instances[o] if isinstance(o, int) else o for o in outcome]
+
+
+def _versions_advance(ids: list[int]) -> None:
+    """Advance the version of the given rows (on PostgreSQL with the ids as one array, not one parameter each)."""
+    if connection.vendor != "postgresql":
+        Value.objects.filter(pk__in=ids).update(version=F("version") + 1)
+        return
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {quote(Value._meta.db_table)} SET {quote('version')} = {quote('version')} + 1 "  # noqa: S608
+            f"WHERE {quote(Value._meta.pk.column)} = ANY(%s)",
+            [ids],
+        )
 
 
 def _instance(row: ValueInput, fields: dict[str, object], *, user: AbstractBaseUser | None,
@@ -555,9 +572,11 @@ def _values_create(
     fields = Value._meta.concrete_fields
     auto_now = [f.attname for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
     pk_name = Value._meta.pk.attname
-    # Every new row names the same fields; the others take their default (the dates: now).
+    # Every new row names the same fields; the others take their default (the dates: now), converted once.
     constant = {
-        f.attname: now if f.attname in auto_now else f.get_default() for f in fields if f.attname not in values[0]
+        f.attname: _CopyText(_copy_text(now if f.attname in auto_now else f.get_default()))
+        for f in fields
+        if f.attname not in values[0]
     }
     attnames = [f.attname for f in fields]
     _copy(
@@ -670,11 +689,27 @@ def _copy_text(value: object) -> str:
     return str(value)
 
 
+class _CopyText(str):
+    """A field already written in COPY's text format (a value shared by every row, converted once)."""
+
+
+#: The converters of the common types, looked up by exact type (a subclass, such as a choice, takes _copy_text).
+_COPY_CONVERTERS: dict[type, Callable[[object], str]] = {
+    type(None): lambda _value: "\\N",
+    str: lambda value: value.translate(_COPY_ESCAPES),
+    int: int.__str__,
+    Decimal: lambda value: format(value, "f"),
+    datetime.datetime: datetime.datetime.isoformat,
+    _CopyText: str.__str__,
+}
+
+
 def _copy(table: str, columns: list[str], rows: Iterable[list[object]]) -> None:
     """COPY rows into a table (PostgreSQL), converting each field to COPY's text format."""
+    converters = _COPY_CONVERTERS
     buffer = io.StringIO()
     for row in rows:
-        buffer.write("\t".join(map(_copy_text, row)))
+        buffer.write("\t".join([(converters.get(type(v)) or _copy_text)(v) for v in row]))
         buffer.write("\n")
     buffer.seek(0)
     quote = connection.ops.quote_name

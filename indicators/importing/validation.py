@@ -217,6 +217,7 @@ class Validator:
         self.no_figure_lines: list[int] = []
         self._units = units  # built on the first row that needs it: one query for every unit
         self.sources: dict[tuple[str, str], dict[str, object]] = {}
+        self._rules_memo: dict[tuple, object] = {}  # value_errors' per-year and per-level checks, once per file
 
     # -- errors -------------------------------------------------------------------------------
     def error(self, cell: Cell | None, message: str, *, line: int = 0, column: str = "") -> None:
@@ -304,7 +305,8 @@ class Validator:
 
     def _check_rules(self, c: Candidate, *, indicator, unit, year: int, value, rank) -> None:
         """Record the data rules' errors (value_errors) and a duplicate of an earlier row of the file."""
-        for name, messages in value_errors(indicator=indicator, unit=unit, year=year, value=value, rank=rank).items():
+        rules = value_errors(indicator=indicator, unit=unit, year=year, value=value, rank=rank, memo=self._rules_memo)
+        for name, messages in rules.items():
             column = {"value": c.value, "year": c.year, "indicator": c.indicator}.get(name) or c.rank
             for message in messages:
                 self.error(column, message, line=c.line, column=name)
