@@ -542,16 +542,24 @@ def value_errors(
     year: int | None,
     value: Decimal | None,
     rank: int | None,
+    memo: dict[tuple, object] | None = None,
 ) -> dict[str, list[str]]:
     """Return the data-rule errors of one value by field: range, level, validity, emptiness.
 
     Shared by model validation, the year sheet and the import so that all three say the same.
+    ``memo`` (a dict the caller keeps for one batch of rows) remembers the checks that depend only on
+    the year or on the indicator's levels: a file of 100,000 rows names a few years and indicators, and
+    the plausible-year check reads the clock in Vietnam's time.
     """
+    memo = {} if memo is None else memo
     errors: dict[str, list[str]] = {}
     if value is None and rank is None:
         errors.setdefault("value", []).append(_("Give a value, a published rank, or both."))
-    if year is not None and (problem := year_error(year)):
-        errors.setdefault("year", []).append(problem)
+    if year is not None:
+        key = ("year", year)
+        problem = memo[key] if key in memo else memo.setdefault(key, year_error(year))
+        if problem:
+            errors.setdefault("year", []).append(problem)
     if value is not None and abs(value) >= VALUE_LIMIT:
         errors.setdefault("value", []).append(
             _("%(value)s is too large: a value must stay below 10^14 (100.000.000.000.000) in absolute terms.")
@@ -566,11 +574,18 @@ def value_errors(
         problem = indicator.range_error(value)
         if problem:
             errors.setdefault("value", []).append(problem)
-    if indicator is not None and unit is not None and not indicator.applies_to(unit.level):
-        errors.setdefault("indicator", []).append(
-            _("%(code)s does not apply to the %(level)s level (only: %(levels)s).")
-            % {"code": indicator.code, "level": unit.get_level_display(), "levels": ", ".join(indicator.level_list())}
-        )
+    if indicator is not None and unit is not None:
+        key = ("level", indicator.pk, indicator.levels, unit.level)
+        applies = memo[key] if key in memo else memo.setdefault(key, indicator.applies_to(unit.level))
+        if not applies:
+            errors.setdefault("indicator", []).append(
+                _("%(code)s does not apply to the %(level)s level (only: %(levels)s).")
+                % {
+                    "code": indicator.code,
+                    "level": unit.get_level_display(),
+                    "levels": ", ".join(indicator.level_list()),
+                }
+            )
     if unit is not None and year is not None and MIN_YEAR <= year <= MAX_YEAR and not unit.in_force_in_year(year):
         errors.setdefault("year", []).append(
             _("%(unit)s (code %(code)s) was not in force in %(year)s (in force %(period)s).")

@@ -21,16 +21,19 @@ and the approved row serves the public until the correction is approved.
 """
 
 import datetime
+import functools
 import io
-from collections.abc import Iterable, Iterator, Sequence
+import operator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -114,6 +117,37 @@ class ValueInput:
     row: str | int = ""
 
 
+class StoredValue(NamedTuple):
+    """A stored value as the checks and a write read it: its key, state and figure, without a model instance.
+
+    Read by ``StoredValue.read`` (one tuple per row): building 100,000 model instances twice took most of
+    the time of an import changing every stored figure (bench/import, update; cProfile). Attribute names
+    are the model's (``source_id``, ``correction_of_id``), so the checks take either.
+    """
+
+    pk: int
+    indicator_id: int
+    unit_id: int
+    year: int
+    correction_of_id: int | None
+    status: str
+    version: int
+    value: Decimal | None
+    rank: int | None
+    rank_basis: str
+    qualifier: str
+    note: str
+    source_id: int
+    previous_value: Decimal | None
+    previous_rank: int | None
+    corrected_at: datetime.datetime | None
+
+    @classmethod
+    def read(cls, queryset: QuerySet[Value]) -> Iterator["StoredValue"]:
+        """Yield the rows of a Value queryset as StoredValues."""
+        return map(cls._make, queryset.values_list(*cls._fields))
+
+
 @dataclass
 class WriteError:
     """One reason a write was refused: which row, which field ("" for the whole row), why."""
@@ -156,10 +190,11 @@ class Refusal:
 
 
 # -- the checks, shared by every write -------------------------------------------------------------
-def changes_since(value: Value, *, version: int) -> tuple[list[tuple[str, str, str]], str]:
+def changes_since(value: "Value | StoredValue", *, version: int) -> tuple[list[tuple[str, str, str]], str]:
     """Return (field, then, now) for what changed since ``version``, and who changed it last."""
-    then = value.history.filter(version=version).order_by("history_date").last()
-    latest = value.history.order_by("-history_date").first()
+    history = Value.history.filter(id=value.pk)  # a StoredValue has no ``history`` manager of its own
+    then = history.filter(version=version).order_by("history_date").last()
+    latest = history.order_by("-history_date").first()
     by = str(latest.history_user) if latest and latest.history_user else _("someone else")
     if then is None:
         return [], by
@@ -180,7 +215,7 @@ def _shown(value: object) -> str:
     return str(value)
 
 
-def stale_text(value: Value, changes: list[tuple[str, str, str]], by: str) -> str:
+def stale_text(value: "Value | StoredValue", changes: list[tuple[str, str, str]], by: str) -> str:
     """Return the refusal of a stale write: who changed the value meanwhile and what."""
     what = "; ".join(f"{name}: {old or '—'} → {new or '—'}" for name, old, new in changes)
     return _("%(by)s changed this value (now version %(version)s) since you read it: %(what)s.") % {
@@ -230,14 +265,16 @@ def row_errors(
     row: ValueInput,
     *,
     user: AbstractBaseUser | None,
-    stored: Value | None,
+    stored: "Value | StoredValue | None",
     allowed_units: set[int],
     locks: set[tuple[str, int]],
     publish: bool = False,
+    memo: dict[tuple, object] | None = None,
 ) -> list[WriteError]:
     """Return why one row may not be written: permission, scope, lock, data rules and version.
 
-    A row outside the user's scope gets that one error and nothing about what is stored.
+    A row outside the user's scope gets that one error and nothing about what is stored. ``memo`` is
+    value_errors' memo, kept by the caller for a batch of rows.
     """
     errors: list[WriteError] = []
 
@@ -257,7 +294,7 @@ def row_errors(
     if (row.indicator.group, row.year) in locks:
         refuse("year", _locked_message(row.indicator, row.year))
     for field, messages in value_errors(
-        indicator=row.indicator, unit=row.unit, year=row.year, value=row.value, rank=row.rank
+        indicator=row.indicator, unit=row.unit, year=row.year, value=row.value, rank=row.rank, memo=memo
     ).items():
         for message in messages:
             refuse(field, message)
@@ -291,6 +328,7 @@ def values_write(
     channel: str,
     publish: bool = False,
     import_batch: ImportBatch | None = None,
+    returning: bool = True,
 ) -> list[Value]:
     """Write rows of figures, all or nothing; return the row written (or left unchanged) for each input.
 
@@ -300,16 +338,20 @@ def values_write(
     value gets its pending correction); with ``publish`` writes approved values directly, allowed
     only for ``user=None`` (system loaders) or users with ``indicators.approve_value`` in scope.
     The history records ``user`` and ``channel``. Raise WriteRefused listing every bad row.
+    With ``returning=False`` (an import of many rows) return an empty list: on PostgreSQL the rows are
+    then checked and written from plain tuples, without a model instance per row.
     """
     rows = list(rows)
     if not rows:
         return []
     with transaction.atomic():
-        stored = _stored_locked(rows, publish=publish)
+        full = returning or connection.vendor != "postgresql"  # SQLite's bulk writes need instances
+        stored = _stored_locked(rows, publish=publish, full=full)
         allowed = units_allowed(user, (r.unit for r in rows))
         locks = locked_pairs()
         errors: list[WriteError] = []
         seen: set[tuple[int, int, int]] = set()
+        memo: dict[tuple, object] = {}
         for row in rows:
             key = (row.indicator.pk, row.unit.pk, row.year)
             if key in seen:
@@ -319,10 +361,11 @@ def values_write(
                 continue
             seen.add(key)
             errors += row_errors(row, user=user, stored=stored.get(key), allowed_units=allowed, locks=locks,
-                                 publish=publish)  # fmt: skip
+                                 publish=publish, memo=memo)  # fmt: skip
         if errors:
             raise WriteRefused(errors)
-        written = _rows_write(rows, stored, user=user, channel=channel, publish=publish, batch=import_batch)
+        written = _rows_write(rows, stored, user=user, channel=channel, publish=publish, batch=import_batch,
+                              returning=returning)  # fmt: skip
         if publish:
             # Only a publishing write changes what the public sees (a draft or a correction does not).
             ranking_summary.refresh({(row.indicator.pk, row.year) for row in rows})
@@ -334,20 +377,35 @@ def _key_objects(row: ValueInput) -> tuple[Indicator, AdministrativeUnit, int]:
     return row.indicator, row.unit, row.year
 
 
-def _stored_locked(rows: list[ValueInput], *, publish: bool, lock: bool = True) -> dict[tuple[int, int, int], Value]:
+#: Up to this many rows, the stored rows are read by their exact keys (indicator-year × the rows' units);
+#: beyond, by indicator and year alone, so that the query's parameters stay bounded (SQLite allows 32,766).
+KEYED_READ_ROWS = 10_000
+
+
+def _stored_locked(
+    rows: list[ValueInput], *, publish: bool, lock: bool = True, full: bool = True
+) -> "dict[tuple[int, int, int], Value | StoredValue]":
     """Return the stored row each input changes, locked until the transaction ends (pk order: no deadlock).
 
     The pending correction of a published value is the row a staff write changes; a publishing
-    write (the loaders of published figures) changes the published row itself.
+    write (the loaders of published figures) changes the published row itself. Model instances when
+    ``full``, else StoredValues. Only the rows' own keys are read (and locked): an import's chunk of
+    5,000 rows used to lock every value of its indicators' years, three times as many rows.
     """
-    queryset = Value.objects.filter(indicator_id__in={r.indicator.pk for r in rows}, year__in={r.year for r in rows})
+    groups: dict[tuple[int, int], set[int]] = {}
+    for r in rows:
+        groups.setdefault((r.indicator.pk, r.year), set()).add(r.unit.pk)
+    if len(rows) <= KEYED_READ_ROWS:
+        keys = functools.reduce(
+            operator.or_, (Q(indicator_id=i, year=y, unit_id__in=sorted(u)) for (i, y), u in groups.items())
+        )
+    else:
+        keys = Q(indicator_id__in={i for i, _y in groups}, year__in={y for _i, y in groups})
+    queryset = Value.objects.filter(keys).order_by("pk")
     if lock:
         queryset = queryset.select_for_update()
-    units = {r.unit.pk for r in rows}
-    if len(units) <= 500:
-        queryset = queryset.filter(unit_id__in=units)
-    stored: dict[tuple[int, int, int], Value] = {}
-    for value in queryset.order_by("pk"):
+    stored: dict[tuple[int, int, int], Value | StoredValue] = {}
+    for value in queryset if full else StoredValue.read(queryset):
         if value.correction_of_id is not None and publish:
             continue
         key = (value.indicator_id, value.unit_id, value.year)
@@ -356,25 +414,34 @@ def _stored_locked(rows: list[ValueInput], *, publish: bool, lock: bool = True) 
     return stored
 
 
-def _figure(row: ValueInput, stored: Value | None) -> dict[str, object]:
+def _figure(row: ValueInput, stored: "Value | StoredValue | None") -> dict[str, object]:
+    """Return the figure a row writes, by attribute name (``source_id``): the stored source when it names none."""
     return {
         "value": row.value,
         "rank": row.rank,
         "rank_basis": row.rank_basis if row.rank is not None else "",
         "qualifier": row.qualifier or Qualifier.EXACT,
-        "source": row.source if row.source is not None else stored.source,
+        "source_id": row.source.pk if row.source is not None else stored.source_id,
         "note": row.note,
     }
 
 
-def _differs(value: Value, figure: dict[str, object]) -> bool:
-    return any(
-        (value.source_id != new.pk) if name == "source" else getattr(value, name) != new for name, new in figure.items()
-    )
+def _differs(value: "Value | StoredValue", figure: dict[str, object]) -> bool:
+    return any(getattr(value, name) != new for name, new in figure.items())
 
 
 #: What a correction of a published figure keeps of the figure it replaced.
 CORRECTION_FIELDS = ("previous_value", "previous_rank", "corrected_at")
+#: The columns a change of a stored row writes, by attribute name.
+UPDATED_FIELDS = (
+    *(f"{name}_id" if name == "source" else name for name in FIGURE_FIELDS),
+    "status",
+    "updated_by_id",
+    "updated_at",
+    "import_batch_id",
+    "version",
+    *CORRECTION_FIELDS,
+)
 
 
 def _numbers(figure: dict[str, object]) -> dict[str, object]:
@@ -384,72 +451,117 @@ def _numbers(figure: dict[str, object]) -> dict[str, object]:
 
 def _rows_write(
     rows: list[ValueInput],
-    stored: dict[tuple[int, int, int], Value],
+    stored: "dict[tuple[int, int, int], Value | StoredValue]",
     *,
     user: AbstractBaseUser | None,
     channel: str,
     publish: bool,
     batch: ImportBatch | None,
+    returning: bool,
 ) -> list[Value]:
+    """Write the rows (checked) as new rows, corrections or changes of stored rows; return them if ``returning``.
+
+    New rows and changes are planned as plain dicts by attribute name; model instances are built only
+    where a caller gets them back or SQLite's bulk writes need them.
+    """
     now = timezone.now()
     status = ValueStatus.APPROVED if publish else ValueStatus.DRAFT
-    new: list[Value] = []
-    changed: list[Value] = []
+    common = {
+        "created_by_id": user.pk if user is not None else None,
+        "updated_by_id": user.pk if user is not None else None,
+        "import_batch_id": batch.pk if batch is not None else None,
+    }
+    new: list[dict[str, object]] = []
+    new_rows: list[ValueInput] = []
+    changed: list[tuple[Value | StoredValue, dict[str, object]]] = []
     corrected: list[int] = []
-    written: list[Value] = []
+    outcome: list[int | Value | StoredValue] = []  # per row: its index in ``new``, or the stored row
     for row in rows:
         existing = stored.get((row.indicator.pk, row.unit.pk, row.year))
         figure = _figure(row, existing)
         if existing is None:
-            value = Value(indicator=row.indicator, unit=row.unit, year=row.year, status=status, created_by=user,
-                          updated_by=user, import_batch=batch, **figure)  # fmt: skip
-            new.append(value)
+            fields = {"status": status, "correction_of_id": None}
         elif not _differs(existing, figure) and (not publish or existing.status == ValueStatus.APPROVED):
-            value = existing  # nothing to write; its version was still checked
+            outcome.append(existing)  # nothing to write; its version was still checked
+            continue
         elif existing.status == ValueStatus.APPROVED and not publish:
             # A published figure stays public: the change becomes its pending correction.
-            value = Value(indicator=row.indicator, unit=row.unit, year=row.year, status=ValueStatus.DRAFT,
-                          correction_of=existing, created_by=user, updated_by=user, import_batch=batch,
-                          **figure)  # fmt: skip
-            new.append(value)
+            fields = {"status": ValueStatus.DRAFT, "correction_of_id": existing.pk}
             corrected.append(existing.pk)
         else:
-            value = existing
+            correction = (existing.previous_value, existing.previous_rank, existing.corrected_at)
             if publish and existing.status == ValueStatus.APPROVED and _differs(existing, _numbers(figure)):
                 # A published figure replaced by the loader of published figures: recorded as a correction.
-                value.previous_value, value.previous_rank, value.corrected_at = existing.value, existing.rank, now
-            for name, new_value in figure.items():
-                setattr(value, name, new_value)
-            value.status, value.updated_by, value.updated_at = status, user, now
-            value.import_batch = batch
-            value.version += 1
-            changed.append(value)
-        written.append(value)
-    _values_create(new, user=user, channel=channel, now=now)
-    _values_update(
-        changed,
-        [*FIGURE_FIELDS, "status", "updated_by", "updated_at", "import_batch", "version", *CORRECTION_FIELDS],
-        user=user,
-        channel=channel,
-        now=now,
-    )
+                correction = (existing.value, existing.rank, now)
+            changes = {**figure, "status": status, "updated_by_id": common["updated_by_id"], "updated_at": now,
+                       "import_batch_id": common["import_batch_id"], "version": existing.version + 1,
+                       **dict(zip(CORRECTION_FIELDS, correction, strict=True))}  # fmt: skip
+            changed.append((existing, changes))
+            outcome.append(existing)
+            continue
+        outcome.append(len(new))
+        new.append({"indicator_id": row.indicator.pk, "unit_id": row.unit.pk, "year": row.year, **common, **fields,
+                    **figure})  # fmt: skip
+        new_rows.append(row)
+    instances = None
+    if returning or connection.vendor != "postgresql":
+        instances = [_instance(row, fields, user=user, batch=batch) for row, fields in zip(new_rows, new, strict=True)]
+    _values_create(new, instances, user=user, channel=channel, now=now)
+    _values_update(changed, user=user, channel=channel, now=now)
     if corrected:
         # The published rows are unchanged but for their version: a reader of the old one is stale.
-        Value.objects.filter(pk__in=corrected).update(version=F("version") + 1)
-    return written
+        _versions_advance(corrected)
+    if not returning:
+        return []
+    return [instances[o] if isinstance(o, int) else o for o in outcome]
 
 
-def _values_create(values: list[Value], *, user: AbstractBaseUser | None, channel: str, now: datetime.datetime) -> None:
-    """Insert new values with their creation history rows ("+", ``user``, ``channel``): what save() would record.
+def _versions_advance(ids: list[int]) -> None:
+    """Advance the version of the given rows (on PostgreSQL with the ids as one array, not one parameter each)."""
+    if connection.vendor != "postgresql":
+        Value.objects.filter(pk__in=ids).update(version=F("version") + 1)
+        return
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {quote(Value._meta.db_table)} SET {quote('version')} = {quote('version')} + 1 "  # noqa: S608
+            f"WHERE {quote(Value._meta.pk.column)} = ANY(%s)",
+            [ids],
+        )
 
-    On PostgreSQL by COPY (ids drawn from the table's sequence first): 100,000 rows and their history take
-    a fraction of the time of INSERTs built by the ORM (bench/RESULTS.md, import). Elsewhere (SQLite) by
-    simple_history's bulk_create_with_history. The rows are the same either way.
+
+def _instance(row: ValueInput, fields: dict[str, object], *, user: AbstractBaseUser | None,
+              batch: ImportBatch | None) -> Value:  # fmt: skip
+    """Return the model instance of a new row, its related objects cached as the caller gave them."""
+    value = Value(**fields)
+    value.indicator, value.unit = row.indicator, row.unit
+    if row.source is not None:
+        value.source = row.source
+    value.created_by = value.updated_by = user
+    value.import_batch = batch
+    return value
+
+
+def _values_create(
+    values: list[dict[str, object]],
+    instances: list[Value] | None,
+    *,
+    user: AbstractBaseUser | None,
+    channel: str,
+    now: datetime.datetime,
+) -> None:
+    """Insert new rows (by attribute name) with their creation history rows ("+", ``user``, ``channel``).
+
+    On PostgreSQL by COPY (ids drawn from the table's sequence first), the history copied from the inserted
+    rows by one INSERT … SELECT: 100,000 rows and their history take a fraction of the time of INSERTs built
+    by the ORM (bench/RESULTS.md, import). Elsewhere (SQLite) the ``instances`` of the rows by
+    simple_history's bulk_create_with_history. The rows are the same either way; ``instances``, when
+    given, get their ids and dates.
     """
     if not values:
         return
     if connection.vendor != "postgresql":
-        bulk_create_with_history(values, Value, batch_size=500, default_user=user, default_change_reason=channel)
+        bulk_create_with_history(instances, Value, batch_size=500, default_user=user, default_change_reason=channel)
         return
     with connection.cursor() as cursor:
         cursor.execute(
@@ -457,47 +569,67 @@ def _values_create(values: list[Value], *, user: AbstractBaseUser | None, channe
             [Value._meta.db_table, Value._meta.pk.column, len(values)],
         )
         ids = [pk for (pk,) in cursor.fetchall()]
-    auto_now = [
-        f.attname
-        for f in Value._meta.concrete_fields
-        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
-    ]
-    for value, pk in zip(values, ids, strict=True):
-        value.pk = pk
-        for name in auto_now:
-            setattr(value, name, now)
-        value._state.adding, value._state.db = False, connection.alias
     fields = Value._meta.concrete_fields
-    _copy(Value._meta.db_table, [f.column for f in fields], ([getattr(v, f.attname) for f in fields] for v in values))
-    _history_copy(values, history_type="+", user=user, channel=channel, now=now)
+    auto_now = [f.attname for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
+    pk_name = Value._meta.pk.attname
+    # Every new row names the same fields; the others take their default (the dates: now), converted once.
+    constant = {
+        f.attname: _CopyText(_copy_text(now if f.attname in auto_now else f.get_default()))
+        for f in fields
+        if f.attname not in values[0]
+    }
+    attnames = [f.attname for f in fields]
+    _copy(
+        Value._meta.db_table,
+        [f.column for f in fields],
+        (
+            [merged[a] for a in attnames]
+            for merged in ({**constant, **v, pk_name: pk} for v, pk in zip(values, ids, strict=True))
+        ),
+    )
+    if instances is not None:
+        for value, pk in zip(instances, ids, strict=True):
+            value.pk = pk
+            for name in auto_now:
+                setattr(value, name, now)
+            value._state.adding, value._state.db = False, connection.alias
+    _history_insert(ids, history_type="+", user=user, channel=channel, now=now)
 
 
 def _values_update(
-    values: list[Value], fields: list[str], *, user: AbstractBaseUser | None, channel: str, now: datetime.datetime
+    changed: "list[tuple[Value | StoredValue, dict[str, object]]]",
+    *,
+    user: AbstractBaseUser | None,
+    channel: str,
+    now: datetime.datetime,
 ) -> None:
-    """Update stored values' ``fields`` with their change history rows ("~", ``user``, ``channel``).
+    """Write the changes (UPDATED_FIELDS by attribute name) of stored rows, with their history ("~").
 
-    On PostgreSQL the rows are COPied into a temporary table and applied by one ``UPDATE … FROM``: Django's
-    bulk_update writes a CASE WHEN per field and row, and building it cost 19 of the 20 s of publishing
-    3,000 changed figures (bench/publish, cProfile). Elsewhere (SQLite) simple_history's
-    bulk_update_with_history. The rows and their history are the same either way.
+    On PostgreSQL the changes are COPied into a temporary table and applied by one ``UPDATE … FROM``, the
+    history copied from the changed rows by one INSERT … SELECT: Django's bulk_update writes a CASE WHEN per
+    field and row, and building it cost 19 of the 20 s of publishing 3,000 changed figures (bench/publish,
+    cProfile). Elsewhere (SQLite) the changes are set on the stored instances and written by
+    simple_history's bulk_update_with_history. The rows and their history are the same either way. Model
+    instances given are changed in place (what values_write returns).
     """
-    if not values:
+    if not changed:
         return
+    for stored, changes in changed:
+        if isinstance(stored, Value):
+            for name, new in changes.items():
+                setattr(stored, name, new)
     if connection.vendor != "postgresql":
-        bulk_update_with_history(
-            values, Value, fields, batch_size=500, default_user=user, default_change_reason=channel
-        )
+        bulk_update_with_history([stored for stored, _changes in changed], Value, list(UPDATED_FIELDS),
+                                 batch_size=500, default_user=user, default_change_reason=channel)  # fmt: skip
         return
     table, quote = Value._meta.db_table, connection.ops.quote_name
-    model_fields = [Value._meta.get_field(name) for name in fields]
-    columns = [Value._meta.pk.column, *(f.column for f in model_fields)]
+    columns = [Value._meta.pk.column, *(Value._meta.get_field(name).column for name in UPDATED_FIELDS)]
     staged = "value_update_staged"
     with connection.cursor() as cursor:
         cursor.execute(
             f"CREATE TEMPORARY TABLE {staged} AS SELECT {', '.join(map(quote, columns))} FROM {quote(table)} LIMIT 0"  # noqa: S608
         )
-    _copy(staged, columns, ([v.pk, *(getattr(v, f.attname) for f in model_fields)] for v in values))
+    _copy(staged, columns, ([stored.pk, *(changes[name] for name in UPDATED_FIELDS)] for stored, changes in changed))
     assignments = ", ".join(f"{quote(c)} = s.{quote(c)}" for c in columns[1:])
     with connection.cursor() as cursor:
         cursor.execute(
@@ -505,24 +637,38 @@ def _values_update(
             f"WHERE v.{quote(columns[0])} = s.{quote(columns[0])}"
         )
         cursor.execute(f"DROP TABLE {staged}")
-    _history_copy(values, history_type="~", user=user, channel=channel, now=now)
+    _history_insert([stored.pk for stored, _changes in changed], history_type="~", user=user, channel=channel,
+                    now=now)  # fmt: skip
 
 
-def _history_copy(
-    values: list[Value], *, history_type: str, user: AbstractBaseUser | None, channel: str, now: datetime.datetime
+def _history_insert(
+    ids: list[int], *, history_type: str, user: AbstractBaseUser | None, channel: str, now: datetime.datetime
 ) -> None:
-    """COPY one history row per value, as simple_history's bulk_history_create would write it (PostgreSQL)."""
+    """Insert one history row per value id, copied from the row as stored now, in the ids' order (PostgreSQL).
+
+    The same rows simple_history's bulk_history_create would write from the instances just saved, built
+    by the database instead of formatted by Python (half the COPY of a 100,000-row import).
+    """
     history = Value.history.model
     if user is None:
-        user = history.get_default_history_user(values[0])  # the request's user, as bulk_history_create takes it
+        user = history.get_default_history_user(Value())  # the request's user, as bulk_history_create takes it
+    quote = connection.ops.quote_name
     tracked = [f.attname for f in history.tracked_fields]
     by_attname = {f.attname: f.column for f in history._meta.concrete_fields}
     columns = [by_attname[name] for name in tracked]
     columns += [
         by_attname[name] for name in ("history_date", "history_change_reason", "history_type", "history_user_id")
     ]
-    extra = [now, channel, history_type, user.pk if user is not None else None]
-    _copy(history._meta.db_table, columns, ([*(getattr(v, name) for name in tracked), *extra] for v in values))
+    selected = [f"v.{quote(Value._meta.get_field(name).column)}" for name in tracked]
+    pk = quote(Value._meta.pk.column)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(history._meta.db_table)} ({', '.join(map(quote, columns))}) "  # noqa: S608 (names from the models)
+            f"SELECT {', '.join(selected)}, %s, %s, %s, %s "
+            f"FROM unnest(%s::bigint[]) WITH ORDINALITY AS w(id, n) JOIN {quote(Value._meta.db_table)} AS v "
+            f"ON v.{pk} = w.id ORDER BY w.n",
+            [now, channel, history_type, user.pk if user is not None else None, ids],
+        )
 
 
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
@@ -543,11 +689,27 @@ def _copy_text(value: object) -> str:
     return str(value)
 
 
+class _CopyText(str):
+    """A field already written in COPY's text format (a value shared by every row, converted once)."""
+
+
+#: The converters of the common types, looked up by exact type (a subclass, such as a choice, takes _copy_text).
+_COPY_CONVERTERS: dict[type, Callable[[object], str]] = {
+    type(None): lambda _value: "\\N",
+    str: lambda value: value.translate(_COPY_ESCAPES),
+    int: int.__str__,
+    Decimal: lambda value: format(value, "f"),
+    datetime.datetime: datetime.datetime.isoformat,
+    _CopyText: str.__str__,
+}
+
+
 def _copy(table: str, columns: list[str], rows: Iterable[list[object]]) -> None:
     """COPY rows into a table (PostgreSQL), converting each field to COPY's text format."""
+    converters = _COPY_CONVERTERS
     buffer = io.StringIO()
     for row in rows:
-        buffer.write("\t".join(map(_copy_text, row)))
+        buffer.write("\t".join([(converters.get(type(v)) or _copy_text)(v) for v in row]))
         buffer.write("\n")
     buffer.seek(0)
     quote = connection.ops.quote_name

@@ -148,7 +148,8 @@ def test_values_write_updates_every_field_and_records_its_history_as_given(world
     assert value.history.count() == 2
 
 
-def test_values_write_refuses_the_whole_batch_naming_every_bad_row(world):
+@pytest.mark.parametrize("returning", [True, False])
+def test_values_write_refuses_the_whole_batch_naming_every_bad_row(world, returning):
     YearLock.objects.create(group=IndicatorGroup.PAR, year=2022)
     rows = [
         _row(world, row=1),
@@ -159,7 +160,7 @@ def test_values_write_refuses_the_whole_batch_naming_every_bad_row(world):
     ]
 
     with pytest.raises(WriteRefused) as refused:
-        values_write(rows=rows, user=world["editor"], channel="api")
+        values_write(rows=rows, user=world["editor"], channel="api", returning=returning)
 
     by_row = {e.row: e for e in refused.value.errors}
     assert set(by_row) == {2, 3, 4, 5}
@@ -169,14 +170,15 @@ def test_values_write_refuses_the_whole_batch_naming_every_bad_row(world):
     assert Value.objects.count() == 2  # nothing written, not even row 1
 
 
-def test_values_write_refuses_a_stale_version_naming_what_changed(world):
+@pytest.mark.parametrize("returning", [True, False])
+def test_values_write_refuses_a_stale_version_naming_what_changed(world, returning):
     mine = world["mine"]
     values_write(rows=[_row(world, "own_district", value=Decimal("81"), expected_version=1)],
-                 user=world["editor"], channel="api")  # fmt: skip
+                 user=world["editor"], channel="api", returning=returning)  # fmt: skip
 
     with pytest.raises(WriteRefused) as refused:
         values_write(rows=[_row(world, "own_district", value=Decimal("82"), expected_version=1, row="0")],
-                     user=world["editor"], channel="api")  # fmt: skip
+                     user=world["editor"], channel="api", returning=returning)  # fmt: skip
 
     assert refused.value.errors[0].field == "version"
     assert "80 → 81" in refused.value.errors[0].message
@@ -193,6 +195,47 @@ def test_values_write_changes_a_published_value_through_its_correction(world):
     published.refresh_from_db()
     assert (published.value, published.status, published.version) == (Decimal("60"), ValueStatus.APPROVED, 2)
     assert written[0].correction_of == published and written[0].value == Decimal("61")
+
+
+@pytest.mark.parametrize("returning", [True, False])
+def test_values_write_stores_corrections_changes_and_new_rows_with_their_history_either_way(world, returning):
+    """An import's write (``returning=False``: on PostgreSQL from tuples, no model instances) stores the same rows.
+
+    Each row's latest history record holds exactly the stored row, field by field.
+    """
+    published = make_value(indicator=world["par"], unit=world["own"], source=world["source"], value="60")
+    batch = ImportBatch.objects.create(file_name="f.csv", file_format="csv", created_by=world["editor"])
+    note = "tab\there, a line\nbreak, a backslash \\N, “đủ”"
+    rows = [
+        _row(world, value=Decimal("61.25"), rank=4, rank_basis="stated", note=note, expected_version=1, row=0),
+        _row(world, "own_district", value=Decimal("81"), qualifier=">", expected_version=1, row=1),  # a draft
+        _row(world, year=2022, value=Decimal("59"), row=2),
+    ]
+
+    written = values_write(rows=rows, user=world["editor"], channel="import: f.csv", import_batch=batch,
+                           returning=returning)  # fmt: skip
+
+    published.refresh_from_db()
+    assert (published.value, published.status, published.version) == (Decimal("60"), ValueStatus.APPROVED, 2)
+    correction = Value.objects.get(correction_of=published)
+    changed = Value.objects.get(pk=world["mine"].pk)
+    created = Value.objects.get(unit=world["own"], year=2022)
+    assert [v.pk for v in written] == ([correction.pk, changed.pk, created.pk] if returning else [])
+    draft = ValueStatus.DRAFT
+    expected = {
+        correction.pk: (Decimal("61.25"), 4, "stated", "eq", note, draft, 1, published.pk, "+"),
+        changed.pk: (Decimal("81"), None, "", ">", "", draft, 2, None, "~"),
+        created.pk: (Decimal("59"), None, "", "eq", "", draft, 1, None, "+"),
+    }
+    for value in (correction, changed, created):
+        record = value.history.order_by("-history_id").first()
+        assert (value.value, value.rank, value.rank_basis, value.qualifier, value.note, value.status, value.version,
+                value.correction_of_id, record.history_type) == expected[value.pk]  # fmt: skip
+        assert (value.source, value.updated_by, value.import_batch) == (world["source"], world["editor"], batch)
+        assert (record.history_user, record.history_change_reason) == (world["editor"], "import: f.csv")
+        fields = [f.attname for f in Value._meta.concrete_fields]
+        assert {f: getattr(record, f) for f in fields} == {f: getattr(value, f) for f in fields}
+    assert value.history.count() == 1 and changed.history.count() == 2
 
 
 def test_values_write_publishes_only_for_the_system_or_an_approver(world):

@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
 from indicators.importing import values_import
+from indicators.importing.jobs import preview_data
 from indicators.models import ImportBatch, MeasureUnit, RankBasis, Source, Value
 from provinces.models import Level
 from tests.factories import make_indicator, make_source, make_three_provinces, make_unit, make_value
@@ -227,6 +228,29 @@ def test_dry_run_writes_nothing_and_previews_counts(world):
     update = report.by_action("update")[0]
     assert "value 90 → 91.5" in str(update)
     assert Value.objects.count() == 1 and stored(world["ha_noi"], world["par"]).value == 90
+
+
+def test_a_file_changing_published_figures_writes_their_corrections_and_the_preview_names_the_old_source(world):
+    published = make_value(indicator=world["par"], unit=world["ha_noi"], value="90", rank=5, rank_basis="stated",
+                           source=make_source(title="Nguồn cũ"))  # fmt: skip
+
+    preview = run(LONG, dry_run=True)
+    assert preview_data(preview)["updates"][0]["changes"] == [
+        ["value", "90", "91.5"], ["rank", "5", "3"], ["source", "Nguồn cũ", "Báo cáo PAR INDEX 2023"]
+    ]  # fmt: skip
+    report = run(LONG, seen_versions=preview.versions)
+
+    assert report.written, messages(report)
+    published.refresh_from_db()
+    assert (published.value, published.rank, published.version) == (Decimal("90"), 5, 2)  # still public, now stale
+    correction = Value.objects.get(correction_of=published)
+    assert (correction.value, correction.rank, correction.status, correction.source.title, correction.import_batch) == (
+        Decimal("91.5"), 3, "draft", "Báo cáo PAR INDEX 2023", report.batch
+    )  # fmt: skip
+    record = correction.history.get()
+    assert (record.history_type, record.history_change_reason, record.value, record.correction_of_id) == (
+        "+", "import: values.csv", Decimal("91.5"), published.pk
+    )  # fmt: skip
 
 
 def test_written_values_record_source_user_and_batch(world, django_user_model):

@@ -263,6 +263,18 @@ def test_utf16_without_a_bom_is_read(world, english_messages):
     assert report.encoding == "utf-16-le"
 
 
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16"])
+def test_a_header_after_many_blank_lines_sets_the_separator_and_lines_keep_their_numbers(world, encoding):
+    """The header is looked for in the first 64 k characters, then in the whole text; cells are read from the bytes."""
+    content = " \r\n" * 30_000 + "unit;year;indicator;value\r\nHà Nội;2023;par_index;91,5\r\nĐắk Lắk;2023;x;1\r\n"
+
+    report = run(content.encode(encoding))
+
+    assert report.delimiter == ";" and report.encoding == encoding
+    assert [(e.line, e.column) for e in report.errors] == [(30_003, "indicator")]
+    assert report.blank_lines == []
+
+
 def test_a_file_refused_for_its_decimals_never_says_decimal_not_needed(world, english_messages):
     report = run_file("conflicting_decimals.csv")
     assert not report.ok

@@ -88,7 +88,7 @@ def preview_data(report: ImportReport) -> dict[str, object]:
         new = p.merged(p.existing)
         changes = [[name, value_show(old), value_show(new[name])] for name, old in p.old.items()]
         if p.source_changed:
-            changes.append(["source", str(p.existing.source), p.source_key[0]])
+            changes.append(["source", p.old_source, p.source_key[0]])
         updates.append({"line": p.line, "unit": p.unit_label, "year": p.year, "code": p.indicator.code,
                         "changes": changes})  # fmt: skip
     creates = [

@@ -192,7 +192,7 @@ def values_import(
     bad_cells = {(c.line, c.column) for c, _message in convention_errors}
     validator = Validator(indicators=indicators, convention=report.convention, default_source=source, units=units)
     total = len(table.rows)
-    for number, candidate in enumerate(candidates()):
+    for number, candidate in enumerate(candidates(rows=_released(table.rows))):
         if progress is not None and number % PROGRESS_EVERY == 0:
             progress(min(number, total), total)
         if candidate.value and (candidate.line, candidate.value.column) in bad_cells:
@@ -202,9 +202,10 @@ def values_import(
             report.planned.append(planned)
     if progress is not None:
         progress(total, total)  # every row checked: what remains is comparing and writing
-    # The file's cells are no longer needed (the planned rows hold what is written): freed before the stored
-    # values are read and the versions listed, which lowers the peak of a 200,000-row preview.
+    # The file's cells are no longer needed (the planned rows hold what is written): each row was freed once
+    # validated, so the cells and the planned rows are never all in memory at once (a 200,000-row preview).
     table.rows.clear()
+    validator.rows_done()
     report.errors += validator.errors
     report.no_figure_lines = validator.no_figure_lines
     report.errors += _scope_errors(report, user=user)  # before classify: nothing stored is read for them
@@ -221,6 +222,13 @@ def values_import(
         _write(report, validator=validator, user=user, source=source, note=note, layout=report.layout,
                publish=publish, expected=expected, channel=channel or import_channel(report.file_name))  # fmt: skip
     return report
+
+
+def _released(rows: list[tuple[int, list[object]]]) -> Iterator[tuple[int, list[object]]]:
+    """Yield the rows of a table, dropping each from the list as it is handed out (its cells freed once used)."""
+    for index, row in enumerate(rows):
+        rows[index] = None
+        yield row
 
 
 def _key(planned: Planned) -> str:
@@ -357,7 +365,7 @@ def _write(
             # rolls back the whole transaction, so the file is still written all or nothing.
             for start in range(0, len(rows), WRITE_CHUNK):
                 values_write(rows=rows[start : start + WRITE_CHUNK], user=user, channel=channel, publish=publish,
-                             import_batch=batch)  # fmt: skip
+                             import_batch=batch, returning=False)  # fmt: skip
     except WriteRefused as exc:
         report.errors += [RowError(e.row, e.field, e.message) for e in exc.errors]
         return
