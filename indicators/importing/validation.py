@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from indicators.importing.columns import close_codes
 from indicators.importing.rows import Candidate, Cell, is_empty, rank_parse, year_parse
 from indicators.models import (
-    ImportBatch,
     Indicator,
     MeasureUnit,
     Qualifier,
@@ -161,27 +160,6 @@ class Planned:
         else:
             result["rank_basis"] = existing.rank_basis if existing is not None and result["rank"] is not None else ""
         return result
-
-    def as_value(self, *, source: Source, user: object | None, batch: ImportBatch) -> Value:
-        """Return the new Value this row creates."""
-        return Value(
-            indicator=self.indicator,
-            unit=self.unit,
-            year=self.year,
-            source=source,
-            created_by=user,
-            updated_by=user,
-            import_batch=batch,
-            **self.merged(None),
-        )
-
-    def apply(
-        self, value: Value, *, source: Source, user: object | None, batch: ImportBatch, now: datetime.datetime
-    ) -> None:
-        """Change a stored value to what this row states."""
-        for name, new in self.merged(value).items():
-            setattr(value, name, new)
-        value.source, value.updated_by, value.import_batch, value.updated_at = source, user, batch, now
 
 
 def _field_label(name: str) -> str:
