@@ -5,6 +5,10 @@ rankings form's seven selects (≈200 options: indicators, years, regions, provi
 fifth of the ranking page's CPU time at national scale (bench/RESULTS.md, issue 14). ``FastSelect``
 writes exactly what ``django/forms/widgets/select.html`` writes (tests/test_widgets.py compares them
 for every field of the project's forms that uses it).
+
+A select's HTML is also kept, per process, under everything it is written from (name, selected values,
+attributes, every choice's value and label as text, in the language of the request): the ranking page's
+indicator select alone has ~100 options, the same on every request until the catalogue changes.
 """
 
 from django import forms
@@ -31,10 +35,46 @@ def _option(option: dict) -> str:
     return f'<option value="{value}"{_attrs(option["attrs"])}>{conditional_escape(option["label"])}</option>'
 
 
+def _text_key(text: object) -> tuple[str | None, bool]:
+    """Return what an option's value or label contributes to its HTML: its text, and whether it is already safe."""
+    return (None if text is None else str(text), hasattr(text, "__html__"))
+
+
+def _choices_key(choices: object) -> tuple:
+    """Return the select's choices as hashable text (optgroups nested), the labels in the active language."""
+    return tuple(
+        (_text_key(value), tuple((_text_key(v), _text_key(lb)) for v, lb in label))
+        if isinstance(label, (list, tuple))
+        else (_text_key(value), _text_key(label))
+        for value, label in choices
+    )
+
+
+#: Selects already written, by everything their HTML depends on; emptied when full (a few hundred variants).
+_WRITTEN: dict[tuple, SafeString] = {}
+_WRITTEN_MAX = 512
+
+
 class FastSelect(forms.Select):
     """A Select rendered by Python code rather than a template per option; the same HTML as Django's."""
 
     def render(self, name: str, value: object, attrs: dict | None = None, renderer: object = None) -> SafeString:
+        key = (
+            type(self),
+            name,
+            tuple(self.format_value(value)),
+            _attrs(self.build_attrs(self.attrs, attrs)),
+            self.allow_multiple_selected,
+            _choices_key(self.choices),
+        )
+        written = _WRITTEN.get(key)
+        if written is None:
+            if len(_WRITTEN) >= _WRITTEN_MAX:
+                _WRITTEN.clear()
+            written = _WRITTEN[key] = self._write(name, value, attrs)
+        return written
+
+    def _write(self, name: str, value: object, attrs: dict | None) -> SafeString:
         widget = self.get_context(name, value, attrs)["widget"]
         out = [f'<select name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>']
         for group_name, group_choices, _index in widget["optgroups"]:

@@ -23,6 +23,7 @@ colour constants) are also used by the profile, compare and indicator charts in
 
 import html
 import json
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -127,7 +128,7 @@ def base_layout(*, height: int, title: str = "", margin_left: int = 10) -> dict:
 
 def _unique_labels(names: Sequence[str], codes: Sequence[str]) -> list[str]:
     """Return names as axis labels, adding the code where two units share a name (communes often do)."""
-    counts = pd.Series(list(names)).value_counts()
+    counts = Counter(names)
     return [escape(n) if counts[n] == 1 else f"{escape(n)} ({escape(c)})" for n, c in zip(names, codes, strict=True)]
 
 

@@ -50,3 +50,22 @@ def test_optgroups_and_boolean_attributes_are_written_as_django_writes_them():
     expected = form["pick"].as_widget(widget=forms.Select(attrs=field.widget.attrs, choices=field.choices))
     assert str(form["pick"]) == expected
     assert "<optgroup" in expected and "disabled" in expected and "hidden" not in expected
+
+
+def test_a_select_kept_from_an_earlier_request_is_rewritten_when_anything_it_shows_changes():
+    indicator = type("I", (), {"code": "par_index", "name": "Chỉ số CCHC"})
+    renamed = type("I", (), {"code": "par_index", "name": "Chỉ số <mới>"})
+    seen = []
+    for language, indicators, data in (
+        ("vi", [indicator], {"year": "2023"}),
+        ("vi", [indicator], {"year": "2023"}),  # the same: from the kept copy
+        ("en", [indicator], {"year": "2023"}),  # the "All regions" label in English
+        ("vi", [renamed], {"year": "2023"}),  # a renamed indicator
+        ("vi", [indicator], {"year": "2022", "region": "red_river_delta"}),  # other selected options
+    ):
+        with translation.override(language):
+            form = RankingForm(data, indicators=indicators, years=[2022, 2023], provinces=[("01", "Hà Nội")])
+            html = "".join(str(form[name]) for name in ("indicator", "year", "region"))
+            assert html == "".join(_template_rendered(form, name) for name in ("indicator", "year", "region"))
+            seen.append(html)
+    assert seen[0] == seen[1] and len(set(seen)) == 4

@@ -18,7 +18,6 @@ def ranking_charts(
     """Return the bar chart of the rows given (one page of a long ranking) and, for provinces, their tile map."""
     indicator, year = ranking.indicator, ranking.year
     frame = pd.DataFrame(rows, columns=["code", "name", "value", "rank", "url"])
-    ranked = frame.dropna(subset=["value"])
     label = measure_label(indicator)
     fmt = {"decimals": indicator.decimals, "measure_unit": indicator.measure_unit}
     bar = chart_context(
@@ -41,7 +40,7 @@ def ranking_charts(
         # No data table: the ranking table above holds the same rows (never the ranking twice).
         csv_url=csv_url,
         empty_message=_("No unit has a value for this selection, so there is nothing to chart."),
-        summary=_("%(n)s units with a value") % {"n": len(ranked)},
+        summary=_("%(n)s units with a value") % {"n": int(frame["value"].notna().sum())},
         note=_("The value axis does not start at zero, so that close values can be told apart.")
         + " "
         + _("The chart shows the units of the table above."),
