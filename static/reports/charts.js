@@ -4,8 +4,9 @@
  * holding the figure ({data, layout}) built on the server (reports/charts.py), or with a data-figures-url: the
  * figures of a page's many small multiples ({ID: figure}) are then fetched, once for all of them, when the
  * first of them comes near the screen (their cartesian traces need no more than the cartesian bundle). No inline scripts: this file
- * is loaded with `defer` and loads plotly.js itself: the cartesian bundle (bar, box, heatmap, scatter; a
- * third of the full size) unless a figure on the page needs a trace only the full bundle has (scatterpolar).
+ * is loaded with `defer` and loads plotly.js itself: the site's own bundle (bar, box, heatmap, histogram, scatter;
+ * bundles/plotly-cartesian.js, a quarter of the full size) unless a figure on the page needs another trace type
+ * (scatterpolar), which only the full bundle has.
  * The script element names both files (data-plotly-cartesian, data-plotly-full).
  *
  * Charts are drawn when they come near the screen (IntersectionObserver), one per task, and plotly.js itself
@@ -251,7 +252,8 @@
     });
   }
 
-  var FULL_ONLY_TRACES = /"type":\s*"(scatterpolar|barpolar|choropleth|scattergeo|scattermapbox|sunburst|treemap|sankey|parcoords|table|indicator|scatter3d|surface|mesh3d)"/;
+  // Every trace type plotly.js has beyond bundles/plotly-cartesian.js's (bar, box, heatmap, histogram, scatter).
+  var FULL_ONLY_TRACES = /"type":\s*"(scatterpolar|scatterpolargl|barpolar|choropleth|choroplethmap|choroplethmapbox|scattergeo|scattermap|scattermapbox|densitymap|densitymapbox|sunburst|treemap|icicle|sankey|parcoords|parcats|table|indicator|scatter3d|surface|mesh3d|cone|streamtube|isosurface|volume|scattergl|splom|contour|contourcarpet|histogram2d|histogram2dcontour|scatterternary|scattersmith|scattercarpet|carpet|violin|image|pie|funnel|funnelarea|waterfall|candlestick|ohlc)"/;
 
   function allCharts() {
     return Array.prototype.slice.call(document.querySelectorAll(".chart[data-figure-id]"));
