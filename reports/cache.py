@@ -20,6 +20,7 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.conf import settings
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
@@ -38,10 +39,20 @@ _GZIP_MIN_BYTES = 200
 
 
 def page_key(request: HttpRequest) -> str:
-    """Return the cache key of a public page: URL, language and data generation."""
+    """Return the cache key of a public page: URL, language, data generation and static files' version."""
     url = hashlib.sha256(request.get_full_path().encode()).hexdigest()
     # "gz": the entry's form (a page stored gzipped); an older form under the same URL is never read.
-    return f"page:gz:{data_generation()}:{get_language()}:{url}"
+    return f"page:gz:{data_generation()}:{_static_version()}:{get_language()}:{url}"
+
+
+def _static_version() -> str:
+    """Return the hash of collectstatic's manifest ("" without one, as in development).
+
+    Pages name static files by their hashed names (ManifestStaticFilesStorage). A deploy that changes a
+    static file removes the old names, so a page cached before it would load scripts that are gone: the
+    manifest's hash in the key makes the new processes compute their pages afresh.
+    """
+    return getattr(staticfiles_storage, "manifest_hash", "")
 
 
 def _cacheable_request(request: HttpRequest) -> bool:

@@ -141,3 +141,13 @@ def test_error_pages_are_not_cached(client, par):
 def test_the_cache_can_be_switched_off(client, settings, ranking_page):
     settings.PAGE_CACHE_SECONDS = 0
     assert not client.get(RANKING, **ENGLISH).has_header("X-Page-Cache")
+
+
+def test_a_deploy_that_changes_static_files_computes_the_pages_again(client, ranking_page, monkeypatch):
+    """Cached pages name static files by their hashed names: a new manifest must not serve them."""
+    from django.contrib.staticfiles.storage import staticfiles_storage
+
+    assert client.get(RANKING, **ENGLISH)["X-Page-Cache"] == "hit"
+    monkeypatch.setattr(staticfiles_storage, "manifest_hash", "after-deploy", raising=False)
+    assert client.get(RANKING, **ENGLISH)["X-Page-Cache"] == "miss"
+    assert client.get(RANKING, **ENGLISH)["X-Page-Cache"] == "hit"
