@@ -12,6 +12,7 @@
  * Charts are drawn when they come near the screen (IntersectionObserver), one per task, and plotly.js itself
  * is fetched only when the first chart does: a phone opening a long page parses no chart it never scrolls to.
  * Before printing, every chart is drawn and sized for A4.
+ * Legend names are wrapped to the chart's width and a long legend gets its own room (fitLegend).
  *
  * Clicking a point whose customdata is a site URL (a string starting with "/", or a list whose first item
  * is one) opens that URL: bars and tiles link to province profiles.
@@ -186,8 +187,94 @@
     return div.drawing;
   }
 
+  var LEGEND_CHAR_PX = 7.5; // the legend's 13 px system font: a wide average, Vietnamese diacritics included
+  var LEGEND_SYMBOL_PX = 48; // a legend entry's line sample and gaps
+  var LEGEND_LINE_PX = 19;
+  var LEGEND_ROWS_FITTED = 4; // the rows a figure's own height already leaves room for
+
+  /* Wrap legend names to the chart's width and make room for the legend's rows.
+   *
+   * plotly.js neither wraps a legend entry nor grows the figure for its legend: a long series name (an average
+   * "over 3–25 units with data (too few to …)", a rank history's "indicator — unit") was cut at the chart's
+   * edge, and a legend of many rows squeezed the plot to a strip. Names are broken at spaces into lines that
+   * fit this chart (its width is only known here, on the reader's screen), the entries are laid out as plotly.js
+   * flows a horizontal legend, and the figure grows by the rows beyond those its height was made for. */
+  function fitLegend(div, figure) {
+    var layout = figure.layout || {};
+    var legend = layout.legend || {};
+    if (layout.showlegend === false || !figure.data || typeof layout.height !== "number") {
+      return;
+    }
+    var width = div.clientWidth || 0;
+    if (width < 200) {
+      return;
+    }
+    var maxChars = Math.max(16, Math.floor((width - LEGEND_SYMBOL_PX - 24) / LEGEND_CHAR_PX));
+    var entries = [];
+    figure.data.forEach(function (trace) {
+      if (!trace.name || trace.showlegend === false) {
+        return;
+      }
+      var lines = wrapText(String(trace.name), maxChars);
+      trace.name = lines.join("<br>");
+      entries.push({ lines: lines.length, width: LEGEND_SYMBOL_PX + LEGEND_CHAR_PX * Math.max.apply(null, lines.map(textLength)) });
+    });
+    if (!entries.length) {
+      return;
+    }
+    // As plotly.js lays out a horizontal legend: one row if every entry fits, else a grid of columns as wide
+    // as the widest entry, each row as tall as its tallest entry.
+    var widths = entries.map(function (entry) {
+      return entry.width;
+    });
+    var combined = widths.reduce(function (a, b) {
+      return a + b;
+    }, 0);
+    var perRow = combined < width ? entries.length : Math.max(1, Math.floor(width / Math.max.apply(null, widths)));
+    var rows = 0;
+    for (var start = 0; start < entries.length; start += perRow) {
+      rows += Math.max.apply(
+        null,
+        entries.slice(start, start + perRow).map(function (entry) {
+          return entry.lines;
+        })
+      );
+    }
+    var outside = legend.orientation === "h" && (legend.y < 0 || legend.y > 1);
+    if (outside && rows > LEGEND_ROWS_FITTED) {
+      layout.height += (rows - LEGEND_ROWS_FITTED) * LEGEND_LINE_PX;
+      div.style.minHeight = layout.height + "px";
+    }
+  }
+
+  function textLength(text) {
+    return text.replace(/&[a-z#0-9]+;/gi, "x").length; // names arrive escaped (&amp; is one character)
+  }
+
+  /* Break text at spaces into lines of at most maxChars (a longer word stays whole). */
+  function wrapText(text, maxChars) {
+    if (textLength(text) <= maxChars || text.indexOf("<br>") >= 0) {
+      return [text];
+    }
+    var lines = [];
+    var line = "";
+    text.split(" ").forEach(function (word) {
+      if (line && textLength(line + " " + word) > maxChars) {
+        lines.push(line);
+        line = word;
+      } else {
+        line = line ? line + " " + word : word;
+      }
+    });
+    if (line) {
+      lines.push(line);
+    }
+    return lines;
+  }
+
   function plot(div, figure) {
     div.textContent = "";
+    fitLegend(div, figure);
     // The figure's own axis ranges, before a link's state changes them (a fetched figure is not in the page).
     div.originalAxes = {};
     Object.keys(figure.layout || {}).forEach(function (key) {

@@ -115,6 +115,20 @@ def test_no_public_page_is_wider_than_the_screen_and_every_chart_draws(
     measured = overflow(page)
     screenshot(page, f"phone{path}_{width}_{language}")
     assert measured["scroll"] <= measured["inner"], measured
+    assert cut_legend_entries(page) == []
+
+
+CUT_LEGEND_ENTRIES = """() => Array.from(document.querySelectorAll('.chart[data-figure-id]')).flatMap(chart => {
+  const right = chart.getBoundingClientRect().right;
+  return Array.from(chart.querySelectorAll('.legend .legendtext'))
+    .filter(text => text.getBoundingClientRect().right > right + 1)
+    .map(text => chart.id + ': ' + text.textContent);
+})"""
+
+
+def cut_legend_entries(tab: object) -> list[str]:
+    """Return the legend entries (chart id: text) that run past their chart's right edge (plotly.js cuts them)."""
+    return tab.evaluate(CUT_LEGEND_ENTRIES)
 
 
 def test_the_compare_picker_is_searchable_and_tells_namesakes_apart(page, live_server, country):
