@@ -186,24 +186,40 @@ def ranking_bar_figure(
         showlegend=False,
         bargap=0.25,
     )
+    traces = [bar]
     if average is not None:
-        # A dashed vertical line over the bars, labelled above them (what add_vline draws).
+        # A dashed vertical line over the bars, named in a legend above the chart's left edge (the container's,
+        # not the plot's: a label centred on the line, or starting at the plot's edge after the unit names, ran
+        # off the chart on a phone; charts.js wraps a legend entry to the chart's width).
         line_at = {"x0": float(average), "x1": float(average), "xref": "x", "y0": 0, "y1": 1, "yref": "y domain"}
-        layout["shapes"] = [{"type": "line", **line_at, "line": {"color": AVERAGE_COLOUR, "dash": "dash", "width": 2}}]
-        layout["annotations"] = [
+        line = {"color": AVERAGE_COLOUR, "dash": "dash", "width": 2}
+        layout["shapes"] = [{"type": "line", **line_at, "line": line}]
+        traces.append(
             {
-                "text": escape(average_label),
-                "showarrow": False,
-                "font": {"size": 12},
-                "x": float(average),
-                "xref": "x",
-                "xanchor": "center",
-                "y": 1,
-                "yref": "y domain",
-                "yanchor": "bottom",
+                "type": "scatter",
+                "x": [None],
+                "y": [None],
+                "mode": "lines",
+                "line": line,
+                "name": escape(average_label),
+                "hoverinfo": "skip",
             }
-        ]
-    return {"data": [bar], "layout": layout}
+        )
+        bar["showlegend"] = False
+        layout.update(
+            showlegend=True,
+            legend={
+                "orientation": "h",
+                "x": 0,
+                "xref": "container",
+                "xanchor": "left",
+                "y": 1,
+                "yref": "container",
+                "yanchor": "top",
+                "font": {"size": 12},
+            },
+        )
+    return {"data": traces, "layout": layout}
 
 
 def tile_map_figure(

@@ -41,6 +41,9 @@ def test_bar_chart_escapes_names_and_highlights_one_unit():
     assert bar["marker"]["color"] == ["#0072B2", "#E69F00"]
     assert bar["customdata"] == ["/p/01", "/p/02"]
     assert figure["layout"]["shapes"][0]["x0"] == 85.0  # the average line
+    # named in the legend, from the chart's own left edge (a label on the line ran off a phone's screen)
+    assert [(t["name"], t["line"]["dash"]) for t in figure["data"][1:]] == [("avg", "dash")]
+    assert bar["showlegend"] is False and figure["layout"]["legend"]["xref"] == "container"
 
 
 def test_hover_numbers_follow_the_language():

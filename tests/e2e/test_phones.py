@@ -119,15 +119,15 @@ def test_no_public_page_is_wider_than_the_screen_and_every_chart_draws(
 
 
 CUT_LEGEND_ENTRIES = """() => Array.from(document.querySelectorAll('.chart[data-figure-id]')).flatMap(chart => {
-  const right = chart.getBoundingClientRect().right;
-  return Array.from(chart.querySelectorAll('.legend .legendtext'))
-    .filter(text => text.getBoundingClientRect().right > right + 1)
+  const box = chart.getBoundingClientRect();
+  return Array.from(chart.querySelectorAll('.legend .legendtext, .annotation-text'))
+    .filter(text => text.getBoundingClientRect().right > box.right + 1 || text.getBoundingClientRect().left < box.left - 1)
     .map(text => chart.id + ': ' + text.textContent);
 })"""
 
 
 def cut_legend_entries(tab: object) -> list[str]:
-    """Return the legend entries (chart id: text) that run past their chart's right edge (plotly.js cuts them)."""
+    """Return the legend entries and labels (chart id: text) that run past their chart's edges (plotly.js cuts them)."""
     return tab.evaluate(CUT_LEGEND_ENTRIES)
 
 
