@@ -8,7 +8,6 @@ and its raw CSV rows (unlocalised numbers), so the figure, the table and the dow
 from html import escape
 
 import pandas as pd
-from django.urls import reverse
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -22,6 +21,7 @@ from provinces.models import Level
 from reports.profile.selectors import MIN_UNITS_FOR_COMPUTED_AVERAGE, UnitProfile
 from reports.reads import value_columns
 from reports.shared.cells import FigureCells, rank_text, unit_label
+from reports.shared.links import indicator_url_maker
 from reports.shared.page_charts import PageCharts, wide_rows
 from reports.shared.paging import Page, page_of
 from reports.shared.sources import SourceList
@@ -105,6 +105,7 @@ def value_rows_html(rows: list[dict], *, years: list[int]) -> SafeString:
     """
     parts = []
     colspan = len(years) + 2
+    indicator_url = indicator_url_maker()
     for row in rows:
         if row["group"]:
             group = conditional_escape(row["group"])
@@ -115,7 +116,7 @@ def value_rows_html(rows: list[dict], *, years: list[int]) -> SafeString:
         attrs = f' class="{classes}"' if classes else ""
         link = ""
         if row["first"]:
-            url = conditional_escape(reverse("reports:indicator", kwargs={"code": row["code"]}))
+            url = conditional_escape(indicator_url(row["code"]))
             link = f'<a href="{url}">{conditional_escape(row["indicator"])}</a>'
         parts.append(
             f"\n            <tr{attrs}>\n"
