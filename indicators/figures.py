@@ -21,6 +21,8 @@ DASHES = {"unit": "solid", "related": "dashdot", "official": "dash", "computed":
 #: Hover text of a line: the trace's own name (plotly.js fills it in), not a second copy of it in each trace's
 #: JSON — a profile's rank history has a trace per indicator and unit, whose long names made half its figure.
 NAME_HOVER = "%{fullData.name}<br>%{x}: %{y}<extra></extra>"
+#: The height of a line chart (lines_figure, rank_figure): a small multiple of the profile, its rank history.
+LINES_HEIGHT = 340
 
 
 def _figure(traces: list[dict], layout: dict) -> Figure:
@@ -29,7 +31,7 @@ def _figure(traces: list[dict], layout: dict) -> Figure:
     return {"data": traces, "layout": layout}
 
 
-def _layout(*, height: int = 340, legend: bool = True, x: dict | None = None, y: dict | None = None) -> dict:
+def _layout(*, height: int = LINES_HEIGHT, legend: bool = True, x: dict | None = None, y: dict | None = None) -> dict:
     layout = base_layout(height=height, margin_left=56)
     layout.update(
         showlegend=legend,
@@ -39,6 +41,16 @@ def _layout(*, height: int = 340, legend: bool = True, x: dict | None = None, y:
         yaxis={"gridcolor": GRID, "zeroline": False, "automargin": True, **(y or {})},
     )
     return layout
+
+
+def figure_outline(*, height: int = LINES_HEIGHT) -> Figure:
+    """Return what a page needs of a figure it does not print: that there is one, and its height.
+
+    A page of many small multiples prints an empty box of the figure's height (``_chart.html``) and fetches
+    the figures from its figures URL when they come near the screen, so the page's own request need not build
+    them (a province's forty line charts and rank history were a fifth of its server time).
+    """
+    return {"data": [], "layout": {"height": height}}
 
 
 def _trace_per_group(data: pd.DataFrame, column: str, trace: Callable[[str, pd.DataFrame, str], dict]) -> list[dict]:

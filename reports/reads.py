@@ -4,6 +4,8 @@ The disputes of values are indicators.selectors.disputes_by_value (the API's ran
 """
 
 import datetime
+from collections.abc import Callable
+from operator import itemgetter
 
 import pandas as pd
 
@@ -29,9 +31,23 @@ VALUE_FIELDS = {
 }
 
 
+def value_rows(queryset) -> list[tuple]:
+    """Return values as VALUE_FIELDS tuples, as the database gives them (numbers as Decimal, None where missing)."""
+    return list(queryset.values_list(*VALUE_FIELDS.values()))
+
+
+def value_columns(*names: str) -> Callable[[tuple], object]:
+    """Return a getter of these VALUE_FIELDS columns of a value_rows row (one name: the value itself)."""
+    return itemgetter(*(list(VALUE_FIELDS).index(name) for name in names))
+
+
 def values_frame(queryset) -> pd.DataFrame:
     """Return values as a DataFrame with the VALUE_FIELDS columns (numbers as floats)."""
-    rows = list(queryset.values_list(*VALUE_FIELDS.values()))
+    return values_frame_of(value_rows(queryset))
+
+
+def values_frame_of(rows: list[tuple]) -> pd.DataFrame:
+    """Return value_rows' rows as values_frame gives them."""
     frame = pd.DataFrame(rows, columns=list(VALUE_FIELDS))
     frame["value"] = frame["value"].astype("Float64")
     frame["rank"] = frame["rank"].astype("Int64")

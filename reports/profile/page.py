@@ -8,19 +8,20 @@ and its raw CSV rows (unlocalised numbers), so the figure, the table and the dow
 from html import escape
 
 import pandas as pd
-from django.urls import reverse
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from config.i18n import localised
 from indicators.averages import stands_for_the_country
-from indicators.figures import lines_figure, rank_figure
-from indicators.formatting import format_value, is_missing
+from indicators.figures import figure_outline, lines_figure, rank_figure
+from indicators.formatting import is_missing, value_formatter
 from indicators.models import AverageScope, IndicatorGroup, MeasureUnit
 from provinces.models import Level
 from reports.profile.selectors import MIN_UNITS_FOR_COMPUTED_AVERAGE, UnitProfile
+from reports.reads import value_columns
 from reports.shared.cells import FigureCells, rank_text, unit_label
+from reports.shared.links import indicator_url_maker
 from reports.shared.page_charts import PageCharts, wide_rows
 from reports.shared.paging import Page, page_of
 from reports.shared.sources import SourceList
@@ -48,15 +49,15 @@ def value_table(profile: UnitProfile, *, sources: SourceList) -> dict:
     Each cell names its source by its number in ``sources`` (the page lists them once); a row that starts a
     new indicator group carries the group's name (``group``), shown as a heading row.
     """
-    values = profile.values
-    if values.empty:
+    records = profile.value_records
+    if not records:
         return {"years": [], "rows": []}
-    years = sorted(int(y) for y in values["year"].unique())
+    years = sorted({int(record["year"]) for record in records})
     meta = indicator_meta(profile)
     units = ordered_units(profile)
     # Records grouped once by indicator and unit: filtering the frame per cell cost ~20 ms a page.
     grouped: dict[tuple[str, int], dict[int, dict]] = {}
-    for record in frame_records(values):
+    for record in records:
         grouped.setdefault((record["indicator"], record["unit_id"]), {})[int(record["year"])] = record
     figures = FigureCells(sources)
     rows, group, rank_word = [], None, _("rank")
@@ -104,6 +105,7 @@ def value_rows_html(rows: list[dict], *, years: list[int]) -> SafeString:
     """
     parts = []
     colspan = len(years) + 2
+    indicator_url = indicator_url_maker()
     for row in rows:
         if row["group"]:
             group = conditional_escape(row["group"])
@@ -114,7 +116,7 @@ def value_rows_html(rows: list[dict], *, years: list[int]) -> SafeString:
         attrs = f' class="{classes}"' if classes else ""
         link = ""
         if row["first"]:
-            url = conditional_escape(reverse("reports:indicator", kwargs={"code": row["code"]}))
+            url = conditional_escape(indicator_url(row["code"]))
             link = f'<a href="{url}">{conditional_escape(row["indicator"])}</a>'
         parts.append(
             f"\n            <tr{attrs}>\n"
@@ -143,6 +145,7 @@ def cells_html(cells: list[dict | None], *, rank_word: str = "", with_year: bool
     is escaped; ``disputes`` is already safe HTML (reports.shared.sources.disputes_html).
     """
     parts = []
+    rank_word = escape(rank_word)
     for cell in cells:
         if cell is None:
             parts.append("<td>—</td>")
@@ -157,7 +160,7 @@ def cells_html(cells: list[dict | None], *, rank_word: str = "", with_year: bool
             html += f"<small>({cell['year']})</small>"
         else:
             if cell["rank"]:
-                html += f"<small>{escape(rank_word)} {escape(cell['rank'])}</small>"
+                html += f"<small>{rank_word} {escape(cell['rank'])}</small>"
             if cell["corrected"]:
                 html += f'<small class="corrected">{escape(cell["corrected"])}</small>'
             html += cell["disputes"]
@@ -231,59 +234,55 @@ def indicator_lines(
 def _by_indicator(profile: UnitProfile) -> tuple[dict, dict, dict]:
     """Return the profile's numbers, averages and series breaks grouped by indicator code, in one pass each."""
     values: dict[str, dict[int, list[tuple[int, float]]]] = {}
-    frame = profile.values
-    for code, unit_id, year, value in zip(
-        frame["indicator"], frame["unit_id"], frame["year"], frame["value"], strict=True
-    ):
+    for code, unit_id, year, value in map(value_columns("indicator", "unit_id", "year", "value"), profile.value_rows):
         if not is_missing(value):
             values.setdefault(code, {}).setdefault(unit_id, []).append((int(year), float(value)))
     averages: dict[str, list[tuple]] = {}
     frame = profile.averages
-    columns = (frame[c] for c in ("indicator", "scope", "official", "year", "value", "n"))
+    columns = (frame[c].tolist() for c in ("indicator", "scope", "official", "year", "value", "n"))
     for code, *row in zip(*columns, strict=True):
         averages.setdefault(code, []).append(tuple(row))
     breaks: dict[str, list[tuple[int, str]]] = {}
     frame = profile.series_breaks
-    columns = (frame[c] for c in ("indicator", "year", "note_vi", "note_en"))
+    columns = (frame[c].tolist() for c in ("indicator", "year", "note_vi", "note_en"))
     for code, year, note_vi, note_en in zip(*columns, strict=True):
         breaks.setdefault(code, []).append((int(year), localised(note_vi, note_en)))
     return values, averages, breaks
 
 
-def profile_charts(profile: UnitProfile, *, csv_base: str, tables: bool = True) -> PageCharts:
+def profile_charts(profile: UnitProfile, *, csv_base: str, tables: bool = True, figures: bool = True) -> PageCharts:
     """Return the small multiples (one per indicator with numeric data) and the rank-history chart.
 
     ``tables`` False (the page itself, whose charts' tables are fetched on demand): the charts' table
-    and CSV rows are not built, only their figures.
+    and CSV rows are not built. ``figures`` False (the page, a table or a CSV: the figures are fetched from
+    the page's figures URL): each figure is only its outline (``figure_outline``), None where none would be drawn.
     """
     page = PageCharts(csv_base=csv_base)
     year = _("Year")
     values, averages, breaks_by = _by_indicator(profile)
     units = ordered_units(profile)
     for code, info in indicator_meta(profile).items():
-        if code not in values:
-            continue
-        lines = indicator_lines(units, values[code], averages.get(code, []), level=profile.unit.level)
-        if not lines["series"]:
+        if code not in values:  # a code is there only with a number: its lines are never empty
             continue
         breaks = breaks_by.get(code, [])
-        series, display, raw = (
-            wide_rows(
-                lines, fmt=lambda v, i=info: format_value(v, decimals=i["decimals"], measure_unit=i["measure_unit"])
-            )
-            if tables
-            else ([], [], [])
-        )
-        page.add(
-            chart_id=f"indicator-{code}",
-            title=info["label"],
-            figure=lines_figure(
+        series, display, raw, figure = [], [], [], figure_outline()
+        if tables or figures:
+            lines = indicator_lines(units, values[code], averages.get(code, []), level=profile.unit.level)
+        if tables:
+            fmt = value_formatter(decimals=info["decimals"], measure_unit=info["measure_unit"])
+            series, display, raw = wide_rows(lines, fmt=fmt)
+        if figures:
+            figure = lines_figure(
                 lines,
                 y_title=str(MeasureUnit(info["measure_unit"]).label),
                 breaks=breaks,
                 break_label=_("Series break"),
                 from_zero=info["measure_unit"] == MeasureUnit.COUNT,
-            ),
+            )
+        page.add(
+            chart_id=f"indicator-{code}",
+            title=info["label"],
+            figure=figure,
             columns=[year, *series],
             rows=display,
             csv_columns=["year", *series],
@@ -292,7 +291,7 @@ def profile_charts(profile: UnitProfile, *, csv_base: str, tables: bool = True) 
             # One table per indicator would double the page at national scale: each is fetched when opened.
             table_on_demand=True,
         )
-    rank_chart(profile, page, tables=tables)
+    rank_chart(profile, page, tables=tables, figures=figures)
     return page
 
 
@@ -307,11 +306,10 @@ def rank_frame(profile: UnitProfile) -> dict[str, list]:
         (unit_id, code, year): (rank, n)
         for unit_id, code, year, rank, n in zip(*(ranks[c].tolist() for c in columns), strict=True)
     }
-    values = profile.values
-    columns = ("unit_id", "indicator", "year", "rank", "rank_basis")
+    columns = value_columns("unit_id", "indicator", "year", "rank", "rank_basis")
     published = {
         (unit_id, code, year): (rank, basis)
-        for unit_id, code, year, rank, basis in zip(*(values[c].tolist() for c in columns), strict=True)
+        for unit_id, code, year, rank, basis in map(columns, profile.value_rows)
         if not is_missing(rank)
     }
     indicator_order = {code: n for n, code in enumerate(meta)}
@@ -355,9 +353,12 @@ def _shorten(text: str, limit: int = 48) -> str:
 RANK_COLUMNS = ["indicator", "unit", "year", "rank", "ranked_units", "published_rank", "rank_basis"]
 
 
-def rank_chart(profile: UnitProfile, page: PageCharts, *, tables: bool = True) -> None:
-    """Add the rank-history chart: computed ranks over the years, one line per indicator (and related unit)."""
-    ranks = rank_frame(profile)
+def rank_chart(profile: UnitProfile, page: PageCharts, *, tables: bool = True, figures: bool = True) -> None:
+    """Add the rank-history chart: computed ranks over the years, one line per indicator (and related unit).
+
+    ``figures`` False: the figure's outline where a computed rank would draw a line (see profile_charts).
+    """
+    ranks = rank_frame(profile) if tables or figures else {}
     records = list(zip(*(ranks[c] for c in RANK_COLUMNS), strict=True)) if tables else []
     display = [
         [
@@ -369,10 +370,14 @@ def rank_chart(profile: UnitProfile, page: PageCharts, *, tables: bool = True) -
         ]
         for indicator, unit, year, rank, ranked_units, published, basis in records
     ]
+    if figures:
+        figure = rank_figure(ranks, y_title=_("Computed rank (1 = best)"))
+    else:
+        figure = figure_outline() if _has_computed_rank(profile) else None
     page.add(
         chart_id="rank-history",
         title=_("Rank history"),
-        figure=rank_figure(ranks, y_title=_("Computed rank (1 = best)")),
+        figure=figure,
         columns=[_("Indicator"), _("Unit"), _("Year"), _("Computed rank"), _("Published rank")],
         rows=display,
         csv_columns=["indicator", "unit", "year", "computed_rank", "ranked_units", "published_rank", "rank_basis"],
@@ -411,19 +416,18 @@ def children_page(profile: UnitProfile, *, asked_page: str = "") -> tuple[list, 
     return shown[page.shown], without, page
 
 
-def children_table(children: list, *, latest: pd.DataFrame, without: list, page: Page, sources: SourceList) -> dict:
+def children_table(children: list, *, latest: list[dict], without: list, page: Page, sources: SourceList) -> dict:
     """Return one page of subordinate units with their latest value per indicator (and the year of it).
 
     ``latest`` holds the latest value of each of ``children`` per indicator (selectors.children_latest);
     the cells' sources are numbered in ``sources``. Units without figures are listed apart.
     """
-    if latest.empty:
+    if not latest:
         return {"indicators": [], "rows": [], "without_data": without, "page": page}
     # Plain records, not a .loc per cell: 20 units × 40 indicators took ~0.3 s through pandas lookups.
-    records = frame_records(latest)
-    latest_of = {(r["unit_id"], r["indicator"]): r for r in records}
+    latest_of = {(r["unit_id"], r["indicator"]): r for r in latest}
     names_of = {
-        r["indicator"]: (r["display_order"], r["indicator_name_vi"], r["indicator_name_en"]) for r in reversed(records)
+        r["indicator"]: (r["display_order"], r["indicator_name_vi"], r["indicator_name_en"]) for r in reversed(latest)
     }
     codes = sorted(names_of, key=lambda code: (names_of[code][0], code))
     figures = FigureCells(sources)
@@ -443,10 +447,13 @@ def children_table(children: list, *, latest: pd.DataFrame, without: list, page:
     return {"indicators": names, "rows": rows, "without_data": without, "page": page}
 
 
+def _has_computed_rank(profile: UnitProfile) -> bool:
+    """Return whether the rank history has a line to draw: a computed rank of the unit or a related unit."""
+    return any(not is_missing(rank) for rank in profile.ranks["computed_rank"].tolist())
+
+
 def _has_numbers(profile: UnitProfile) -> bool:
     """Return whether the unit itself has at least one numeric figure (a rank is then missing for another reason)."""
-    values = profile.values
-    if values.empty:
-        return False
-    own = values[values["unit_id"] == profile.unit.pk]
-    return bool(own["value"].notna().any())
+    unit_id = profile.unit.pk
+    columns = value_columns("unit_id", "value")
+    return any(owner == unit_id and not is_missing(value) for owner, value in map(columns, profile.value_rows))

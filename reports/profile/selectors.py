@@ -8,6 +8,7 @@ runs a fixed number of queries, whatever the number of years, indicators or unit
 
 import datetime
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import pandas as pd
 from django.db.models import Case, Count, Exists, F, Max, OuterRef, Q, RowRange, Sum, When, Window
@@ -17,7 +18,7 @@ from indicators.formatting import is_missing
 from indicators.models import AverageScope, Direction, Indicator, PublishedAverage, RankingRow
 from indicators.selectors import disputes_by_value, public_values
 from provinces.models import AGENCY_LEVELS, AdministrativeUnit
-from reports.reads import VALUE_FIELDS, series_break_frame, values_frame
+from reports.reads import VALUE_FIELDS, series_break_frame, value_columns, value_rows, values_frame_of
 
 #: A computed average over fewer units than this says more about who reported than about the
 #: country or region, so it is not drawn (official averages are always drawn).
@@ -41,14 +42,18 @@ INDICATOR_FIELDS = [
 
 @dataclass(frozen=True)
 class UnitProfile:
-    """Everything the profile page shows about one unit, as plain objects and DataFrames."""
+    """Everything the profile page shows about one unit, as plain objects and DataFrames.
+
+    The values are kept as read (``value_rows``): the page walks them once per table or chart, and a frame of
+    them (``values``, for the yearly report) is built only when asked for.
+    """
 
     unit: AdministrativeUnit
     day: datetime.date
     predecessors: list[AdministrativeUnit]
     successors: list[AdministrativeUnit]
     indicators: pd.DataFrame  # one row per indicator with data, in catalogue order
-    values: pd.DataFrame  # VALUE_FIELDS for the unit and its predecessors/successors
+    value_rows: list[tuple]  # VALUE_FIELDS tuples for the unit and its predecessors/successors (reads.value_rows)
     averages: pd.DataFrame  # indicator, year, scope, value, official, n, source_title, source_url
     ranks: pd.DataFrame  # unit_id, indicator, year, computed_rank, ranked_units
     series_breaks: pd.DataFrame  # indicator, year, note_vi, note_en
@@ -61,6 +66,17 @@ class UnitProfile:
     def related(self) -> list[AdministrativeUnit]:
         """Return the predecessors and successors, whose series are shown beside the unit's own."""
         return [*self.predecessors, *self.successors]
+
+    @cached_property
+    def values(self) -> pd.DataFrame:
+        """Return the values as reads.values_frame gives them (numbers as floats)."""
+        return values_frame_of(self.value_rows)
+
+    @cached_property
+    def value_records(self) -> list[dict]:
+        """Return the values as dicts by VALUE_FIELDS name (numbers as the database gives them, None where missing)."""
+        names = list(VALUE_FIELDS)
+        return [dict(zip(names, row, strict=True)) for row in self.value_rows]
 
 
 def unit_at(*, level: str, code: str, day: datetime.date) -> AdministrativeUnit | None:
@@ -84,9 +100,9 @@ def unit_profile(*, unit: AdministrativeUnit, day: datetime.date) -> UnitProfile
     """
     predecessors, successors = lineage(unit)
     unit_ids = [unit.pk] + [u.pk for u in (*predecessors, *successors)]
-    values = values_frame(public_values().filter(unit_id__in=unit_ids))
-    codes = sorted(values["indicator"].unique()) if not values.empty else []
-    years = [int(y) for y in sorted(values["year"].unique())] if codes else []
+    values = value_rows(public_values().filter(unit_id__in=unit_ids))
+    codes = sorted(set(map(value_columns("indicator"), values)))
+    years = sorted({int(year) for year in map(value_columns("year"), values)})
     indicators = indicator_frame(codes=codes)
     children, with_values = children_of(unit=unit, day=day)
     sums = peer_sums(level=unit.level, codes=codes, years=years)
@@ -96,7 +112,7 @@ def unit_profile(*, unit: AdministrativeUnit, day: datetime.date) -> UnitProfile
         predecessors=predecessors,
         successors=successors,
         indicators=indicators,
-        values=values,
+        value_rows=values,
         averages=averages_frame(
             sums=sums,
             # The national averages are the provinces': an agency is compared with its peers only.
@@ -115,7 +131,7 @@ def unit_profile(*, unit: AdministrativeUnit, day: datetime.date) -> UnitProfile
         series_breaks=series_break_frame(codes=codes),
         children=children,
         children_with_values=with_values,
-        disputes=disputes_by_value(unit_id__in=unit_ids) if not values.empty else {},
+        disputes=disputes_by_value(unit_id__in=unit_ids) if values else {},
     )
 
 
@@ -157,18 +173,25 @@ def _peers(*, level: str, codes: list[str], years: list[int], parent_id: int | N
     return values.order_by()
 
 
-def peer_sums(*, level: str, codes: list[str], years: list[int], parent_id: int | None = None) -> pd.DataFrame:
-    """Return the sum and count of the values at this level per indicator, year and region (one query)."""
-    columns = ["indicator", "year", "region", "total", "n"]
+#: A row of peer_sums: (indicator code, year, region, sum of the values as a float, number of values).
+PeerSum = tuple[str, int, str, float, int]
+
+
+def peer_sums(*, level: str, codes: list[str], years: list[int], parent_id: int | None = None) -> list[PeerSum]:
+    """Return the sum and count of the values at this level per indicator, year and region (one query).
+
+    Plain tuples in the database's order (which the averages' summation keeps): ~2,200 rows for a province,
+    read by two loops, which a frame of them only slowed down.
+    """
     if not codes or not years:
-        return pd.DataFrame(columns=columns)
+        return []
     rows = (
         _peers(level=level, codes=codes, years=years, parent_id=parent_id)
         .values("indicator__code", "year", "unit__region")
         .annotate(total=Sum("value"), n=Count("value"))
         .values_list("indicator__code", "year", "unit__region", "total", "n")
     )
-    return pd.DataFrame([(c, y, r, float(t), n) for c, y, r, t, n in rows], columns=columns)
+    return [(c, y, r, float(t), n) for c, y, r, t, n in rows]
 
 
 def published_averages(*, codes: list[str], region: str) -> pd.DataFrame:
@@ -190,7 +213,7 @@ def published_averages(*, codes: list[str], region: str) -> pd.DataFrame:
 AVERAGE_COLUMNS = ["indicator", "year", "scope", "value", "official", "n", "source_title", "source_url"]
 
 
-def averages_frame(*, sums: pd.DataFrame, published: pd.DataFrame, region: str) -> pd.DataFrame:
+def averages_frame(*, sums: list[PeerSum], published: pd.DataFrame, region: str) -> pd.DataFrame:
     """Return one national and one regional average per indicator-year: official where published.
 
     Where no official figure exists, the mean of the values we hold is given with the number of
@@ -200,7 +223,7 @@ def averages_frame(*, sums: pd.DataFrame, published: pd.DataFrame, region: str) 
     """
     computed = _computed_averages(sums, scope=AverageScope.NATIONAL)
     if region:
-        computed += _computed_averages(sums[sums["region"] == region], scope=AverageScope.REGION)
+        computed += _computed_averages([row for row in sums if row[2] == region], scope=AverageScope.REGION)
     # Missing numbers of official rows as the frame-based version left them: NaN once concatenated with
     # the computed rows, pandas NA when there were none (the yearly report reads this frame too).
     missing = float("nan") if computed else pd.NA
@@ -218,15 +241,14 @@ def averages_frame(*, sums: pd.DataFrame, published: pd.DataFrame, region: str) 
     return pd.DataFrame(ordered, columns=AVERAGE_COLUMNS, dtype=object)
 
 
-def _computed_averages(sums: pd.DataFrame, *, scope: str) -> list[tuple[str, int, str, float, int]]:
+def _computed_averages(sums: list[PeerSum], *, scope: str) -> list[tuple[str, int, str, float, int]]:
     """Return (indicator, year, scope, mean, n) per indicator-year of the sums, in indicator and year order.
 
     The totals of one indicator-year are added in their rows' order with compensated (Kahan) summation,
     as pandas' groupby sum does, so the means are those of the frame-based computation to the last bit.
     """
     groups: dict[tuple[str, int], list] = {}
-    columns = ("indicator", "year", "total", "n")
-    for code, year, total, n in zip(*(sums[c].tolist() for c in columns), strict=True):
+    for code, year, _region, total, n in sums:
         group = groups.setdefault((code, year), [0.0, 0.0, 0])  # sum, compensation, n
         y = total - group[1]
         t = group[0] + y
@@ -280,9 +302,9 @@ def summary_rank_history(
     codes: list[str],
     years: list[int],
     unit_ids: list[int],
-    values: pd.DataFrame,
+    values: list[tuple],
     indicators: pd.DataFrame,
-    sums: pd.DataFrame,
+    sums: list[PeerSum],
 ) -> pd.DataFrame:
     """Return ``rank_history``'s frame with the ranks read from the ranking summary (RankingRow: one query).
 
@@ -290,8 +312,8 @@ def summary_rank_history(
     same rule (competition ranks among the units of the level with a value that year), so the peers'
     values are not scanned again; ``ranked_units`` is the count of those values, which ``peer_sums``
     (``sums``) already holds. The same filters apply: no neutral indicators, no rank among fewer than
-    MIN_UNITS_FOR_COMPUTED_AVERAGE units. An indicator-year where one of the units' figures (``values``)
-    has no rank in the summary is ranked by ``rank_history`` instead (one more query, only then).
+    MIN_UNITS_FOR_COMPUTED_AVERAGE units. An indicator-year where one of the units' figures (``values``: their
+    VALUE_FIELDS rows, reads.value_rows) has no rank in the summary is ranked by ``rank_history`` instead (one more query, only then).
     """
     if not codes or not years:
         return pd.DataFrame(columns=RANK_HISTORY_COLUMNS)
@@ -300,15 +322,14 @@ def summary_rank_history(
     ).values_list("unit_id", "indicator__code", "year", "rank")
     # Plain tuples, not merged frames: a province's ~900 ranks went through three pandas merges and filters.
     counted: dict[tuple[str, int], int] = {}
-    for code, year, n in zip(*(sums[c].tolist() for c in ("indicator", "year", "n")), strict=True):
+    for code, year, _region, _total, n in sums:
         counted[code, year] = counted.get((code, year), 0) + n
     held = [(*row, counted[row[1], row[2]]) for row in rows if (row[1], row[2]) in counted]
     ranked = set(indicators.loc[indicators["direction"] != Direction.NEUTRAL, "code"])
     found = {(unit_id, code, year) for unit_id, code, year, _rank, _n in held}
-    columns = (values[c].tolist() for c in ("unit_id", "indicator", "year", "value"))
     missing = {
         f"{code}:{year}"
-        for unit_id, code, year, value in zip(*columns, strict=True)
+        for unit_id, code, year, value in map(value_columns("unit_id", "indicator", "year", "value"), values)
         if not is_missing(value) and code in ranked and (unit_id, code, year) not in found
     }
     held = [
@@ -354,11 +375,13 @@ CHILD_VALUE_COLUMNS = [
 ]
 
 
-def children_latest(*, parent: AdministrativeUnit, unit_ids: list[int]) -> pd.DataFrame:
+def children_latest(*, parent: AdministrativeUnit, unit_ids: list[int]) -> list[dict]:
     """Return the latest public value of each of these subordinate units per indicator (one query).
 
     The database picks the latest year (``ROW_NUMBER()`` per unit and indicator, newest first), so only
     the cells shown are sent. Without units the query still runs (and finds nothing): a fixed count.
+    One dict per value with the CHILD_VALUE_COLUMNS (numbers as floats, a missing one None): plain rows,
+    as the page's table reads them one by one (a frame of them cost more than it saved).
     """
     shown = Q(unit_id__in=unit_ids) if unit_ids else Q(pk__isnull=True)
     rows = (
@@ -376,6 +399,8 @@ def children_latest(*, parent: AdministrativeUnit, unit_ids: list[int]) -> pd.Da
             "indicator__display_order",
         )
     )
-    frame = pd.DataFrame(list(rows), columns=CHILD_VALUE_COLUMNS)
-    frame["value"] = frame["value"].astype("Float64")
-    return frame
+    records = [dict(zip(CHILD_VALUE_COLUMNS, row, strict=True)) for row in rows]
+    for record in records:
+        if record["value"] is not None:
+            record["value"] = float(record["value"])
+    return records

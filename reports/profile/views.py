@@ -43,9 +43,14 @@ def _unit_page(request: HttpRequest, *, level: str, code: str) -> HttpResponse:
         versions = [{"unit": u, "label": unit_label(u), "url": unit_url(u)} for u in versions]
         return render(request, "reports/province.html", {**context, "versions": versions}, status=404)
     profile = unit_profile(unit=found, day=day)
-    # The charts' tables and CSV rows are built only when one is asked for (the page fetches them on demand).
+    # The charts' tables and CSV rows, and their figures, are built only when asked for (the page fetches them).
     wanted = request.GET.get("format")
-    page = profile_charts(profile, csv_base=page_base(request, on=day.isoformat()), tables=wanted in {"csv", "table"})
+    page = profile_charts(
+        profile,
+        csv_base=page_base(request, on=day.isoformat()),
+        tables=wanted in {"csv", "table"},
+        figures=wanted == "figures",
+    )
     small_multiples = [c for c in page.charts if c.id != "rank-history"]
     if wanted == "figures":
         return charts_figures(page.charts)

@@ -101,10 +101,11 @@ class FigureCells:
         """Return qualified_value's text, with this page's format of the indicator and its marks."""
         if is_missing(value):
             return ""
-        key = (int(decimals), str(measure_unit))
-        fmt = self._formats.get(key)
+        fmt = self._formats.get((decimals, measure_unit))
         if fmt is None:
-            fmt = self._formats[key] = value_formatter(decimals=key[0], measure_unit=key[1])
+            fmt = self._formats[decimals, measure_unit] = value_formatter(
+                decimals=int(decimals), measure_unit=str(measure_unit)
+            )
         text = fmt(float(value))
         if not text:
             return ""

@@ -39,6 +39,15 @@ def profile_url_maker(*, level: str, on: datetime.date | None = None) -> Callabl
     return lambda code: f"{before}{quote(code, safe='')}{after}"
 
 
+def indicator_url_maker() -> Callable[[str], str]:
+    """Return ``code → reverse("reports:indicator", code=code)``, reversing the URL once (codes are slugs).
+
+    A national-scale profile links its ~40 indicators: ~25 µs of ``reverse`` each.
+    """
+    before, _mark, after = reverse("reports:indicator", kwargs={"code": _CODE_MARK}).partition(_CODE_MARK)
+    return lambda code: f"{before}{quote(code, safe='')}{after}"
+
+
 def safe_url(url: str | None) -> str:
     """Return the URL if it is an http(s) link, else "" (a javascript: or data: URL is never linked)."""
     if not url:
