@@ -187,18 +187,20 @@
     return div.drawing;
   }
 
-  var LEGEND_CHAR_PX = 7.5; // the legend's 13 px system font: a wide average, Vietnamese diacritics included
   var LEGEND_SYMBOL_PX = 48; // a legend entry's line sample and gaps
   var LEGEND_LINE_PX = 19;
   var LEGEND_ROWS_FITTED = 4; // the rows a figure's own height already leaves room for
+  var measuring = null;
 
   /* Wrap legend names to the chart's width and make room for the legend's rows.
    *
-   * plotly.js neither wraps a legend entry nor grows the figure for its legend: a long series name (an average
-   * "over 3–25 units with data (too few to …)", a rank history's "indicator — unit") was cut at the chart's
-   * edge, and a legend of many rows squeezed the plot to a strip. Names are broken at spaces into lines that
-   * fit this chart (its width is only known here, on the reader's screen), the entries are laid out as plotly.js
-   * flows a horizontal legend, and the figure grows by the rows beyond those its height was made for. */
+   * plotly.js neither wraps a legend entry nor grows the figure for its legend (it caps a legend outside the
+   * plot at half the figure's height, and scrolls the rest): a long series name (an average "over 3–25 units
+   * with data (too few to …)", a rank history's "indicator — unit") was cut at the chart's edge, and a legend
+   * of many rows squeezed the plot to a strip. Names are broken at spaces into lines that fit this chart (its
+   * width is only known here, on the reader's screen; text measured in the figure's font), the entries are
+   * laid out as plotly.js flows a horizontal legend, and the figure grows by the rows beyond those its height
+   * was made for. */
   function fitLegend(div, figure) {
     var layout = figure.layout || {};
     var legend = layout.legend || {};
@@ -209,15 +211,27 @@
     if (width < 200) {
       return;
     }
-    var maxChars = Math.max(16, Math.floor((width - LEGEND_SYMBOL_PX - 24) / LEGEND_CHAR_PX));
+    var font = (legend.font && legend.font.size) || (layout.font && layout.font.size) || 13;
+    font = font + "px " + ((layout.font && layout.font.family) || "sans-serif");
+    // The legend starts at the plot's left edge and flows over the plot's width (plotly.js's _maxWidth): the
+    // margins are the figure's, widened a little where plotly.js pushes them for the axes' labels.
+    var margin = layout.margin || {};
+    var plotWidth = width - (margin.l || 80) - (margin.r || 80) - 20;
+    var room = width - (margin.l || 80) - LEGEND_SYMBOL_PX - 12;
     var entries = [];
     figure.data.forEach(function (trace) {
       if (!trace.name || trace.showlegend === false) {
         return;
       }
-      var lines = wrapText(String(trace.name), maxChars);
+      var lines = wrapText(String(trace.name), room, font);
       trace.name = lines.join("<br>");
-      entries.push({ lines: lines.length, width: LEGEND_SYMBOL_PX + LEGEND_CHAR_PX * Math.max.apply(null, lines.map(textLength)) });
+      var widest = Math.max.apply(
+        null,
+        lines.map(function (line) {
+          return textWidth(line, font);
+        })
+      );
+      entries.push({ lines: lines.length, width: LEGEND_SYMBOL_PX + widest });
     });
     if (!entries.length) {
       return;
@@ -230,7 +244,8 @@
     var combined = widths.reduce(function (a, b) {
       return a + b;
     }, 0);
-    var perRow = combined < width ? entries.length : Math.max(1, Math.floor(width / Math.max.apply(null, widths)));
+    var perRow =
+      combined < plotWidth ? entries.length : Math.max(1, Math.floor(plotWidth / Math.max.apply(null, widths)));
     var rows = 0;
     for (var start = 0; start < entries.length; start += perRow) {
       rows += Math.max.apply(
@@ -243,23 +258,36 @@
     var outside = legend.orientation === "h" && (legend.y < 0 || legend.y > 1);
     if (outside && rows > LEGEND_ROWS_FITTED) {
       layout.height += (rows - LEGEND_ROWS_FITTED) * LEGEND_LINE_PX;
+      layout.legend = Object.assign({}, legend, { maxheight: rows * LEGEND_LINE_PX + 40 });
       div.style.minHeight = layout.height + "px";
     }
   }
 
-  function textLength(text) {
-    return text.replace(/&[a-z#0-9]+;/gi, "x").length; // names arrive escaped (&amp; is one character)
+  function plainText(text) {
+    // Names arrive escaped for plotly.js's HTML subset: measure the characters the reader sees.
+    return text.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&#x?27;/g, "'").replace(/&amp;/g, "&");
   }
 
-  /* Break text at spaces into lines of at most maxChars (a longer word stays whole). */
-  function wrapText(text, maxChars) {
-    if (textLength(text) <= maxChars || text.indexOf("<br>") >= 0) {
+  function textWidth(text, font) {
+    if (!measuring) {
+      measuring = document.createElement("canvas").getContext("2d");
+    }
+    if (!measuring) {
+      return plainText(text).length * 8; // no canvas: a wide average per character
+    }
+    measuring.font = font;
+    return measuring.measureText(plainText(text)).width;
+  }
+
+  /* Break text at spaces into lines at most maxWidth pixels wide (a longer word stays whole). */
+  function wrapText(text, maxWidth, font) {
+    if (text.indexOf("<br>") >= 0 || textWidth(text, font) <= maxWidth) {
       return [text];
     }
     var lines = [];
     var line = "";
     text.split(" ").forEach(function (word) {
-      if (line && textLength(line + " " + word) > maxChars) {
+      if (line && textWidth(line + " " + word, font) > maxWidth) {
         lines.push(line);
         line = word;
       } else {
