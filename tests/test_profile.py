@@ -125,6 +125,37 @@ def test_rank_history_computes_ranks_among_units_of_the_same_level_and_shows_pub
     assert trace["x"] == [2023] and trace["y"] == [3]
 
 
+def test_rank_history_draws_the_composite_indices_and_the_table_keeps_every_indicator(client, merger):
+    """35 lines (40 indicators × 3 predecessors) were unreadable: the chart draws PAR Index, SIPAS, PAPI, PCI."""
+    component = make_indicator(code="par_c1_direction", parent=merger.par, name_en="PAR direction")
+    digital = make_indicator(code="online_payment_rate", group="digital", name_en="Online payments")
+    for indicator in (component, digital):
+        for unit, value in zip([merger.bac_giang, *merger.others], ["50", "60", "70", "80"], strict=True):
+            make_value(indicator=indicator, unit=unit, year=2023, value=value)
+    english(client)
+    response = client.get(url("24", "2024-06-01"))
+    assert [t["name"] for t in figures_of(client, response)["rank-history"]["data"]] == [
+        "Public Administration Reform Index"
+    ]
+    chart = table_of(client, response.context["rank_chart"])
+    assert {row[0] for row in chart.rows} == {"Public Administration Reform Index", "PAR direction", "Online payments"}
+    assert "The chart draws the composite indices" in response.context["rank_chart"].note
+
+
+def test_rank_history_draws_every_indicator_of_a_unit_without_a_composite_index(client):
+    digital = make_indicator(code="online_payment_rate", group="digital", name_en="Online payments")
+    staff = make_indicator(code="staff_computer_rate", group="digital", name_en="Staff with computers")
+    units = [make_unit(code=code) for code in ("91", "92", "93")]
+    for indicator in (digital, staff):
+        for unit, value in zip(units, ["50", "60", "70"], strict=True):
+            make_value(indicator=indicator, unit=unit, year=2022, value=value)
+    english(client)
+    response = client.get(url("91", "2022-12-31"))
+    names = [t["name"] for t in figures_of(client, response)["rank-history"]["data"]]
+    assert names == ["Online payments", "Staff with computers"]
+    assert "composite indices" not in response.context["rank_chart"].note
+
+
 def test_rank_history_gives_tied_units_the_same_rank_and_respects_direction():
     higher = make_indicator(code="a", direction="higher")
     lower = make_indicator(code="b", direction="lower")

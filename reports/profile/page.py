@@ -321,10 +321,12 @@ def rank_frame(profile: UnitProfile) -> dict[str, list]:
     names = {code: _rank_series_name(code, meta) for code in {code for _unit, code, _year in keys}}
     frame = {name: [] for name in ["series", "indicator", "unit", "year", "rank", "ranked_units", "published_rank"]}
     frame["rank_basis"] = []
+    frame["code"] = []
     for unit_id, code, year in keys:
         label, kind = labels[unit_id]
         comp = computed.get((unit_id, code, year))
         pub = published.get((unit_id, code, year))
+        frame["code"].append(code)
         frame["series"].append(names[code] if kind == "unit" else f"{names[code]} — {label}")
         frame["indicator"].append(meta.get(code, {}).get("label", code))
         frame["unit"].append(label)
@@ -370,10 +372,20 @@ def rank_chart(profile: UnitProfile, page: PageCharts, *, tables: bool = True, f
         ]
         for indicator, unit, year, rank, ranked_units, published, basis in records
     ]
+    headline = _headline_codes(profile)
     if figures:
-        figure = rank_figure(ranks, y_title=_("Computed rank (1 = best)"))
+        figure = rank_figure(_charted_ranks(ranks, headline), y_title=_("Rank (1 = best)"))
     else:
         figure = figure_outline() if _has_computed_rank(profile) else None
+    note = _(
+        "Computed ranks are among the units of the same level that have a value that year (1-2-2-4 for ties); "
+        "published ranks are those printed by the source."
+    )
+    if headline and set(profile.ranks["indicator"].tolist()) - headline:
+        note += " " + _(
+            "The chart draws the composite indices (PAR Index, SIPAS, PAPI, PCI); the table and the CSV hold "
+            "the ranks of every indicator."
+        )
     page.add(
         chart_id="rank-history",
         title=_("Rank history"),
@@ -389,10 +401,7 @@ def rank_chart(profile: UnitProfile, page: PageCharts, *, tables: bool = True, f
             "have a figure of the same indicator."
         )
         % {"n": MIN_UNITS_FOR_COMPUTED_AVERAGE},
-        note=_(
-            "Computed ranks are among the units of the same level that have a value that year (1-2-2-4 for ties); "
-            "published ranks are those printed by the source."
-        ),
+        note=note,
         table_on_demand=True,  # a row per indicator, unit and year: ~150 kB for a merged province
     )
 
@@ -445,6 +454,38 @@ def children_table(children: list, *, latest: list[dict], without: list, page: P
         rows.append({"unit": child, "cells": cells, "cells_html": cells_html(cells, with_year=True)})
     names = [localised(names_of[code][1], names_of[code][2]) for code in codes]
     return {"indicators": names, "rows": rows, "without_data": without, "page": page}
+
+
+#: The indicator groups whose top-level indicator is a composite index: the rank history draws these.
+HEADLINE_GROUPS = ("par", "sipas", "papi", "pci")
+
+
+def _headline_codes(profile: UnitProfile) -> set[str]:
+    """Return the composite indices (PAR Index, SIPAS, PAPI, PCI) that have a computed rank in this profile.
+
+    A line per indicator and related unit made the rank history unreadable (a merged province: 40 indicators
+    × 3 predecessors, 35 lines): the chart draws the composite indices, the table and CSV every indicator.
+    """
+    ranked = {
+        code
+        for code, rank in zip(*(profile.ranks[c].tolist() for c in ("indicator", "computed_rank")), strict=True)
+        if not is_missing(rank)
+    }
+    frame = profile.indicators
+    columns = (frame[c].tolist() for c in ("code", "group", "parent_id"))
+    return {
+        code
+        for code, group, parent in zip(*columns, strict=True)
+        if group in HEADLINE_GROUPS and is_missing(parent) and code in ranked
+    }
+
+
+def _charted_ranks(ranks: dict[str, list], headline: set[str]) -> dict[str, list]:
+    """Return the rank history's rows of the composite indices, or all of them when the unit has none."""
+    if not headline:
+        return ranks
+    keep = [code in headline for code in ranks["code"]]
+    return {column: [item for item, kept in zip(items, keep, strict=True) if kept] for column, items in ranks.items()}
 
 
 def _has_computed_rank(profile: UnitProfile) -> bool:

@@ -28,6 +28,7 @@ MIN_UNITS_FOR_COMPUTED_AVERAGE = 3
 INDICATOR_FIELDS = [
     "code",
     "group",
+    "parent_id",
     "name_vi",
     "name_en",
     "short_name",
