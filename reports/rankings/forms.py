@@ -5,6 +5,8 @@ in scope), not by filtering a queryset, and the choices depend on each other (th
 with data depend on the indicator; the provinces on the year's structure).
 """
 
+from collections.abc import Sequence
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -52,9 +54,9 @@ class RankingForm(forms.Form):
         self,
         data: dict,
         *,
-        indicators: list[Indicator],
-        years: list[int],
-        provinces: list[tuple[str, str]],
+        indicators: Sequence[Indicator],
+        years: Sequence[int],
+        provinces: Sequence[tuple[str, str]],
     ) -> None:
         super().__init__(data)
         self.fields["indicator"].choices = [(i.code, i.name) for i in indicators]
