@@ -9,9 +9,11 @@ from functools import cached_property
 import django_tables2 as tables
 from django.utils.formats import localize
 from django.utils.html import conditional_escape, format_html
+from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_tables2.templatetags.django_tables2 import render_attrs
 
 from config.params import id_param
 from indicators.formatting import format_change, format_value, is_missing
@@ -149,9 +151,10 @@ def published_rank_label(basis: str) -> str:
 class RankingTable(tables.Table):
     """The ranking table: django-tables2 for the columns, their headers, sorting (?sort=) and attributes.
 
-    The body is rendered by the template reports/_ranking_table.html from ``body_rows`` (row classes
-    from ``_row_attrs``, cells from ``_cell_renderer``), so django-tables2's per-cell row attributes
-    (``Meta.row_attrs``) and its default template setting are not used and not configured.
+    The page writes it with ``html()``: what ``{% render_table %}`` writes with its template
+    reports/_ranking_table.html (kept: the reference tests/test_rankings_html.py compares with), the body
+    from ``body_rows`` (row classes from ``_row_attrs``, cells from ``_cell_renderer``), so django-tables2's
+    per-cell row attributes (``Meta.row_attrs``) and its default template setting are not used and not configured.
     """
 
     rank = tables.Column(
@@ -224,6 +227,49 @@ class RankingTable(tables.Table):
                 empty = f'<tr><td colspan="{len(self.columns)}">{_cell_html(self.empty_text)}</td></tr>'
             rows = [empty + "\n"]
         return mark_safe("".join(rows))  # noqa: S308 (every part escaped above)
+
+    def html(self) -> SafeString:
+        """Return the table as ``{% render_table %}`` writes it with reports/_ranking_table.html, byte for byte.
+
+        django-tables2's template (its header loop, its tags, its whitespace) cost ~1–1.5 ms of each ranking
+        page for nine header cells; tests/test_rankings_html.py compares this with the template's output.
+        Sort links keep the request's other parameters, as its ``querystring_replace`` tag writes them.
+        """
+        return SafeString(
+            '\n\n\n<div class="table-container">\n    \n        <table '
+            + render_attrs(self.attrs)
+            + ">\n            \n            "
+            + (self._header_html() if self.show_header else "")
+            + "\n            \n            \n<tbody "
+            + _attrs_html(self.attrs, "tbody")
+            + ">\n"
+            + self.body_html()
+            # No column has a footer: the template's tfoot block writes only its whitespace.
+            + "\n</tbody>\n\n            \n            \n            \n        </table>\n    \n\n    \n        \n    \n</div>\n\n"
+        )
+
+    def _header_html(self) -> str:
+        params = dict(self.request.GET)
+        cells = []
+        for column in self.columns:
+            header = _cell_html(column.header)
+            if column.orderable:
+                params[self.prefixed_order_by_field] = column.order_by_alias.next
+                link = html.escape("?" + urlencode(params, doseq=True))
+                inside = (
+                    f'\n                                <a href="{link}">{header}</a>\n                            '
+                )
+            else:
+                inside = f"\n                                {header}\n                            "
+            cells.append(
+                f"\n                        <th {column.attrs['th'].as_html()}>\n                            "
+                f"{inside}\n                        </th>\n                    "
+            )
+        return (
+            f"\n                <thead {_attrs_html(self.attrs, 'thead')}>\n                    <tr>\n                    "
+            + "".join(cells)
+            + "\n                    </tr>\n                </thead>\n            "
+        )
 
     def shown_records(self) -> list[dict]:
         """Return the records of the page shown, in display order (sorted, units without a value last)."""
@@ -377,6 +423,12 @@ _ROW_ATTRS = {
     for missing in (False, True)
     for odd in (0, 1)
 }
+
+
+def _attrs_html(attrs: dict, name: str) -> str:
+    """Return ``{{ table.attrs.<name>.as_html }}`` as the template writes it ("" when the table sets none)."""
+    part = attrs.get(name)
+    return part.as_html() if hasattr(part, "as_html") else ""
 
 
 def _cell_html(value: object) -> str:
