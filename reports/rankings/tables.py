@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django_tables2.templatetags.django_tables2 import render_attrs
 
 from config.params import id_param
-from indicators.formatting import format_change, format_value, is_missing
+from indicators.formatting import change_formatter, integer_formatter, is_missing, value_formatter
 from indicators.models import Indicator, Qualifier, RankBasis, SourceClass
 from indicators.rankings import Ranking, ranking, summary_ranking_page
 from provinces.models import AdministrativeUnit, Region
@@ -99,8 +99,10 @@ def ranking_rows(ranking: Ranking, *, highlight: str = "", records: list[dict] |
     # Link to the unit as it was in this year when it no longer exists today (one reverse per kind, not per unit).
     current_url = profile_url_maker(level=level)
     dated_url = profile_url_maker(level=level, on=datetime.date(year, 12, 31))
+    # The summary's records hold plain Python values already; the pandas path's rows numpy and pandas ones.
+    plain = records is not None
     for record in ranking.rows.to_dict("records") if records is None else records:
-        row = {key: _plain(value) for key, value in record.items()}
+        row = dict(record) if plain else {key: _plain(value) for key, value in record.items()}
         valid_to: datetime.date | None = row["valid_to"]
         row["url"] = (dated_url if valid_to is not None else current_url)(row["code"])
         row["source_link"] = safe_url(row["source_url"])
@@ -213,11 +215,15 @@ class RankingTable(tables.Table):
         The template engine's loop cost ~10 render calls per cell (a third of the national ranking's time);
         each cell here goes through what ``{{ cell }}`` does: localize, then escape unless already safe.
         """
+        integer = integer_formatter()  # the ranks: what localize writes for an int, the language looked up once
         rows = [
             "\n<tr "
             + row_attrs
             + ">"
-            + "".join(f"<td {attrs}>{_cell_html(cell)}</td>" for attrs, cell in cells)
+            + "".join(
+                f"<td {attrs}>{cell if type(cell) is SafeString else html.escape(integer(cell)) if type(cell) is int else _cell_html(cell)}</td>"
+                for attrs, cell in cells
+            )
             + "</tr>\n"
             for row_attrs, cells in self.body_rows()
         ]
@@ -366,8 +372,16 @@ class RankingTable(tables.Table):
     def _source_links(self) -> dict[tuple[str, str, str], SafeString]:
         return {}
 
+    @cached_property
+    def _format_value(self) -> Callable[[float | None], str]:
+        return value_formatter(decimals=self.indicator.decimals, measure_unit=self.indicator.measure_unit)
+
+    @cached_property
+    def _format_change(self) -> Callable[[float | None], str]:
+        return change_formatter(decimals=self.indicator.decimals, measure_unit=self.indicator.measure_unit)
+
     def _fmt(self, value: float | None) -> str:
-        return format_value(value, decimals=self.indicator.decimals, measure_unit=self.indicator.measure_unit)
+        return self._format_value(value)
 
     def render_name(self, value: str, record: dict) -> SafeString:
         return SafeString(f'<a href="{html.escape(record["url"])}">{html.escape(value)}</a>')
@@ -381,7 +395,7 @@ class RankingTable(tables.Table):
         return SafeString(f"{text} {self._weak_mark}" if record["weak_source"] else text)
 
     def render_value_change(self, value: float, record: dict) -> SafeString:
-        text = format_change(value, decimals=self.indicator.decimals, measure_unit=self.indicator.measure_unit)
+        text = self._format_change(value)
         before, after = self._value_change_spans[(value > 0) - (value < 0)]
         return SafeString(f"{before}{html.escape(text)}{after}")
 
