@@ -14,11 +14,13 @@ import datetime
 
 from django.utils.translation import get_language
 
+from config.widgets import KeptChoices
 from indicators.models import Indicator
 from indicators.preview import preview_scope
 from indicators.rankings import years_with_data
 from indicators.signals import generation_store
 from provinces.models import AdministrativeUnit, Level
+from reports.rankings.forms import ranking_choices
 from reports.reads import province_choices
 
 
@@ -55,6 +57,20 @@ class RankingReads:
         found = self._kept.get(key)
         if found is None:
             found = self._kept[key] = tuple(province_choices(day=day))
+        return found
+
+    def form_choices(self, *, years: tuple[int, ...], day: datetime.date) -> dict[str, KeptChoices]:
+        """Return the form's choices (ranking_choices) of the catalogue, these years and the day's provinces.
+
+        Made once per generation, years, day and language (a preview's years: made afresh, never kept).
+        """
+        key = ("rankings", "form-choices", years, day, get_language())
+        found = self._kept.get(key) if preview_scope() is None else None
+        if found is None:
+            made = ranking_choices(indicators=self.indicators(), years=years, provinces=self.provinces(day=day))
+            found = {name: KeptChoices(choices) for name, choices in made.items()}
+            if preview_scope() is None:
+                self._kept[key] = found
         return found
 
     def province(self, *, code: str, year: int) -> AdministrativeUnit | None:

@@ -69,8 +69,7 @@ def _ranking_form(
         data["year"] = str(years[0])
     asked_year = year_param(data.get("year", ""))
     structure_year = asked_year if asked_year in years else (years or [2024])[0]
-    provinces = reads.provinces(day=year_reference_date(structure_year))
-    return RankingForm(data, indicators=reads.indicators(), years=years, provinces=provinces)
+    return RankingForm(data, choices=reads.form_choices(years=years, day=year_reference_date(structure_year)))
 
 
 def _ranking_response(
