@@ -1,4 +1,4 @@
-"""Queries the ORM builds and compiles once per process, then runs with each call's values.
+"""Queries the ORM builds and compiles once per process (and thread), then runs with each call's values.
 
 Building a queryset (filters, joins, ordering by collated expressions) and compiling it to SQL costs more
 Python than the database takes to answer the small indexed queries of a ranking page: ~2 ms for the
@@ -25,7 +25,7 @@ _FIRST_NUMBER = 30_000
 
 
 class PreparedQuery:
-    """A ``values_list`` queryset compiled once per process, database and shape; each call runs its SQL.
+    """A ``values_list`` queryset compiled once per connection (a thread's) and shape; each call runs its SQL.
 
     ``build(**values)`` returns the queryset for the values; ``numbers`` and ``texts`` name its int and
     str parameters, ``lists`` its parameters that are lists of ints (their lengths are part of the shape:
@@ -53,10 +53,12 @@ class PreparedQuery:
         lengths = tuple(len(values[name]) for name in self._lists)
         if 0 in lengths:
             raise ValueError("an empty list gives no rows: skip the query")
-        shape = (using, connection.vendor, lengths)
+        # Per connection object (each thread has its own; the compiler it keeps holds it, so its id stays
+        # unique while the entry exists) and per length of each list.
+        shape = (id(connection), lengths)
         compiled = self._compiled.get(shape)
         if compiled is None:
-            compiled = self._compiled[shape] = self._compile(using, shape[2])
+            compiled = self._compiled[shape] = self._compile(using, lengths)
         compiler, sql, slots = compiled
         params = [constant if key is None else _value(values, key) for key, constant in slots]
         if slice_ is not None:
