@@ -11,7 +11,10 @@ attributes, every choice's value and label as text, in the language of the reque
 indicator select alone has ~100 options, the same on every request until the catalogue changes.
 """
 
+from collections.abc import Iterable, Iterator
+
 from django import forms
+from django.utils.choices import BaseChoiceIterator
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -50,6 +53,23 @@ def _choices_key(choices: object) -> tuple:
     )
 
 
+class KeptChoices(BaseChoiceIterator):
+    """A select's (value, label) choices made once and kept between requests, with the text FastSelect keys them by.
+
+    Django normalises a list of choices on every assignment to a field, and FastSelect reads every label to key
+    the select's HTML: choices kept (for a data generation and a language, reports.rankings.choices) do both
+    once. Django's normalisation returns a choice iterator as it is. Labels are read when made: keep the
+    choices per language.
+    """
+
+    def __init__(self, choices: Iterable[tuple[object, object]]) -> None:
+        self._choices = tuple(choices)
+        self.key = _choices_key(self._choices)
+
+    def __iter__(self) -> Iterator[tuple[object, object]]:
+        return iter(self._choices)
+
+
 #: Selects already written, by everything their HTML depends on; emptied when full (a few hundred variants).
 _WRITTEN: dict[tuple, SafeString] = {}
 _WRITTEN_MAX = 512
@@ -65,7 +85,7 @@ class FastSelect(forms.Select):
             tuple(self.format_value(value)),
             _attrs(self.build_attrs(self.attrs, attrs)),
             self.allow_multiple_selected,
-            _choices_key(self.choices),
+            self.choices.key if isinstance(self.choices, KeptChoices) else _choices_key(self.choices),
         )
         written = _WRITTEN.get(key)
         if written is None:

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import plotly.graph_objects as go
 
-from indicators.formatting import format_value, plot_separators
+from indicators.formatting import plot_separators, value_formatter
 
 # Okabe–Ito colours: distinguishable with every common colour-vision deficiency.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -148,15 +148,15 @@ def ranking_bar_figure(
     units without a value are left out (they have no rank). The highlighted unit's bar is
     orange, the others blue; hovering shows value and rank, clicking opens the unit's profile.
     """
-    ranked = ranking.dropna(subset=["value"])
+    ranked = ranking[ranking["value"].notna()]
     if ranked.empty:
         return None
     labels = _unique_labels(ranked["name"].tolist(), ranked["code"].tolist())
     values = [float(v) for v in ranked["value"]]
     colours = [HIGHLIGHT_COLOUR if code == highlight_code else BAR_COLOUR for code in ranked["code"]]
+    shown, label_text = value_formatter(decimals=decimals, measure_unit=measure_unit), escape(value_label)
     hover = [
-        f"<b>{label}</b><br>{escape(value_label)}: {format_value(value, decimals=decimals, measure_unit=measure_unit)}"
-        f"<br>#{int(rank)}"
+        f"<b>{label}</b><br>{label_text}: {shown(value)}<br>#{int(rank)}"
         for label, value, rank in zip(labels, values, ranked["rank"], strict=True)
     ]
     bar = {
@@ -244,11 +244,12 @@ def tile_map_figure(
     if all(pd.isna(record["value"]) for record in records):
         return None
     n_rows, n_cols = int(layout["row"].max()) + 1, int(layout["col"].max()) + 1
+    formatted = value_formatter(decimals=decimals, measure_unit=measure_unit)
 
     def hover(record: dict) -> str:
         if pd.isna(record["value"]):
             return f"<b>{escape(record['name'])}</b><br>{escape(no_data_label)}"
-        shown = format_value(record["value"], decimals=decimals, measure_unit=measure_unit)
+        shown = formatted(record["value"])
         rank = "" if pd.isna(record["rank"]) else f"<br>{escape(rank_label)} {int(record['rank'])}"
         return f"<b>{escape(record['name'])}</b><br>{escape(value_label)}: {shown}{rank}"
 

@@ -5,7 +5,8 @@ from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
-from django.utils.formats import get_format, number_format
+from django.conf import settings
+from django.utils.formats import get_format, localize, number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -119,12 +120,36 @@ def value_formatter(*, decimals: int, measure_unit: str) -> Callable[[Number | N
 
 def format_change(change: Number | None, *, decimals: int, measure_unit: str) -> str:
     """Return a signed change ('+1,2', '−0,5'); percentages change by percentage points, not percent."""
-    if change is None or (isinstance(change, float) and change != change):
-        return ""
-    text = format_number(abs(change), decimals=0 if measure_unit == MeasureUnit.COUNT else decimals)
-    sign = "+" if change > 0 else "−" if change < 0 else "±"
+    return change_formatter(decimals=decimals, measure_unit=measure_unit)(change)
+
+
+def change_formatter(*, decimals: int, measure_unit: str) -> Callable[[Number | None], str]:
+    """Return format_change for one indicator in the active language, its marks and unit looked up once."""
+    places = 0 if measure_unit == MeasureUnit.COUNT else decimals
+    separators = _separators()
     suffix = " " + _("pp") if measure_unit == MeasureUnit.PERCENT else ""
-    return f"{sign}{text}{suffix}"
+
+    def formatted(change: Number | None) -> str:
+        if change is None or (isinstance(change, float) and change != change):
+            return ""
+        size = abs(change)
+        text = "" if is_missing(size) else _grouped(size, decimals=places, separators=separators)
+        sign = "+" if change > 0 else "−" if change < 0 else "±"
+        return f"{sign}{text}{suffix}"
+
+    return formatted
+
+
+def integer_formatter() -> Callable[[int], str]:
+    """Return what the template engine's ``{{ n }}`` (localize) writes for an int, the language's marks looked up once.
+
+    A ranking's rank columns hold up to 3,321 ranks per page of the national commune ranking.
+    """
+    separators = _separators()
+    if separators is None or not settings.USE_THOUSAND_SEPARATOR:
+        return lambda n: str(localize(n))
+    marks = str.maketrans({",": separators[1]})
+    return lambda n: f"{n:,}".translate(marks)
 
 
 def plot_separators() -> str:

@@ -5,14 +5,15 @@ from dataclasses import dataclass
 
 import pandas as pd
 from django.db import connection
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Collate
 
+from config.prepared_queries import PreparedQuery
 from indicators.averages import Average, computed_average
 from indicators.models import AverageScope, Indicator, PublishedAverage, RankingAverage, RankingRow
 from indicators.preview import preview_scope
 from indicators.ranking import competition_ranks
-from indicators.selectors import disputes_by_value, public_values
+from indicators.selectors import disputes_by_value, disputes_of_values, public_values
 from provinces.managers import in_force_q
 from provinces.models import AdministrativeUnit, Level, year_reference_date
 
@@ -138,10 +139,19 @@ def _values_frame(*, indicator: Indicator, year: int, level: str, within: Admini
     return frame
 
 
+#: The published averages a ranking shows, compiled once per process (config.prepared_queries).
+_PUBLISHED_AVERAGES = PreparedQuery(
+    lambda *, indicator_id, year: PublishedAverage.objects.filter(
+        indicator_id=indicator_id,
+        year=year,
+        scope__in=[AverageScope.NATIONAL, AverageScope.REGION, AverageScope.MINISTRIES],
+    ).values_list("scope", "region", "value", "source__title", "source__url", "source__source_class"),
+    numbers=("indicator_id", "year"),
+)
+
+
 def _published_averages(*, indicator: Indicator, year: int) -> dict[tuple[str, str], Average]:
-    rows = PublishedAverage.objects.filter(
-        indicator=indicator, year=year, scope__in=[AverageScope.NATIONAL, AverageScope.REGION, AverageScope.MINISTRIES]
-    ).values_list("scope", "region", "value", "source__title", "source__url", "source__source_class")
+    rows = _PUBLISHED_AVERAGES.rows(indicator_id=indicator.pk, year=year)
     return {
         (scope, region): Average(
             value=float(value), official=True, source_title=title, source_url=url, source_class=source_class
@@ -249,6 +259,99 @@ def _binary(field: str) -> Collate:
     return Collate(F(field), "C" if connection.vendor == "postgresql" else "BINARY")
 
 
+#: The scope's average and the national one of a ranking read from the summary (RankingAverage's fields).
+_AVERAGE_FIELDS = ("province_id", "region", "value", "count", "n_units", "n_figures", "n_published")
+
+
+@dataclass(frozen=True)
+class _ScopeAverage:
+    value: float | None
+    count: int
+    n_units: int
+    n_figures: int
+    n_published: int
+
+
+def _summary_averages(scope: str) -> PreparedQuery:
+    """Return the query of a scope's averages (``scope_value``: the province's id or the region) and the national one."""
+    national = Q(province__isnull=True, region="")
+
+    def build(*, indicator_id: int, year: int, level: str, scope_value: object = None) -> QuerySet:
+        own = {"province": Q(province_id=scope_value), "region": Q(region=scope_value), "national": national}[scope]
+        return RankingAverage.objects.filter(
+            Q(indicator_id=indicator_id, year=year, level=level) & (own | national)
+        ).values_list(*_AVERAGE_FIELDS)
+
+    return PreparedQuery(
+        build,
+        numbers=("indicator_id", "year", *(("scope_value",) if scope == "province" else ())),
+        texts=("level", *(("scope_value",) if scope == "region" else ())),
+    )
+
+
+def _summary_columns(scope: str) -> dict[str, str | None]:
+    """Return the pandas path's record's keys → the summary's columns (the ranks: the scope's)."""
+    rank_column, previous_rank_column, change_column = SCOPE_RANKS[scope]
+    if scope == "region":
+        rank_column = "rank"
+    return {
+        "unit_id": "unit_id",
+        "code": "unit__code",
+        "name": "unit__short_name",
+        "region": "region",
+        "value": "value",
+        "rank": rank_column,
+        "region_rank": "region_rank" if scope == "region" else None,
+        "previous_value": "previous_value",
+        "previous_rank": previous_rank_column,
+        "rank_change": change_column,
+        "published_rank": "published_rank",
+        "rank_basis": "rank_basis",
+        "qualifier": "qualifier",
+        "source_title": "source__title",
+        "source_url": "source__url",
+        "source_class": "source__source_class",
+        "value_id": "value_id",
+        "sort_key": "unit__sort_key",
+        "valid_from": "unit__valid_from",
+        "valid_to": "unit__valid_to",
+    }
+
+
+def _summary_rows(
+    scope: str, only_with_figures: bool, *, indicator_id: int, year: int, level: str, scope_value: object = None
+) -> QuerySet:
+    """Return the summary rows of the scope in the page's order: rank (no rank last), then name and code."""
+    rows = RankingRow.objects.filter(indicator_id=indicator_id, year=year, level=level)
+    if scope == "province":
+        rows = rows.filter(province_id=scope_value)
+    elif scope == "region":
+        rows = rows.filter(region=scope_value)
+    if only_with_figures:
+        rows = rows.filter(Q(value__isnull=False) | Q(published_rank__isnull=False))
+    return rows.order_by(
+        F(SCOPE_RANKS[scope][0] if scope != "region" else "rank").asc(nulls_last=True),
+        _binary("unit__sort_key"),
+        _binary("unit__code"),
+    )
+
+
+def _summary_page(scope: str, only_with_figures: bool) -> PreparedQuery:
+    """Return the query of a page of the scope's rows (the page: the call's ``slice_``)."""
+    fields = [field for field in _summary_columns(scope).values() if field]
+    return PreparedQuery(
+        lambda **values: _summary_rows(scope, only_with_figures, **values).values_list(*fields),
+        numbers=("indicator_id", "year", *(("scope_value",) if scope == "province" else ())),
+        texts=("level", *(("scope_value",) if scope == "region" else ())),
+    )
+
+
+#: The summary's queries, compiled once per process (config.prepared_queries): building and compiling them
+#: with the ORM cost more Python per page than the database takes to answer them.
+_AVERAGES = {scope: _summary_averages(scope) for scope in SCOPE_RANKS}
+_PAGES = {(scope, only): _summary_page(scope, only) for scope in SCOPE_RANKS for only in (False, True)}
+
+
 def summary_ranking_page(
     *,
     indicator: Indicator,
@@ -273,67 +376,37 @@ def summary_ranking_page(
     """
     if preview_scope() is not None or (region and within is not None):
         return None
-    key = Q(indicator=indicator, year=year, level=level)
     if within is not None:
-        scope, filters, scope_average = "province", Q(province=within), Q(province=within)
+        scope, scope_value = "province", within.pk
     elif region:
-        scope, filters, scope_average = "region", Q(region=region), Q(region=region)
+        scope, scope_value = "region", region
     else:
-        scope, filters, scope_average = "national", Q(), Q(province__isnull=True, region="")
-    national_average = Q(province__isnull=True, region="")
+        scope, scope_value = "national", None
+    key = {"indicator_id": indicator.pk, "year": year, "level": level}
+    if scope != "national":
+        key["scope_value"] = scope_value
     averages = {
-        (row.province_id, row.region): row
-        for row in RankingAverage.objects.filter(key & (scope_average | national_average))
+        (province_id, row_region): _ScopeAverage(*rest)
+        for province_id, row_region, *rest in _AVERAGES[scope].rows(**key)
     }
     shown_scope = averages.get((within.pk if within else None, region if within is None else ""))
     whole_scope = averages.get((within.pk, "") if within else (None, ""))
     if shown_scope is None or whole_scope is None:
         return None
-    rank_column, previous_rank_column, change_column = SCOPE_RANKS[scope]
-    if scope == "region":
-        rank_column = "rank"
     missing = shown_scope.n_units - shown_scope.n_figures
     only_with_figures = figures == "with" or (not figures and missing * 2 > shown_scope.n_units)
-    rows = RankingRow.objects.filter(key & filters)
-    if only_with_figures:
-        rows = rows.filter(Q(value__isnull=False) | Q(published_rank__isnull=False))
-    ordered = rows.order_by(
-        F(SCOPE_RANKS[scope][0] if scope != "region" else "rank").asc(nulls_last=True),
-        _binary("unit__sort_key"),
-        _binary("unit__code"),
-    )
     n_shown = shown_scope.n_figures if only_with_figures else shown_scope.n_units
     wanted = 0
     if highlight and find_highlight:
+        ordered = _summary_rows(scope, only_with_figures, **key)
         codes = list(ordered.values_list("unit__code", flat=True))
         wanted = codes.index(highlight) if highlight in codes else 0
     page = paginate(n_shown, wanted)
-    columns = {  # the pandas path's record's keys → the summary's columns (the ranks: the scope's)
-        "unit_id": "unit_id",
-        "code": "unit__code",
-        "name": "unit__short_name",
-        "region": "region",
-        "value": "value",
-        "rank": rank_column,
-        "region_rank": "region_rank" if scope == "region" else None,
-        "previous_value": "previous_value",
-        "previous_rank": previous_rank_column,
-        "rank_change": change_column,
-        "published_rank": "published_rank",
-        "rank_basis": "rank_basis",
-        "qualifier": "qualifier",
-        "source_title": "source__title",
-        "source_url": "source__url",
-        "source_class": "source__source_class",
-        "value_id": "value_id",
-        "sort_key": "unit__sort_key",
-        "valid_from": "unit__valid_from",
-        "valid_to": "unit__valid_to",
-    }
+    columns = _summary_columns(scope)
     fields = [field for field in columns.values() if field]
     records = [
         _summary_record(dict(zip(fields, row, strict=True)), columns)
-        for row in ordered.values_list(*fields)[page.shown]
+        for row in _PAGES[(scope, only_with_figures)].rows(slice_=page.shown, **key)
     ]
     official = _published_averages(indicator=indicator, year=year) if level in OFFICIAL_AVERAGE_SCOPE else {}
     average = official.get((OFFICIAL_AVERAGE_SCOPE.get(level), "")) or Average(
@@ -357,7 +430,7 @@ def summary_ranking_page(
             regional_average=regional_average,
             n_units=shown_scope.n_units,
             n_with_value=shown_scope.count,
-            disputes=disputes_by_value(indicator=indicator, year=year, pk__in=value_ids) if value_ids else {},
+            disputes=disputes_of_values(indicator=indicator, year=year, value_ids=value_ids) if value_ids else {},
         ),
         records=records,
         page=page,

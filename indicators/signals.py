@@ -12,6 +12,7 @@ stale by another.
 """
 
 import time
+from collections.abc import Hashable
 
 from django.core.cache import caches
 from django.db import transaction
@@ -30,6 +31,28 @@ def data_generation() -> int:
         cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
         generation = cache.get(GENERATION_KEY, 0)
     return generation
+
+
+#: This process's reads kept for one data generation (generation_store): the generation, and the reads by key.
+_kept: tuple[int | None, dict[Hashable, object]] = (None, {})
+
+
+def generation_store() -> dict[Hashable, object]:
+    """Return this process's store of reads for the current data generation: a new, empty one once it changes.
+
+    For reads that every visitor sees alike (the indicator catalogue, the provinces in force, the years with
+    public figures), which a page would otherwise make on every request: what is kept can never outlive the
+    data it was read from, by the page cache's reasoning (a write starts a new generation at once and again
+    when it commits). Never for anything that depends on who asks: a staff preview, a user's scope.
+    The caller reads the generation once per request and keeps the store it got for the request.
+    """
+    global _kept
+    generation = data_generation()
+    kept_generation, kept = _kept
+    if kept_generation != generation:
+        kept = {}
+        _kept = (generation, kept)  # one assignment: another thread sees the old store or the new one
+    return kept
 
 
 def _new_generation() -> None:

@@ -1,6 +1,7 @@
 """Staff preview of unpublished figures on the public pages (``?preview=1``): only for staff, only
 their scope, clearly marked, never cached and never leaking into another request."""
 
+import re
 import threading
 
 import pytest
@@ -142,6 +143,21 @@ def test_preview_responses_are_never_stored(world):
     assert anonymous["X-Page-Cache"] == "miss"
     assert _figures(_text(anonymous)) == {PUBLISHED} and BANNER not in _text(anonymous)
     assert _figures(_text(_client().get(f"{RANKING}&preview=1"))) == {PUBLISHED}
+
+
+def test_the_years_of_a_preview_are_never_kept_for_the_public_nor_the_public_years_for_a_preview(world):
+    """The ranking form's years are kept per data generation (reports.rankings.choices), except a preview's."""
+    make_value(indicator=world["par"], unit=world["own"], year=2024, value="60", status=ValueStatus.DRAFT)
+    public, preview = "/rankings/?indicator=par_index", "/rankings/?indicator=par_index&preview=1"
+
+    def years(client: Client, url: str) -> list[str]:
+        return re.findall(r'<option value="(20\d\d)"', _text(client.get(url)))
+
+    anonymous = _client()
+    assert years(anonymous, public) == ["2023"]  # kept now for the generation
+    assert years(_client(world["editor"]), preview) == ["2024", "2023"]
+    assert years(_client(world["editor"]), public) == ["2023"]  # staff outside a preview: the public years
+    assert years(anonymous, f"{public}&figures=all") == ["2023"]
 
 
 @pytest.mark.parametrize(

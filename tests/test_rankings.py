@@ -4,6 +4,8 @@ import datetime
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from indicators.models import AverageScope, Direction, PublishedAverage, RankBasis
@@ -210,6 +212,25 @@ def test_rankings_page_runs_a_fixed_number_of_queries(client, par, django_assert
     with django_assert_max_num_queries(9):
         response = client.get(ranking_url(indicator="par_index", year=2023))
     assert len(rows_of(response)) == 30
+
+
+def test_the_form_choices_are_read_once_per_data_generation_and_again_after_a_write(
+    client, settings, par, four_provinces
+):
+    settings.PAGE_CACHE_SECONDS = 0
+    url = ranking_url(indicator="par_index")
+    with CaptureQueriesContext(connection) as first:
+        client.get(url)
+    with CaptureQueriesContext(connection) as second:
+        response = client.get(url)
+    # The catalogue, the indicator's years and the year's provinces: read by the first request only.
+    assert len(second) == len(first) - 3
+    assert re.findall(r'<option value="(20\d\d)"', response.content.decode()) == ["2023"]
+    make_value(indicator=par, unit=four_provinces["Đắk Lắk"], year=2024, value="70")  # a new data generation
+    make_unit(code="96", short_name="Cà Mau")
+    page = client.get(url).content.decode()
+    assert re.findall(r'<option value="(20\d\d)"', page) == ["2024", "2023"]
+    assert '<option value="96">Cà Mau (' in page
 
 
 def test_rank_change_compares_only_units_with_values_in_both_years(client, par):

@@ -4,8 +4,8 @@ import pytest
 from django import forms
 from django.utils import translation
 
-from config.widgets import FastSelect
-from reports.rankings.forms import RankingForm
+from config.widgets import FastSelect, KeptChoices
+from reports.rankings.forms import RankingForm, ranking_choices
 
 
 def _template_rendered(form: forms.Form, name: str) -> str:
@@ -36,6 +36,20 @@ def test_the_ranking_forms_selects_are_byte_for_byte_djangos(language, data):
         assert len(selects) == 6
         for name in selects:
             assert str(form[name]) == _template_rendered(form, name)
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_choices_kept_between_requests_write_the_same_selects_and_validate_alike(language):
+    indicator = type("I", (), {"code": "par_index", "name": "Chỉ số CCHC <PAR> & “đủ”"})
+    data = {"indicator": "par_index", "year": "2023", "level": "commune", "within": "79"}
+    with translation.override(language):
+        sequences = {"indicators": [indicator], "years": [2022, 2023], "provinces": [("79", 'Hồ "Chí" Minh')]}
+        kept = {name: KeptChoices(choices) for name, choices in ranking_choices(**sequences).items()}
+        made, reused = RankingForm(data, **sequences), RankingForm(data, choices=kept)
+        assert made.is_valid() and reused.is_valid() and made.cleaned_data == reused.cleaned_data
+        for name in ("indicator", "year", "within"):
+            assert str(reused[name]) == str(made[name]) == _template_rendered(reused, name)
+        assert not RankingForm({**data, "within": "01"}, choices=kept).is_valid()
 
 
 def test_optgroups_and_boolean_attributes_are_written_as_django_writes_them():

@@ -5,6 +5,8 @@ in scope), not by filtering a queryset, and the choices depend on each other (th
 with data depend on the indicator; the provinces on the year's structure).
 """
 
+from collections.abc import Iterable, Sequence
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -52,18 +54,17 @@ class RankingForm(forms.Form):
         self,
         data: dict,
         *,
-        indicators: list[Indicator],
-        years: list[int],
-        provinces: list[tuple[str, str]],
+        indicators: Sequence[Indicator] = (),
+        years: Sequence[int] = (),
+        provinces: Sequence[tuple[str, str]] = (),
+        choices: dict[str, Iterable[tuple[str, object]]] | None = None,
     ) -> None:
+        """Bind the form; ``choices``: ranking_choices(...) made earlier (kept), instead of the three sequences."""
         super().__init__(data)
-        self.fields["indicator"].choices = [(i.code, i.name) for i in indicators]
-        self.fields["year"].choices = [(str(y), str(y)) for y in years]
-        self.fields["within"].choices = [
-            ("", _("— choose a province —")),
-            (NATIONAL, _("All provinces (national ranking)")),
-            *provinces,
-        ]
+        if choices is None:
+            choices = ranking_choices(indicators=indicators, years=years, provinces=provinces)
+        for name, field_choices in choices.items():
+            self.fields[name].choices = field_choices
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -80,3 +81,14 @@ class RankingForm(forms.Form):
             # Districts and communes have no region of their own; the province chooses them.
             cleaned["region"] = ""
         return cleaned
+
+
+def ranking_choices(
+    *, indicators: Sequence[Indicator], years: Sequence[int], provinces: Sequence[tuple[str, str]]
+) -> dict[str, list[tuple[str, object]]]:
+    """Return the choices of the form's indicator, year and province fields (labels in the active language)."""
+    return {
+        "indicator": [(i.code, i.name) for i in indicators],
+        "year": [(str(y), str(y)) for y in years],
+        "within": [("", _("— choose a province —")), (NATIONAL, _("All provinces (national ranking)")), *provinces],
+    }

@@ -9,12 +9,14 @@ from functools import cached_property
 import django_tables2 as tables
 from django.utils.formats import localize
 from django.utils.html import conditional_escape, format_html
+from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_tables2.templatetags.django_tables2 import render_attrs
 
 from config.params import id_param
-from indicators.formatting import format_change, format_value, is_missing
+from indicators.formatting import change_formatter, integer_formatter, is_missing, value_formatter
 from indicators.models import Indicator, Qualifier, RankBasis, SourceClass
 from indicators.rankings import Ranking, ranking, summary_ranking_page
 from provinces.models import AdministrativeUnit, Region
@@ -97,8 +99,10 @@ def ranking_rows(ranking: Ranking, *, highlight: str = "", records: list[dict] |
     # Link to the unit as it was in this year when it no longer exists today (one reverse per kind, not per unit).
     current_url = profile_url_maker(level=level)
     dated_url = profile_url_maker(level=level, on=datetime.date(year, 12, 31))
+    # The summary's records hold plain Python values already; the pandas path's rows numpy and pandas ones.
+    plain = records is not None
     for record in ranking.rows.to_dict("records") if records is None else records:
-        row = {key: _plain(value) for key, value in record.items()}
+        row = dict(record) if plain else {key: _plain(value) for key, value in record.items()}
         valid_to: datetime.date | None = row["valid_to"]
         row["url"] = (dated_url if valid_to is not None else current_url)(row["code"])
         row["source_link"] = safe_url(row["source_url"])
@@ -149,9 +153,10 @@ def published_rank_label(basis: str) -> str:
 class RankingTable(tables.Table):
     """The ranking table: django-tables2 for the columns, their headers, sorting (?sort=) and attributes.
 
-    The body is rendered by the template reports/_ranking_table.html from ``body_rows`` (row classes
-    from ``_row_attrs``, cells from ``_cell_renderer``), so django-tables2's per-cell row attributes
-    (``Meta.row_attrs``) and its default template setting are not used and not configured.
+    The page writes it with ``html()``: what ``{% render_table %}`` writes with its template
+    reports/_ranking_table.html (kept: the reference tests/test_rankings_html.py compares with), the body
+    from ``body_rows`` (row classes from ``_row_attrs``, cells from ``_cell_renderer``), so django-tables2's
+    per-cell row attributes (``Meta.row_attrs``) and its default template setting are not used and not configured.
     """
 
     rank = tables.Column(
@@ -210,11 +215,15 @@ class RankingTable(tables.Table):
         The template engine's loop cost ~10 render calls per cell (a third of the national ranking's time);
         each cell here goes through what ``{{ cell }}`` does: localize, then escape unless already safe.
         """
+        integer = integer_formatter()  # the ranks: what localize writes for an int, the language looked up once
         rows = [
             "\n<tr "
             + row_attrs
             + ">"
-            + "".join(f"<td {attrs}>{_cell_html(cell)}</td>" for attrs, cell in cells)
+            + "".join(
+                f"<td {attrs}>{cell if type(cell) is SafeString else html.escape(integer(cell)) if type(cell) is int else _cell_html(cell)}</td>"
+                for attrs, cell in cells
+            )
             + "</tr>\n"
             for row_attrs, cells in self.body_rows()
         ]
@@ -224,6 +233,49 @@ class RankingTable(tables.Table):
                 empty = f'<tr><td colspan="{len(self.columns)}">{_cell_html(self.empty_text)}</td></tr>'
             rows = [empty + "\n"]
         return mark_safe("".join(rows))  # noqa: S308 (every part escaped above)
+
+    def html(self) -> SafeString:
+        """Return the table as ``{% render_table %}`` writes it with reports/_ranking_table.html, byte for byte.
+
+        django-tables2's template (its header loop, its tags, its whitespace) cost ~1–1.5 ms of each ranking
+        page for nine header cells; tests/test_rankings_html.py compares this with the template's output.
+        Sort links keep the request's other parameters, as its ``querystring_replace`` tag writes them.
+        """
+        return SafeString(
+            '\n\n\n<div class="table-container">\n    \n        <table '
+            + render_attrs(self.attrs)
+            + ">\n            \n            "
+            + (self._header_html() if self.show_header else "")
+            + "\n            \n            \n<tbody "
+            + _attrs_html(self.attrs, "tbody")
+            + ">\n"
+            + self.body_html()
+            # No column has a footer: the template's tfoot block writes only its whitespace.
+            + "\n</tbody>\n\n            \n            \n            \n        </table>\n    \n\n    \n        \n    \n</div>\n\n"
+        )
+
+    def _header_html(self) -> str:
+        params = dict(self.request.GET)
+        cells = []
+        for column in self.columns:
+            header = _cell_html(column.header)
+            if column.orderable:
+                params[self.prefixed_order_by_field] = column.order_by_alias.next
+                link = html.escape("?" + urlencode(params, doseq=True))
+                inside = (
+                    f'\n                                <a href="{link}">{header}</a>\n                            '
+                )
+            else:
+                inside = f"\n                                {header}\n                            "
+            cells.append(
+                f"\n                        <th {column.attrs['th'].as_html()}>\n                            "
+                f"{inside}\n                        </th>\n                    "
+            )
+        return (
+            f"\n                <thead {_attrs_html(self.attrs, 'thead')}>\n                    <tr>\n                    "
+            + "".join(cells)
+            + "\n                    </tr>\n                </thead>\n            "
+        )
 
     def shown_records(self) -> list[dict]:
         """Return the records of the page shown, in display order (sorted, units without a value last)."""
@@ -320,8 +372,16 @@ class RankingTable(tables.Table):
     def _source_links(self) -> dict[tuple[str, str, str], SafeString]:
         return {}
 
+    @cached_property
+    def _format_value(self) -> Callable[[float | None], str]:
+        return value_formatter(decimals=self.indicator.decimals, measure_unit=self.indicator.measure_unit)
+
+    @cached_property
+    def _format_change(self) -> Callable[[float | None], str]:
+        return change_formatter(decimals=self.indicator.decimals, measure_unit=self.indicator.measure_unit)
+
     def _fmt(self, value: float | None) -> str:
-        return format_value(value, decimals=self.indicator.decimals, measure_unit=self.indicator.measure_unit)
+        return self._format_value(value)
 
     def render_name(self, value: str, record: dict) -> SafeString:
         return SafeString(f'<a href="{html.escape(record["url"])}">{html.escape(value)}</a>')
@@ -335,7 +395,7 @@ class RankingTable(tables.Table):
         return SafeString(f"{text} {self._weak_mark}" if record["weak_source"] else text)
 
     def render_value_change(self, value: float, record: dict) -> SafeString:
-        text = format_change(value, decimals=self.indicator.decimals, measure_unit=self.indicator.measure_unit)
+        text = self._format_change(value)
         before, after = self._value_change_spans[(value > 0) - (value < 0)]
         return SafeString(f"{before}{html.escape(text)}{after}")
 
@@ -377,6 +437,12 @@ _ROW_ATTRS = {
     for missing in (False, True)
     for odd in (0, 1)
 }
+
+
+def _attrs_html(attrs: dict, name: str) -> str:
+    """Return ``{{ table.attrs.<name>.as_html }}`` as the template writes it ("" when the table sets none)."""
+    part = attrs.get(name)
+    return part.as_html() if hasattr(part, "as_html") else ""
 
 
 def _cell_html(value: object) -> str:

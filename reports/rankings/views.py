@@ -8,12 +8,12 @@ from django_tables2 import RequestConfig
 from indicators.averages import average_text
 from indicators.models import Indicator
 from indicators.params import year_param
-from indicators.rankings import Ranking, years_with_data
+from indicators.rankings import Ranking
 from provinces.models import REORGANISATION_DATE, AdministrativeUnit, Level, year_reference_date
+from reports.rankings.choices import RankingReads
 from reports.rankings.forms import RankingForm
 from reports.rankings.page import export_basename, ranking_charts, region_label
 from reports.rankings.tables import RankingTable, export_columns, export_rows, ranking_page, ranking_table_rows
-from reports.reads import province_choices
 from reports.shared.downloads import table_response
 from reports.shared.links import url_with
 from reports.shared.paging import page_urls
@@ -31,7 +31,8 @@ def _ranking_error(request: HttpRequest, context: dict, message: str, status: in
 
 def ranking_view(request: HttpRequest) -> HttpResponse:
     """Render the ranking of one indicator-year (table, bar chart, tile map), or export it as CSV/XLSX."""
-    indicators = list(Indicator.objects.order_by("display_order", "code"))
+    reads = RankingReads()
+    indicators = reads.indicators()
     by_code = {i.code: i for i in indicators}
     code = request.GET.get("indicator") or (DEFAULT_INDICATOR if DEFAULT_INDICATOR in by_code else "")
     indicator = by_code.get(code) or (indicators[0] if indicators and not request.GET.get("indicator") else None)
@@ -40,8 +41,8 @@ def ranking_view(request: HttpRequest) -> HttpResponse:
         if not indicators:
             return _ranking_error(request, context, _("The indicator catalogue is empty."), status=200)
         return _ranking_error(request, context, _("Unknown indicator “%(code)s”.") % {"code": code[:60]}, 404)
-    years = years_with_data(indicator=indicator)
-    form = _ranking_form(request, indicators=indicators, indicator=indicator, years=years)
+    years = reads.years(indicator=indicator)
+    form = _ranking_form(request, reads, indicator=indicator, years=years)
     context.update(form=form, years=years)
     export_format = request.GET.get("format", "")
     if export_format and export_format not in EXPORT_FORMATS:
@@ -51,12 +52,12 @@ def ranking_view(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _ranking_error(request, context, _("Please correct the choices marked below."))
     return _ranking_response(
-        request, form.cleaned_data, indicator=indicator, export_format=export_format, context=context
+        request, form.cleaned_data, reads, indicator=indicator, export_format=export_format, context=context
     )
 
 
 def _ranking_form(
-    request: HttpRequest, *, indicators: list[Indicator], indicator: Indicator, years: list[int]
+    request: HttpRequest, reads: RankingReads, *, indicator: Indicator, years: tuple[int, ...]
 ) -> RankingForm:
     """Return the ranking form bound to the query string, the indicator and latest year filled in when absent.
 
@@ -68,17 +69,22 @@ def _ranking_form(
         data["year"] = str(years[0])
     asked_year = year_param(data.get("year", ""))
     structure_year = asked_year if asked_year in years else (years or [2024])[0]
-    provinces = province_choices(day=year_reference_date(structure_year))
-    return RankingForm(data, indicators=indicators, years=years, provinces=provinces)
+    return RankingForm(data, choices=reads.form_choices(years=years, day=year_reference_date(structure_year)))
 
 
 def _ranking_response(
-    request: HttpRequest, cleaned: dict, *, indicator: Indicator, export_format: str, context: dict
+    request: HttpRequest,
+    cleaned: dict,
+    reads: RankingReads,
+    *,
+    indicator: Indicator,
+    export_format: str,
+    context: dict,
 ) -> HttpResponse:
     year, level, region = cleaned["year"], cleaned["level"], cleaned["region"]
     within = None
     if level not in (Level.PROVINCE, Level.MINISTRY):
-        within = AdministrativeUnit.objects.filter(level=Level.PROVINCE, code=cleaned["within"]).for_year(year).first()
+        within = reads.province(code=cleaned["within"], year=year)
         if level == Level.DISTRICT and year_reference_date(year) >= REORGANISATION_DATE:
             return _ranking_error(
                 request, context, _("Districts were abolished on 1 July 2025; choose 2024 or earlier.")
