@@ -43,7 +43,6 @@ class PreparedQuery:
     ) -> None:
         self._build = build
         self._numbers, self._texts, self._lists = tuple(numbers), tuple(texts), tuple(lists)
-        self._compiled: dict[tuple, tuple] = {}
 
     def rows(self, *, slice_: slice | None = None, using: str = "default", **values: object) -> list[tuple]:
         """Return the rows of the query for these values (``slice_``: only those rows, as queryset[slice_])."""
@@ -53,12 +52,14 @@ class PreparedQuery:
         lengths = tuple(len(values[name]) for name in self._lists)
         if 0 in lengths:
             raise ValueError("an empty list gives no rows: skip the query")
-        # Per connection object (each thread has its own; the compiler it keeps holds it, so its id stays
-        # unique while the entry exists) and per length of each list.
-        shape = (id(connection), lengths)
-        compiled = self._compiled.get(shape)
+        # Kept on the connection object (each thread has its own), per query and length of each list: the
+        # compiled SQL lives and dies with the connection it was compiled for. Kept here, keyed by the
+        # connection, it would hold every connection a thread-per-request server (runserver) ever opened.
+        kept = connection.__dict__.setdefault("prepared_queries", {})
+        shape = (id(self), lengths)
+        compiled = kept.get(shape)
         if compiled is None:
-            compiled = self._compiled[shape] = self._compile(using, lengths)
+            compiled = kept[shape] = self._compile(using, lengths)
         compiler, sql, slots = compiled
         params = [constant if key is None else _value(values, key) for key, constant in slots]
         if slice_ is not None:

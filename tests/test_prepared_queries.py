@@ -79,3 +79,27 @@ def test_a_value_the_sql_does_not_take_as_a_parameter_is_refused():
         broken.rows(region="x")
     with pytest.raises(ValueError, match="empty list"):
         VALUES.rows(year=2023, ids=[])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_threads_compiled_queries_go_with_its_connection(units):
+    """runserver answers each request in a new thread, with a new connection: none may be kept alive."""
+    import gc
+    import threading
+    import weakref
+
+    from django.db import connections
+
+    seen = {}
+
+    def request() -> None:
+        seen["rows"] = UNITS.rows(level=Level.PROVINCE, region="mekong_delta")
+        seen["connection"] = weakref.ref(connections["default"])
+        connections.close_all()
+
+    thread = threading.Thread(target=request)
+    thread.start()
+    thread.join()
+    gc.collect()
+    assert len(seen["rows"]) == 8
+    assert seen["connection"]() is None
