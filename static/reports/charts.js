@@ -265,7 +265,7 @@
 
   function plainText(text) {
     // Names arrive escaped for plotly.js's HTML subset: measure the characters the reader sees.
-    return text.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&#x?27;/g, "'").replace(/&amp;/g, "&");
+    return text.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&#(x27|39);/g, "'").replace(/&amp;/g, "&");
   }
 
   function textWidth(text, font) {
