@@ -12,7 +12,6 @@ subordinate units, every chart's table fragment and CSV, an unknown chart. Not a
 """
 
 import argparse
-import os
 import re
 import sys
 from html import unescape
@@ -68,24 +67,11 @@ def main() -> None:
     parser.add_argument("--per-level", type=int, default=12)
     parser.add_argument("--url", action="append", default=[], help="a profile URL to add (repeatable)")
     args = parser.parse_args()
-    if args.bench:
-        from benchlib import use_bench_database
+    from snapshot import save, setup_django_on
 
-        use_bench_database()
-    else:
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-        os.environ["PAGE_CACHE_SECONDS"] = "0"
-        sys.path.insert(0, str(Path(__file__).resolve().parent.parent.parent))
-        import django
-
-        django.setup()
-    from django.conf import settings
+    setup_django_on(bench=args.bench)
     from django.test import Client
-    from django.test.utils import setup_test_environment
-    from snapshot import save
 
-    setup_test_environment()
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     client = Client()
     pages = [*args.url, *unit_urls(args.per_level)]
     for language in ("vi", "en"):

@@ -15,7 +15,6 @@ token (new per request) is written as "-". Not a benchmark: nothing is timed.
 """
 
 import argparse
-import os
 import re
 import sys
 from pathlib import Path
@@ -67,25 +66,12 @@ def main() -> None:
     parser.add_argument("out", type=Path)
     parser.add_argument("--bench", action="store_true", help="the benchmark database (BENCH_DATABASE_URL)")
     args = parser.parse_args()
-    if args.bench:
-        from benchlib import use_bench_database
+    from snapshot import CSRF, setup_django_on
 
-        use_bench_database()
-    else:
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-        os.environ["PAGE_CACHE_SECONDS"] = "0"
-        sys.path.insert(0, str(Path(__file__).resolve().parent.parent.parent))
-        import django
-
-        django.setup()
-    from django.conf import settings
+    setup_django_on(bench=args.bench)
     from django.contrib.auth import get_user_model
     from django.test import Client
-    from django.test.utils import setup_test_environment
-    from snapshot import CSRF
 
-    setup_test_environment()
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     clients = {"anonymous": Client()}
     staff = get_user_model().objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
     if staff is not None:

@@ -49,6 +49,27 @@ def setup_django() -> None:
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
 
 
+def setup_django_on(*, bench: bool) -> None:
+    """Set Django up for the test client on the benchmark database (``bench``, BENCH_DATABASE_URL) or on the
+    database DATABASE_URL names, the page cache off (profiles.py, rankings.py)."""
+    if bench:
+        from benchlib import use_bench_database
+
+        use_bench_database()
+    else:
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+        os.environ["PAGE_CACHE_SECONDS"] = "0"
+        sys.path.insert(0, str(ROOT))
+        import django
+
+        django.setup()
+    from django.conf import settings
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+
+
 def page_urls() -> list[str]:
     """Every public page, with the query strings that reach each of its branches (including errors)."""
     from django.urls import reverse
