@@ -30,14 +30,19 @@ def qualified_value(value: object, *, qualifier: str, decimals: int, measure_uni
     if is_missing(value):
         return ""
     text = format_value(float(value), decimals=int(decimals), measure_unit=str(measure_unit))
+    mark = QUALIFIER_MARKS.get(qualifier)
+    return with_qualifier(text, qualifier, mark=_(mark) if mark else "")
+
+
+def with_qualifier(text: str, qualifier: str, *, mark: str) -> str:
+    """Return a formatted number with its qualifier: '> 95%', '< 3', or with its (translated) mark, '1.746 (as of)'."""
     if not text:
         return ""
     if qualifier == Qualifier.MORE_THAN:
         return f"> {text}"
     if qualifier == Qualifier.LESS_THAN:
         return f"< {text}"
-    mark = QUALIFIER_MARKS.get(qualifier)
-    return f"{text} ({_(mark)})" if mark else text
+    return f"{text} ({mark})" if mark else text
 
 
 def rank_text(rank: object, *, basis: str) -> str:
@@ -106,15 +111,7 @@ class FigureCells:
             fmt = self._formats[decimals, measure_unit] = value_formatter(
                 decimals=int(decimals), measure_unit=str(measure_unit)
             )
-        text = fmt(float(value))
-        if not text:
-            return ""
-        if qualifier == Qualifier.MORE_THAN:
-            return f"> {text}"
-        if qualifier == Qualifier.LESS_THAN:
-            return f"< {text}"
-        mark = self._marks.get(qualifier)
-        return f"{text} ({mark})" if mark else text
+        return with_qualifier(fmt(float(value)), qualifier, mark=self._marks.get(qualifier, ""))
 
 
 def _corrected_note(row: pd.Series, *, decimals: int, measure_unit: str) -> str:
